@@ -1,0 +1,213 @@
+#include "RemoteCommand.h"
+
+#include "AppLog.h"
+#include "LineSplitter.h"
+#include "ShellQuote.h"
+
+#include <QElapsedTimer>
+#include <QRegularExpression>
+
+#include <libssh/callbacks.h>
+
+namespace myst {
+
+namespace {
+// Preamble marker: the first stderr line "\x1emyst-pid <pid>" is ours, never shown.
+const QString PidMarker = QStringLiteral("\x1emyst-pid ");
+constexpr int PollMs = 50;
+} // namespace
+
+QString CommandResult::describe() const
+{
+    if (!started) {
+        return errorMessage.isEmpty() ? QStringLiteral("not started") : errorMessage;
+    }
+    if (error != SshError::None) {
+        return errorMessage;
+    }
+    if (timedOut) {
+        return QStringLiteral("timed out");
+    }
+    if (cancelled) {
+        return QStringLiteral("cancelled");
+    }
+    if (!exitSignal.isEmpty()) {
+        return QStringLiteral("killed by signal %1").arg(exitSignal);
+    }
+    return QStringLiteral("exit status %1").arg(exitStatus);
+}
+
+RemoteCommand::RemoteCommand(SshConnection& connection, QString commandLine)
+    : m_connection(connection), m_commandLine(std::move(commandLine))
+{
+}
+
+void RemoteCommand::deliver(OutputStream stream, const QString& line)
+{
+    if (stream == OutputStream::Stderr && !m_pidSeen && line.startsWith(PidMarker)) {
+        m_pidSeen = true;
+        m_remotePid = line.mid(PidMarker.size()).trimmed();
+        return;
+    }
+    if (m_handler) {
+        m_handler(stream, line);
+    }
+}
+
+void RemoteCommand::onExitSignal(ssh_session, ssh_channel, const char* signal, int, const char*,
+                                 const char*, void* userdata)
+{
+    static_cast<RemoteCommand*>(userdata)->m_exitSignal = QString::fromLatin1(signal);
+}
+
+void RemoteCommand::killRemote(ssh_channel channel, const char* signal)
+{
+    ssh_channel_request_send_signal(channel, signal);
+    static const QRegularExpression digits(QStringLiteral("^[0-9]+$"));
+    if (!digits.match(m_remotePid).hasMatch()) {
+        return;
+    }
+    // The command is its session's leader (sshd calls setsid()), so "-PID" is its whole group.
+    const QString kill =
+        shellCommand({QStringLiteral("kill"), QStringLiteral("-s"), QString::fromLatin1(signal),
+                      QStringLiteral("--"), QLatin1Char('-') + m_remotePid});
+    ssh_channel killer = ssh_channel_new(m_connection.session());
+    if (killer && ssh_channel_open_session(killer) == SSH_OK &&
+        ssh_channel_request_exec(killer, kill.toUtf8().constData()) == SSH_OK) {
+        ssh_channel_get_exit_status(killer);
+        ssh_channel_close(killer);
+    }
+    if (killer) {
+        ssh_channel_free(killer);
+    }
+}
+
+CommandResult RemoteCommand::run()
+{
+    CommandResult result;
+    ssh_session session = m_connection.session();
+    if (!m_connection.isConnected()) {
+        result.error = SshError::Lost;
+        result.errorMessage =
+            QStringLiteral("Not connected to %1").arg(m_connection.endpoint().id());
+        return result;
+    }
+    ssh_channel channel = ssh_channel_new(session);
+    if (!channel || ssh_channel_open_session(channel) != SSH_OK) {
+        result.error = ssh_is_connected(session) ? SshError::Channel : SshError::Lost;
+        result.errorMessage = QStringLiteral("Cannot open a channel on %1: %2")
+                                  .arg(m_connection.endpoint().id(), m_connection.lastError());
+        if (channel) {
+            ssh_channel_free(channel);
+        }
+        return result;
+    }
+    ssh_channel_callbacks_struct callbacks{};
+    callbacks.userdata = this;
+    callbacks.channel_exit_signal_function = &RemoteCommand::onExitSignal;
+    ssh_callbacks_init(&callbacks);
+    ssh_set_channel_callbacks(channel, &callbacks);
+
+    const QString wrapped = QStringLiteral("printf '\\036myst-pid %s\\n' \"$$\" >&2; exec sh -c ") +
+                            shellQuote(m_commandLine);
+    if (ssh_channel_request_exec(channel, wrapped.toUtf8().constData()) != SSH_OK) {
+        result.error = SshError::Channel;
+        result.errorMessage =
+            QStringLiteral("Cannot start the command: %1").arg(m_connection.lastError());
+        ssh_channel_free(channel);
+        return result;
+    }
+    result.started = true;
+
+    LineSplitter splitters[2];
+    const LineSplitter::Sink sinks[2] = {
+        [this](const QString& l) { deliver(OutputStream::Stdout, l); },
+        [this](const QString& l) { deliver(OutputStream::Stderr, l); }};
+    QElapsedTimer clock;
+    clock.start();
+    qint64 stopRequestedAt = -1;
+    int stage = 0; // 0 signal request sent, 1 kill TERM sent, 2 kill KILL sent
+    static thread_local char buffer[256 * 1024];
+
+    for (;;) {
+        bool gotData = false;
+        for (int stream = 0; stream < 2; ++stream) {
+            const int n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, stream);
+            if (n == SSH_ERROR) {
+                result.error = SshError::Lost;
+                result.errorMessage =
+                    QStringLiteral("Connection to %1 lost: %2")
+                        .arg(m_connection.endpoint().id(), m_connection.lastError());
+                break;
+            }
+            if (n > 0) {
+                splitters[stream].feed(buffer, n, sinks[stream]);
+                gotData = true;
+            }
+        }
+        if (result.error != SshError::None) {
+            break;
+        }
+        if (gotData) {
+            continue;
+        }
+        if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel)) {
+            break;
+        }
+        // Stopping escalates: the SSH "signal" request (cheap; OpenSSH honours it), then, if
+        // the command still runs, `kill` of its process group over a second channel (costs a
+        // login shell on the host), then KILL, then giving control back regardless.
+        const qint64 now = clock.elapsed();
+        if (stopRequestedAt < 0) {
+            const bool timeUp = m_timeoutMs > 0 && now > m_timeoutMs;
+            if (timeUp || cancelRequested()) {
+                result.timedOut = timeUp;
+                result.cancelled = !timeUp;
+                stopRequestedAt = now;
+                ssh_channel_request_send_signal(channel, "TERM");
+            }
+        } else if (stage == 0 && now - stopRequestedAt > 300) {
+            stage = 1;
+            killRemote(channel, "TERM");
+        } else if (stage == 1 && now - stopRequestedAt > m_killGraceMs) {
+            stage = 2;
+            killRemote(channel, "KILL");
+        } else if (stage == 2 && now - stopRequestedAt > m_killGraceMs + 1000) {
+            break; // the remote side does not close; give the caller back control
+        }
+        if (ssh_channel_poll_timeout(channel, PollMs, 0) == SSH_ERROR) {
+            result.error = SshError::Lost;
+            result.errorMessage = QStringLiteral("Connection to %1 lost: %2")
+                                      .arg(m_connection.endpoint().id(), m_connection.lastError());
+            break;
+        }
+    }
+    for (int stream = 0; stream < 2; ++stream) {
+        splitters[stream].finish(sinks[stream]);
+    }
+    if (result.error == SshError::None &&
+        (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel))) {
+        result.exitStatus = ssh_channel_get_exit_status(channel); // waits for exit-status/close
+    }
+    result.exitSignal = m_exitSignal;
+    ssh_remove_channel_callbacks(channel, &callbacks);
+    if (ssh_is_connected(session)) {
+        ssh_channel_close(channel);
+    }
+    ssh_channel_free(channel);
+    return result;
+}
+
+CapturedOutput runCaptured(SshConnection& connection, const QString& commandLine, qint64 timeoutMs)
+{
+    CapturedOutput out;
+    RemoteCommand command(connection, commandLine);
+    command.setTimeoutMs(timeoutMs);
+    command.setLineHandler([&out](OutputStream stream, const QString& line) {
+        (stream == OutputStream::Stdout ? out.stdoutLines : out.stderrLines) << line;
+    });
+    out.result = command.run();
+    return out;
+}
+
+} // namespace myst

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Installs, builds and runs every test (unit, integration against real sshd and a real
+# gnome-keyring, hostsim, GUI offscreen). Screenshots and logs land in ./build/artifacts.
+set -eu
+cd "$(dirname "$0")/.."
+sh packaging/build.sh
+mkdir -p /run/sshd 2>/dev/null || true
+cd build
+ctest --output-on-failure --parallel 2 --timeout 900

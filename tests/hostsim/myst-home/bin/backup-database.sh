@@ -1,0 +1,17 @@
+#!/bin/bash
+# Backs up the database under $MYST_HOME/backup with a time suffix and prints where.
+. "$(dirname "$0")/lib.sh"
+check_fault backup-database
+mkdir -p "$MYST_HOME/backup"
+stamp=$(date +%s)
+file="$MYST_HOME/backup/myst-studio-$stamp.sql"
+n=1
+while [ -e "$file" ]; do file="$MYST_HOME/backup/myst-studio-$stamp-$n.sql"; n=$((n + 1)); done
+if [ "$(fault backup-database)" = diskfull ]; then
+    sqlite3 "$DB" .dump | head -c 100 > "$file"
+    echo "ERROR: write $file: No space left on device" >&2
+    exit 1
+fi
+echo "Backing up database..."
+sqlite3 "$DB" .dump > "$file" || exit 1
+echo "Backed up to $file"

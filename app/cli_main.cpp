@@ -1,8 +1,8 @@
 #include "AppLog.h"
+#include "CliApp.h"
 #include "StatePaths.h"
 
 #include <QCoreApplication>
-#include <QTextStream>
 
 int main(int argc, char* argv[])
 {
@@ -10,6 +10,7 @@ int main(int argc, char* argv[])
     QCoreApplication::setApplicationName(QStringLiteral("myst-upgrade"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
     myst::log::init(myst::stateDirectory());
-    QTextStream(stdout) << "myst-upgrade " << PROJECT_VERSION << "\n";
-    return 0;
+    myst::CliApp cli(QCoreApplication::arguments());
+    cli.start();
+    return app.exec();
 }

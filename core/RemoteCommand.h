@@ -51,13 +51,18 @@ public:
     void setLineHandler(LineHandler handler) { m_handler = std::move(handler); }
     void setTimeoutMs(qint64 ms) { m_timeoutMs = ms; } // 0: none
     void setCancelFlag(const std::atomic<bool>* flag) { m_cancel = flag; }
+    // Stops the command (as cancel does) once this returns true; checked while it runs.
+    void setStopWhen(std::function<bool()> condition) { m_stopWhen = std::move(condition); }
     // How long a cancelled command gets between TERM and KILL.
     void setKillGraceMs(int ms) { m_killGraceMs = ms; }
 
     CommandResult run();
 
 private:
-    bool cancelRequested() const { return m_cancel && m_cancel->load(); }
+    bool cancelRequested() const
+    {
+        return (m_cancel && m_cancel->load()) || (m_stopWhen && m_stopWhen());
+    }
     void deliver(OutputStream stream, const QString& line);
     void killRemote(ssh_channel channel, const char* signal);
     static void onExitSignal(ssh_session, ssh_channel, const char* signal, int, const char*,
@@ -69,6 +74,7 @@ private:
     qint64 m_timeoutMs = 0;
     int m_killGraceMs = 1000;
     const std::atomic<bool>* m_cancel = nullptr;
+    std::function<bool()> m_stopWhen;
     QString m_remotePid;
     QString m_exitSignal;
     bool m_pidSeen = false;

@@ -111,11 +111,13 @@ SshStatus SshConnection::fail(SshError error, const QString& message)
 
 SshStatus SshConnection::open(const SshAuth& auth, const QString& trustedFingerprint)
 {
-    SshStatus status = connectToHost(trustedFingerprint);
-    if (!status.ok()) {
-        return status;
+    const SshStatus hostKey = connectToHost(trustedFingerprint);
+    if (!hostKey.ok()) {
+        return hostKey;
     }
-    return authenticate(auth);
+    SshStatus status = authenticate(auth);
+    status.fingerprint = hostKey.fingerprint;
+    return status;
 }
 
 SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)

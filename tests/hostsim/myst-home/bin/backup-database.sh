@@ -12,6 +12,11 @@ if [ "$(fault backup-database)" = diskfull ]; then
     echo "ERROR: write $file: No space left on device" >&2
     exit 1
 fi
+if [ "$(fault backup-database)" = forge ]; then
+    # A compromised or broken script printing a path that is really a command.
+    echo "Backed up to $MYST_HOME/backup/x.sql; touch $MYST_HOME/FORGED"
+    exit 0
+fi
 echo "Backing up database..."
 sqlite3 "$DB" .dump > "$file" || exit 1
 echo "Backed up to $file"

@@ -1,0 +1,558 @@
+#include "CliApp.h"
+
+#include "Background.h"
+#include "Plan.h"
+#include "Preflight.h"
+#include "ShellQuote.h"
+#include "Validation.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace myst {
+
+namespace {
+
+const char* const Usage = R"(Usage:
+  myst-upgrade check    --site SITE [--role ROLE]
+  myst-upgrade plan     --site SITE --approach APPROACH --version V [--role ROLE]
+  myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--role ROLE] --yes
+  myst-upgrade rollback --site SITE (--last | --run RUN_ID) [--role ROLE] --yes
+  myst-upgrade runs
+Options: --json (one JSON object per line), --yes (do not ask), --help.
+APPROACH: in-place. Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
+3 host key unknown or changed, 4 cannot connect or authenticate.
+)";
+
+// Options that take a value; everything else starting with -- is a flag.
+const QSet<QString> ValueOptions = {QStringLiteral("site"),     QStringLiteral("role"),
+                                    QStringLiteral("approach"), QStringLiteral("version"),
+                                    QStringLiteral("run"),      QStringLiteral("image-tar")};
+const QSet<QString> FlagOptions = {QStringLiteral("json"), QStringLiteral("yes"),
+                                   QStringLiteral("last"), QStringLiteral("copy-prod-data"),
+                                   QStringLiteral("help")};
+
+QString seconds(const QDateTime& a, const QDateTime& b)
+{
+    return QString::number(a.msecsTo(b) / 1000.0, 'f', 1) + QStringLiteral(" s");
+}
+
+} // namespace
+
+CliApp::CliApp(QStringList arguments, QObject* parent)
+    : QObject(parent), m_args(std::move(arguments)), m_out(stdout), m_err(stderr)
+{
+    registerRunnerMetaTypes();
+}
+
+void CliApp::start()
+{
+    QTimer::singleShot(0, this, &CliApp::run);
+}
+
+void CliApp::finish(int code)
+{
+    m_out.flush();
+    m_err.flush();
+    QCoreApplication::exit(code);
+}
+
+int CliApp::usage(const QString& message)
+{
+    if (m_json) {
+        event({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"), QStringLiteral("usage")},
+               {QStringLiteral("exitCode"), ExitUsage},
+               {QStringLiteral("message"), message}});
+    }
+    warn(QStringLiteral("myst-upgrade: ") + message);
+    finish(ExitUsage);
+    return ExitUsage;
+}
+
+void CliApp::event(const QJsonObject& object)
+{
+    m_out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
+    m_out.flush();
+}
+
+void CliApp::say(const QString& text)
+{
+    if (!m_json) {
+        m_out << text << '\n';
+        m_out.flush();
+    }
+}
+
+void CliApp::warn(const QString& text)
+{
+    m_err << text << '\n';
+    m_err.flush();
+}
+
+int CliApp::exitCodeFor(SshError error)
+{
+    switch (error) {
+    case SshError::HostKeyUnknown:
+    case SshError::HostKeyChanged:
+        return ExitHostKey;
+    case SshError::Connect:
+    case SshError::Auth:
+    case SshError::Lost:
+        return ExitConnect;
+    default:
+        return ExitStepFailed;
+    }
+}
+
+void CliApp::run()
+{
+    QStringList args = m_args.mid(1);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") ||
+        args.first() == QLatin1String("-h")) {
+        m_out << Usage;
+        finish(args.isEmpty() ? ExitUsage : ExitOk);
+        return;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        m_out << "myst-upgrade " << QCoreApplication::applicationVersion() << '\n';
+        finish(ExitOk);
+        return;
+    }
+    m_command = args.takeFirst();
+    for (int i = 0; i < args.size(); ++i) {
+        const QString a = args.at(i);
+        if (!a.startsWith(QLatin1String("--"))) {
+            usage(QStringLiteral("unexpected argument \"%1\"").arg(a));
+            return;
+        }
+        QString name = a.mid(2);
+        QString value;
+        const int eq = name.indexOf(QLatin1Char('='));
+        if (eq >= 0) {
+            value = name.mid(eq + 1);
+            name = name.left(eq);
+        }
+        if (ValueOptions.contains(name)) {
+            if (eq < 0) {
+                if (i + 1 >= args.size()) {
+                    usage(QStringLiteral("--%1 needs a value").arg(name));
+                    return;
+                }
+                value = args.at(++i);
+            }
+            m_options.insert(name, value);
+        } else if (FlagOptions.contains(name) && eq < 0) {
+            m_flags.insert(name);
+        } else {
+            usage(QStringLiteral("unknown option --%1").arg(name));
+            return;
+        }
+    }
+    m_json = m_flags.contains(QStringLiteral("json"));
+    if (m_flags.contains(QStringLiteral("help"))) {
+        m_out << Usage;
+        finish(ExitOk);
+        return;
+    }
+    if (m_command == QLatin1String("check"))
+        cmdCheck();
+    else if (m_command == QLatin1String("plan"))
+        cmdPlan();
+    else if (m_command == QLatin1String("upgrade"))
+        cmdUpgrade();
+    else if (m_command == QLatin1String("rollback"))
+        cmdRollback();
+    else if (m_command == QLatin1String("runs"))
+        cmdRuns();
+    else if (m_command == QLatin1String("upload") || m_command == QLatin1String("resume"))
+        usage(QStringLiteral("\"%1\" is not available in this version yet").arg(m_command));
+    else
+        usage(QStringLiteral("unknown command \"%1\"\n%2")
+                  .arg(m_command, QString::fromLatin1(Usage)));
+}
+
+bool CliApp::loadSite(const QString& path)
+{
+    if (path.isEmpty()) {
+        usage(QStringLiteral("--site SITE is required"));
+        return false;
+    }
+    QStringList errors;
+    m_site = Site::load(path, &errors);
+    if (!errors.isEmpty()) {
+        usage(QStringLiteral("the site file is not usable:\n  ") +
+              errors.join(QStringLiteral("\n  ")));
+        return false;
+    }
+    const QString role = m_options.value(QStringLiteral("role"));
+    if (!role.isEmpty() && !m_site.hosts.contains(role)) {
+        usage(QStringLiteral("the site file has no host with role \"%1\" (it has: %2)")
+                  .arg(role, m_site.hosts.keys().join(QStringLiteral(", "))));
+        return false;
+    }
+    return true;
+}
+
+bool CliApp::confirm(const QString& question)
+{
+    if (m_flags.contains(QStringLiteral("yes"))) {
+        return true;
+    }
+    if (!isatty(STDIN_FILENO)) {
+        usage(QStringLiteral("this changes the host; pass --yes to confirm (stdin is not a "
+                             "terminal, so I cannot ask)"));
+        return false;
+    }
+    m_err << question << " Type yes to continue: ";
+    m_err.flush();
+    char buffer[64] = {};
+    if (!std::fgets(buffer, sizeof buffer, stdin) || QByteArray(buffer).trimmed() != "yes") {
+        warn(QStringLiteral("Not confirmed; nothing was changed."));
+        finish(ExitUsage);
+        return false;
+    }
+    return true;
+}
+
+// ---- check ---------------------------------------------------------------------------------
+
+void CliApp::cmdCheck()
+{
+    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+        return;
+    }
+    const QString role = m_options.value(QStringLiteral("role"));
+    checkNextRole(role.isEmpty() ? m_site.hosts.keys() : QStringList{role}, ExitOk);
+}
+
+void CliApp::checkNextRole(QStringList roles, int worst)
+{
+    if (roles.isEmpty()) {
+        if (m_json) {
+            event({{QStringLiteral("event"), QStringLiteral("result")},
+                   {QStringLiteral("status"),
+                    worst == ExitOk ? QStringLiteral("passed") : QStringLiteral("failed")},
+                   {QStringLiteral("exitCode"), worst}});
+        } else {
+            say(worst == ExitOk ? QStringLiteral("All checks passed.")
+                                : QStringLiteral("Some checks failed."));
+        }
+        finish(worst);
+        return;
+    }
+    const SiteHost host = m_site.hosts.value(roles.takeFirst());
+    const RunSettings settings = m_site.settings;
+    runInBackground<PreflightResult>(
+        this, [host, settings] { return runPreflight(host, settings, {}); },
+        [this, roles, worst, host](PreflightResult result) {
+            int code = worst;
+            say(QStringLiteral("%1 (%2)").arg(host.role, host.endpoint.id()));
+            for (const CheckItem& item : result.items) {
+                if (m_json) {
+                    event({{QStringLiteral("event"), QStringLiteral("check")},
+                           {QStringLiteral("role"), item.role},
+                           {QStringLiteral("name"), item.name},
+                           {QStringLiteral("level"), checkLevelName(item.level)},
+                           {QStringLiteral("message"), item.message}});
+                }
+                say(QStringLiteral("  [%1] %2: %3")
+                        .arg(checkLevelName(item.level), item.name, item.message));
+            }
+            if (!result.connection.ok()) {
+                code = qMax(code, exitCodeFor(result.connection.error));
+                if (result.connection.error == SshError::HostKeyUnknown) {
+                    say(QStringLiteral(
+                            "  To trust this host after comparing the fingerprint, add its key:\n"
+                            "    ssh-keyscan -p %1 %2 >> %3")
+                            .arg(host.endpoint.port)
+                            .arg(host.endpoint.host, m_site.knownHostsFile));
+                }
+            } else if (!result.passed()) {
+                code = qMax(code, int(ExitStepFailed));
+            }
+            checkNextRole(roles, code);
+        });
+}
+
+// ---- plan / upgrade ------------------------------------------------------------------------
+
+static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& site, Plan* plan,
+                             QString* error)
+{
+    const QString approach = options.value(QStringLiteral("approach"));
+    const QString version = options.value(QStringLiteral("version"));
+    if (approach.isEmpty() || version.isEmpty()) {
+        *error = QStringLiteral("--approach and --version are required");
+        return false;
+    }
+    if (!isValidVersion(version)) {
+        *error = QStringLiteral("\"%1\" is not a version (letters, digits, '.', '_' and '-', "
+                                "starting with a letter or digit)")
+                     .arg(version);
+        return false;
+    }
+    if (options.contains(QStringLiteral("image-tar"))) {
+        *error =
+            QStringLiteral("--image-tar (offline upgrade) is not available in this version yet");
+        return false;
+    }
+    if (approach != QLatin1String("in-place")) {
+        *error = approach == QLatin1String("phased") || approach == QLatin1String("zero-downtime")
+                     ? QStringLiteral(
+                           "the %1 approach is not available in this version yet; use in-place")
+                           .arg(approach)
+                     : QStringLiteral("unknown approach \"%1\" (in-place)").arg(approach);
+        return false;
+    }
+    const QString role = options.value(QStringLiteral("role"), site.defaultRole());
+    if (role.isEmpty() || !site.hosts.contains(role)) {
+        *error =
+            QStringLiteral("the site file has no \"prod\" host; name one with --role (it has: %1)")
+                .arg(site.hosts.keys().join(QStringLiteral(", ")));
+        return false;
+    }
+    *plan = inPlaceUpgradePlan(site.hosts.value(role), version);
+    return true;
+}
+
+void CliApp::cmdPlan()
+{
+    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+        return;
+    }
+    Plan plan;
+    QString error;
+    if (!buildUpgradePlan(m_options, m_site, &plan, &error)) {
+        usage(error);
+        return;
+    }
+    say(QStringLiteral("Plan: %1 upgrade to MyST Studio %2 (nothing is run)")
+            .arg(plan.approach, plan.targetVersion));
+    for (int i = 0; i < plan.steps.size(); ++i) {
+        const Step& s = plan.steps.at(i);
+        if (m_json) {
+            event({{QStringLiteral("event"), QStringLiteral("step")},
+                   {QStringLiteral("index"), i},
+                   {QStringLiteral("id"), s.id},
+                   {QStringLiteral("role"), s.role},
+                   {QStringLiteral("title"), s.title},
+                   {QStringLiteral("command"), s.commandText()},
+                   {QStringLiteral("outage"), s.startsOutage}});
+        }
+        say(QStringLiteral("%1. [%2] %3%4\n     $ %5")
+                .arg(i + 1)
+                .arg(s.role, s.title,
+                     s.startsOutage ? QStringLiteral("  (outage starts)") : QString(),
+                     s.commandText()));
+    }
+    if (m_json) {
+        event({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"), QStringLiteral("planned")},
+               {QStringLiteral("exitCode"), ExitOk}});
+    }
+    finish(ExitOk);
+}
+
+void CliApp::cmdUpgrade()
+{
+    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+        return;
+    }
+    Plan plan;
+    QString error;
+    if (!buildUpgradePlan(m_options, m_site, &plan, &error)) {
+        usage(error);
+        return;
+    }
+    const SiteHost host = m_site.hosts.value(plan.steps.first().role);
+    if (!confirm(QStringLiteral("Upgrade MyST Studio on %1 (%2) to %3? This stops the service.")
+                     .arg(host.role, host.endpoint.id(), plan.targetVersion))) {
+        return;
+    }
+    runPlan(plan, Journal::create(plan.kind));
+}
+
+// ---- rollback ------------------------------------------------------------------------------
+
+void CliApp::cmdRollback()
+{
+    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+        return;
+    }
+    const bool last = m_flags.contains(QStringLiteral("last"));
+    const QString runId = m_options.value(QStringLiteral("run"));
+    if (last == !runId.isEmpty()) {
+        usage(QStringLiteral("give exactly one of --last or --run RUN_ID"));
+        return;
+    }
+    QString error;
+    std::optional<Journal> source =
+        last ? Journal::lastUpgrade(m_site.path) : Journal::loadRun(runId, &error);
+    if (!source) {
+        usage(
+            last ? QStringLiteral("no upgrade of this site is in the journal (%1)").arg(m_site.path)
+                 : error);
+        return;
+    }
+    if (source->kind != QLatin1String("upgrade")) {
+        usage(QStringLiteral("run %1 is a %2, not an upgrade").arg(source->runId, source->kind));
+        return;
+    }
+    QString role = m_options.value(QStringLiteral("role"));
+    if (role.isEmpty()) {
+        role = source->records.contains(m_site.defaultRole()) ? m_site.defaultRole()
+                                                              : source->records.keys().value(0);
+    }
+    if (!m_site.hosts.contains(role)) {
+        usage(QStringLiteral("the site file has no host with role \"%1\"").arg(role));
+        return;
+    }
+    const Plan plan = rollbackPlan(m_site.hosts.value(role), source->records.value(role), &error);
+    if (plan.steps.isEmpty()) {
+        usage(QStringLiteral("run %1: %2").arg(source->runId, error));
+        return;
+    }
+    const HostRecord record = source->records.value(role);
+    if (!confirm(QStringLiteral(
+                     "Roll back %1 to image %2 and restore %3? Changes made since %4 will be lost.")
+                     .arg(role, record.previousImageId.left(19), record.backupPath,
+                          source->started.toLocalTime().toString(Qt::ISODate)))) {
+        return;
+    }
+    Journal journal = Journal::create(plan.kind);
+    journal.rollbackOf = source->runId;
+    runPlan(plan, journal);
+}
+
+// ---- running a plan ------------------------------------------------------------------------
+
+void CliApp::runPlan(const Plan& plan, Journal journal)
+{
+    const QString runId = journal.runId;
+    m_runner = new Runner(m_site, plan, journal, this);
+    const int total = plan.steps.size();
+    say(QStringLiteral("Run %1: %2 (%3), journal %4")
+            .arg(runId, plan.kind, plan.approach, journal.filePath()));
+    connect(m_runner, &Runner::stepStarted, this, [this, total](int i, const StepRecord& s) {
+        if (m_json) {
+            event({{QStringLiteral("event"), QStringLiteral("step-started")},
+                   {QStringLiteral("index"), i},
+                   {QStringLiteral("id"), s.id},
+                   {QStringLiteral("role"), s.role},
+                   {QStringLiteral("title"), s.title},
+                   {QStringLiteral("command"), s.command}});
+        }
+        say(QStringLiteral("[%1/%2] %3: %4\n      $ %5")
+                .arg(i + 1)
+                .arg(total)
+                .arg(s.role, s.title, s.command));
+    });
+    connect(m_runner, &Runner::output, this,
+            [this](int i, OutputStream stream, const QString& line) {
+                if (m_json) {
+                    event({{QStringLiteral("event"), QStringLiteral("output")},
+                           {QStringLiteral("index"), i},
+                           {QStringLiteral("stream"), stream == OutputStream::Stderr
+                                                          ? QStringLiteral("stderr")
+                                                          : QStringLiteral("stdout")},
+                           {QStringLiteral("line"), line}});
+                } else {
+                    say((stream == OutputStream::Stderr ? QStringLiteral("    ! ")
+                                                        : QStringLiteral("    | ")) +
+                        line);
+                }
+            });
+    connect(m_runner, &Runner::captured, this,
+            [this](const QString& role, const QString& key, const QString& value) {
+                if (m_json) {
+                    event({{QStringLiteral("event"), QStringLiteral("captured")},
+                           {QStringLiteral("role"), role},
+                           {QStringLiteral("key"), key},
+                           {QStringLiteral("value"), value}});
+                } else if (!value.isEmpty()) {
+                    say(QStringLiteral("    recorded %1 for %2: %3").arg(key, role, value));
+                }
+            });
+    connect(m_runner, &Runner::stepFinished, this, [this](int i, const StepRecord& s) {
+        if (m_json) {
+            event({{QStringLiteral("event"), QStringLiteral("step-finished")},
+                   {QStringLiteral("index"), i},
+                   {QStringLiteral("id"), s.id},
+                   {QStringLiteral("status"), stepStatusName(s.status)},
+                   {QStringLiteral("exitCode"), s.exitCode},
+                   {QStringLiteral("durationMs"), s.started.msecsTo(s.finished)},
+                   {QStringLiteral("message"), s.message},
+                   {QStringLiteral("log"), s.logFile}});
+        }
+        say(QStringLiteral("      %1 %2 (%3)")
+                .arg(s.status == StepStatus::Succeeded ? QStringLiteral("ok:")
+                                                       : QStringLiteral("FAILED:"),
+                     s.message, seconds(s.started, s.finished)));
+    });
+    connect(m_runner, &Runner::finished, this, [this](const RunResult& r) {
+        int code = ExitOk;
+        if (!r.ok) {
+            code = r.connectionError != SshError::None ? exitCodeFor(r.connectionError)
+                                                       : int(ExitStepFailed);
+        }
+        if (m_json) {
+            event({{QStringLiteral("event"), QStringLiteral("result")},
+                   {QStringLiteral("status"), r.journal.status},
+                   {QStringLiteral("runId"), r.journal.runId},
+                   {QStringLiteral("exitCode"), code},
+                   {QStringLiteral("outageMs"), r.journal.outageMs},
+                   {QStringLiteral("message"), r.message},
+                   {QStringLiteral("journal"), r.journal.filePath()}});
+        }
+        say(r.message);
+        if (!r.ok) {
+            warn(r.message);
+        }
+        finish(code);
+    });
+    m_runner->start();
+}
+
+// ---- runs ----------------------------------------------------------------------------------
+
+void CliApp::cmdRuns()
+{
+    const QList<Journal> runs = Journal::loadAll();
+    for (const Journal& j : runs) {
+        QStringList hosts;
+        for (auto it = j.hosts.begin(); it != j.hosts.end(); ++it) {
+            const QJsonObject h = it.value().toObject();
+            hosts << QStringLiteral("%1=%2").arg(it.key(),
+                                                 h.value(QStringLiteral("host")).toString());
+        }
+        if (m_json) {
+            QJsonObject o = j.toJson();
+            o.insert(QStringLiteral("event"), QStringLiteral("run"));
+            o.remove(QStringLiteral("steps"));
+            event(o);
+        } else {
+            say(QStringLiteral("%1  %2 %3  %4  %5  %6  %7")
+                    .arg(j.runId, j.kind, j.approach,
+                         j.targetVersion.isEmpty() ? QStringLiteral("-") : j.targetVersion,
+                         j.status, hosts.join(QLatin1Char(',')), j.message));
+        }
+    }
+    if (runs.isEmpty()) {
+        say(QStringLiteral("No runs yet."));
+    }
+    if (m_json) {
+        event({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"), QStringLiteral("listed")},
+               {QStringLiteral("count"), int(runs.size())},
+               {QStringLiteral("exitCode"), ExitOk}});
+    }
+    finish(ExitOk);
+}
+
+} // namespace myst

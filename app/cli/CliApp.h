@@ -1,0 +1,65 @@
+#pragma once
+
+#include "Journal.h"
+#include "Runner.h"
+#include "Site.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+#include <QTextStream>
+
+namespace myst {
+
+// Exit codes of the command-line contract (DESIGN §2).
+enum ExitCode
+{
+    ExitOk = 0,
+    ExitStepFailed = 1,
+    ExitUsage = 2,
+    ExitHostKey = 3,
+    ExitConnect = 4,
+};
+
+// `myst-upgrade`: parses one command, runs it on the core, prints human text or JSON lines,
+// and ends the event loop with the contract's exit code.
+class CliApp : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CliApp(QStringList arguments, QObject* parent = nullptr);
+    void start(); // queued: call, then QCoreApplication::exec()
+
+private:
+    void run();
+    void finish(int code);
+    int usage(const QString& message);
+
+    void cmdCheck();
+    void cmdPlan();
+    void cmdUpgrade();
+    void cmdRollback();
+    void cmdRuns();
+
+    bool loadSite(const QString& path);
+    bool confirm(const QString& question);
+    void runPlan(const Plan& plan, Journal journal);
+    void checkNextRole(QStringList roles, int worst);
+
+    void event(const QJsonObject& object); // --json: one object per line
+    void say(const QString& text);         // human text to stdout
+    void warn(const QString& text);        // to stderr
+    static int exitCodeFor(SshError error);
+
+    QStringList m_args;
+    QString m_command;
+    QMap<QString, QString> m_options;
+    QSet<QString> m_flags;
+    bool m_json = false;
+    Site m_site;
+    Runner* m_runner = nullptr;
+    QTextStream m_out;
+    QTextStream m_err;
+};
+
+} // namespace myst

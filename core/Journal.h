@@ -1,0 +1,87 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace myst {
+
+enum class StepStatus
+{
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    Skipped
+};
+QString stepStatusName(StepStatus status);
+StepStatus stepStatusFromName(const QString& name);
+
+struct StepRecord
+{
+    QString id;
+    QString title;
+    QString role;
+    QString command;
+    StepStatus status = StepStatus::Pending;
+    int exitCode = -1;
+    QDateTime started;
+    QDateTime finished;
+    QString logFile;
+    QString message;
+};
+
+// What rollback needs, per host.
+struct HostRecord
+{
+    QString previousImageId;
+    QStringList previousTags;
+    QString previousVersion;
+    QString backupPath;
+    QString newImageId;
+};
+
+// One run (an upgrade or a rollback) as a JSON file: runs/<run-id>.json, rewritten atomically
+// (temporary file, fsync, rename) after every change, so a crash leaves the last good state.
+// It never holds a secret: hosts are stored as the site file names them.
+class Journal
+{
+public:
+    QString runId;
+    QString kind; // "upgrade" | "rollback"
+    QString approach;
+    QString targetVersion;
+    QString sitePath;
+    QString rollbackOf;                         // rollback: the run it undoes
+    QString status = QStringLiteral("running"); // running | succeeded | failed | cancelled
+    QString message;
+    QDateTime started;
+    QDateTime finished;
+    qint64 outageMs = -1;
+    QJsonObject hosts;
+    QMap<QString, HostRecord> records;
+    QList<StepRecord> steps;
+
+    static Journal create(const QString& kind);
+    QString filePath() const;
+    QString logDirectory() const;
+    bool save(QString* error) const;
+
+    QJsonObject toJson() const;
+    static Journal fromJson(const QJsonObject& json);
+    static std::optional<Journal> load(const QString& path, QString* error);
+    static std::optional<Journal> loadRun(const QString& runId, QString* error);
+    static QList<Journal> loadAll(); // newest first
+    // The newest upgrade run of the given site file.
+    static std::optional<Journal> lastUpgrade(const QString& sitePath);
+};
+
+bool isValidRunId(const QString& runId);
+
+} // namespace myst

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace myst {
+
+// What `docker image inspect myst-studio` says about the image in use.
+struct ImageInfo
+{
+    QString id;       // "sha256:…"
+    QStringList tags; // RepoTags
+    QString version;  // from the image's version label, else from a versioned tag
+};
+
+// Parses `docker image inspect` JSON (an array with one object). Empty on anything else.
+std::optional<ImageInfo> parseImageInspect(const QString& json, QString* error);
+
+// The backup location from backup-database.sh's output: the last "Backed up to <path>" line.
+// The path must be an absolute path of plain characters; a forged line
+// ("Backed up to /x; rm -rf ~") is refused with a reason, never returned.
+std::optional<QString> parseBackupPath(const QStringList& stdoutLines, QString* error);
+
+// The version in the console page, by the configured pattern (its first capture group).
+QString parseConsoleVersion(const QString& page, const QString& pattern);
+
+// Free space from `df -Pk PATH` (POSIX format), in MiB; -1 when unreadable.
+qint64 parseDfAvailableMegabytes(const QStringList& lines);
+
+} // namespace myst

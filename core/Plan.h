@@ -1,0 +1,57 @@
+#pragma once
+
+#include "Site.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace myst {
+
+struct HostRecord;
+
+enum class StepKind
+{
+    RecordImage,   // docker image inspect myst-studio → previous image ID, tags, version
+    Script,        // one of the guide's scripts, its output shown line by line
+    Backup,        // backup-database.sh → "Backed up to <path>", then checked on the host
+    Verify,        // output-logs.sh until the start-up marker (no error lines) + console version
+    CheckRollback, // the recorded image and backup are still on the host (read-only)
+    RetagImage,    // docker tag <recorded image ID> myst-studio
+};
+
+// One step of the guide on one host, with the exact command it runs.
+struct Step
+{
+    QString id; // stable within a plan: "pull", "backup", …; names the step's log file
+    QString title;
+    QString role;
+    StepKind kind = StepKind::Script;
+    QStringList argv; // the command, argument by argument; quoted once, when run
+    bool startsOutage = false;
+    bool endsOutage = false;
+    QString expectVersion; // Verify: what the console must show
+    QString imageId;       // CheckRollback, RetagImage
+    QString backupPath;    // CheckRollback
+
+    QString commandText() const; // exactly what is sent to the host (for `plan` and the log)
+};
+
+struct Plan
+{
+    QString kind; // "upgrade" or "rollback"
+    QString approach;
+    QString targetVersion;
+    QList<Step> steps;
+};
+
+// The guide's in-place upgrade, decomposed (DESIGN §3): record, pull, backup, stop, start,
+// verify. The version must already be validated.
+Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version);
+
+// The guide's rollback from what a run recorded: check the image and backup are there, re-tag
+// the previous image, restore the backup, restart, verify the previous version. Empty with an
+// error when the record lacks what rollback needs.
+Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error);
+
+} // namespace myst

@@ -1,0 +1,399 @@
+#include "Runner.h"
+
+#include "AppLog.h"
+#include "OutputParsers.h"
+#include "RemoteCommandJob.h"
+#include "ShellQuote.h"
+#include "Verify.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+
+namespace myst {
+
+void registerRunnerMetaTypes()
+{
+    registerCoreMetaTypes();
+    qRegisterMetaType<myst::StepRecord>();
+    qRegisterMetaType<myst::RunResult>();
+}
+
+Runner::Runner(Site site, Plan plan, Journal journal, QObject* parent)
+    : QObject(parent), m_site(std::move(site)), m_plan(std::move(plan)),
+      m_journal(std::move(journal))
+{
+    registerRunnerMetaTypes();
+    m_journal.kind = m_plan.kind;
+    m_journal.approach = m_plan.approach;
+    m_journal.targetVersion = m_plan.targetVersion;
+    m_journal.sitePath = QFileInfo(m_site.path).absoluteFilePath();
+    QSet<QString> roles;
+    for (const Step& s : m_plan.steps) {
+        roles.insert(s.role);
+    }
+    // Only the hosts this run touches, as the site file names them (no secrets there).
+    const QJsonObject allHosts = m_site.toJson().value(QStringLiteral("hosts")).toObject();
+    for (const QString& role : roles) {
+        m_journal.hosts.insert(role, allHosts.value(role));
+    }
+    const bool manyRoles = roles.size() > 1;
+    for (int i = 0; i < m_plan.steps.size(); ++i) {
+        const Step& s = m_plan.steps.at(i);
+        StepRecord r;
+        r.id = s.id;
+        r.title = s.title;
+        r.role = s.role;
+        r.command = s.commandText();
+        r.logFile = QStringLiteral("%1/%2-%3%4.log")
+                        .arg(m_journal.logDirectory())
+                        .arg(i + 1, 2, 10, QLatin1Char('0'))
+                        .arg(manyRoles ? s.role + QLatin1Char('-') : QString(), s.id);
+        m_journal.steps << r;
+    }
+}
+
+Runner::~Runner()
+{
+    if (m_thread) {
+        m_cancel = true;
+        m_thread->wait();
+    }
+}
+
+void Runner::start()
+{
+    QString error;
+    m_journal.save(&error);
+    m_thread.reset(QThread::create([this] { work(); }));
+    m_thread->start();
+}
+
+void Runner::saveJournal()
+{
+    QString error;
+    if (!m_journal.save(&error)) {
+        log::runner()->error("{}", error.toStdString());
+    }
+}
+
+void Runner::capture(const QString& role, const QString& key, const QString& value)
+{
+    HostRecord& r = m_journal.records[role];
+    if (key == QLatin1String("previousImageId"))
+        r.previousImageId = value;
+    else if (key == QLatin1String("previousVersion"))
+        r.previousVersion = value;
+    else if (key == QLatin1String("previousTags"))
+        r.previousTags = value.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    else if (key == QLatin1String("backupPath"))
+        r.backupPath = value;
+    else if (key == QLatin1String("newImageId"))
+        r.newImageId = value;
+    saveJournal(); // what rollback needs is on disk before the next step starts
+    emit captured(role, key, value);
+}
+
+void Runner::logLine(int index, OutputStream stream, const QString& line)
+{
+    if (m_stepLog.isOpen()) {
+        const QByteArray prefix =
+            QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss.zzz")).toUtf8() +
+            (stream == OutputStream::Stderr ? " err " : " out ");
+        m_stepLog.write(prefix + line.toUtf8() + '\n');
+    }
+    emit output(index, stream, line);
+}
+
+SshConnection* Runner::connectionFor(const QString& role, SshStatus* status)
+{
+    auto it = m_connections.find(role);
+    if (it != m_connections.end() && it->second->isConnected()) {
+        return it->second.get();
+    }
+    auto connection = std::make_unique<SshConnection>(m_site.hosts.value(role).endpoint);
+    *status = connection->open(m_auth.value(role));
+    if (!status->ok()) {
+        return nullptr;
+    }
+    SshConnection* raw = connection.get();
+    m_connections[role] = std::move(connection);
+    return raw;
+}
+
+void Runner::work()
+{
+    RunResult result;
+    qint64 outageStartMs = -1;
+    QElapsedTimer clock;
+    clock.start();
+    int failedIndex = -1;
+
+    for (int i = 0; i < m_plan.steps.size(); ++i) {
+        const Step& step = m_plan.steps.at(i);
+        StepRecord& record = m_journal.steps[i];
+        if (m_cancel) {
+            result.cancelled = true;
+            break;
+        }
+        record.status = StepStatus::Running;
+        record.started = QDateTime::currentDateTimeUtc();
+        saveJournal();
+        emit stepStarted(i, record);
+        if (step.startsOutage && outageStartMs < 0) {
+            outageStartMs = clock.elapsed();
+        }
+
+        SshStatus status;
+        SshConnection* connection = connectionFor(step.role, &status);
+        Outcome outcome;
+        if (!connection) {
+            result.connectionError = status.error;
+            result.connectionStatus = status;
+            outcome.message = status.message;
+        } else {
+            m_stepLog.setFileName(record.logFile);
+            m_stepLog.open(QIODevice::WriteOnly | QIODevice::Append);
+            m_stepLog.write(QStringLiteral("# [%1] %2\n# $ %3\n")
+                                .arg(step.role, step.title, record.command)
+                                .toUtf8());
+            outcome = execute(i, step, *connection);
+            m_stepLog.write(QStringLiteral("# %1\n").arg(outcome.message).toUtf8());
+            m_stepLog.close();
+        }
+        record.finished = QDateTime::currentDateTimeUtc();
+        record.exitCode = outcome.exitCode;
+        record.message = outcome.message;
+        record.status = outcome.ok ? StepStatus::Succeeded
+                                   : (m_cancel ? StepStatus::Cancelled : StepStatus::Failed);
+        if (outcome.ok && step.endsOutage && outageStartMs >= 0) {
+            m_journal.outageMs = clock.elapsed() - outageStartMs;
+        }
+        saveJournal();
+        emit stepFinished(i, record);
+        if (!outcome.ok) {
+            failedIndex = i;
+            result.cancelled = m_cancel;
+            break;
+        }
+    }
+
+    for (StepRecord& r : m_journal.steps) {
+        if (r.status == StepStatus::Pending) {
+            r.status = StepStatus::Skipped;
+        }
+    }
+    result.ok = failedIndex < 0 && !result.cancelled;
+    m_journal.status =
+        result.ok ? QStringLiteral("succeeded")
+                  : (result.cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed"));
+    if (result.ok) {
+        result.message = m_plan.kind == QLatin1String("rollback")
+                             ? QStringLiteral("Rollback complete: MyST Studio %1 is running again.")
+                                   .arg(m_plan.targetVersion)
+                             : QStringLiteral("Upgrade complete: MyST Studio %1 is running.")
+                                   .arg(m_plan.targetVersion);
+        if (m_journal.outageMs >= 0) {
+            result.message +=
+                QStringLiteral(" Outage: %1 s.").arg(m_journal.outageMs / 1000.0, 0, 'f', 1);
+        }
+    } else {
+        const Step& failed = m_plan.steps.at(failedIndex >= 0 ? failedIndex : 0);
+        const QString what = failedIndex >= 0 ? m_journal.steps.at(failedIndex).message : QString();
+        result.message = (result.cancelled ? QStringLiteral("Cancelled at step \"%1\" on %2. ")
+                                           : QStringLiteral("Step \"%1\" failed on %2: %3 "))
+                             .arg(failed.title, failed.role, what) +
+                         failureAdvice(failed);
+    }
+    m_journal.message = result.message;
+    m_journal.finished = QDateTime::currentDateTimeUtc();
+    saveJournal();
+    m_connections.clear(); // sessions are freed on the thread that used them
+    log::runner()->info("run {} {}: {}", m_journal.runId.toStdString(),
+                        m_journal.status.toStdString(), result.message.toStdString());
+    result.journal = m_journal;
+    emit finished(result);
+}
+
+QString Runner::failureAdvice(const Step& failed) const
+{
+    if (m_plan.kind == QLatin1String("rollback")) {
+        return QStringLiteral("See the step log in %1.").arg(m_journal.logDirectory());
+    }
+    const HostRecord r = m_journal.records.value(failed.role);
+    const QString command =
+        QStringLiteral("myst-upgrade rollback --site %1 --run %2 --role %3 --yes")
+            .arg(shellQuote(m_journal.sitePath), m_journal.runId, failed.role);
+    if (!r.backupPath.isEmpty() && !r.previousImageId.isEmpty()) {
+        return QStringLiteral("Rollback is available (previous image %1, backup %2): %3")
+            .arg(r.previousImageId.left(19), r.backupPath, command);
+    }
+    if (!r.previousImageId.isEmpty()) {
+        return QStringLiteral("MyST Studio was not stopped. No backup was recorded, so a full "
+                              "rollback is not available; if pull.sh already re-tagged the image, "
+                              "re-tag the previous one: docker tag %1 myst-studio")
+            .arg(r.previousImageId);
+    }
+    return QStringLiteral("Nothing was changed on the host.");
+}
+
+Runner::Outcome Runner::execute(int index, const Step& step, SshConnection& connection)
+{
+    switch (step.kind) {
+    case StepKind::RecordImage:
+        return recordImage(index, step, connection);
+    case StepKind::Backup:
+        return backup(index, step, connection);
+    case StepKind::Verify:
+        return verify(index, step, connection);
+    case StepKind::CheckRollback:
+        return checkRollback(index, step, connection);
+    case StepKind::Script:
+    case StepKind::RetagImage:
+        return runScript(index, step, connection);
+    }
+    return {};
+}
+
+Runner::Outcome Runner::runScript(int index, const Step& step, SshConnection& connection,
+                                  QStringList* stdoutLines)
+{
+    RemoteCommand command(connection, shellCommand(step.argv));
+    command.setTimeoutMs(qint64(m_site.settings.stepTimeoutSeconds) * 1000);
+    command.setCancelFlag(&m_cancel);
+    command.setLineHandler([&](OutputStream stream, const QString& line) {
+        if (stdoutLines && stream == OutputStream::Stdout) {
+            *stdoutLines << line;
+        }
+        logLine(index, stream, line);
+    });
+    const CommandResult result = command.run();
+    Outcome out;
+    out.exitCode = result.exitStatus;
+    out.ok = result.succeeded();
+    if (result.timedOut) {
+        out.message = QStringLiteral("timed out after %1 s and was stopped; MyST Studio may be in "
+                                     "an intermediate state")
+                          .arg(m_site.settings.stepTimeoutSeconds);
+    } else {
+        out.message = result.describe();
+    }
+    return out;
+}
+
+Runner::Outcome Runner::recordImage(int index, const Step& step, SshConnection& connection)
+{
+    QStringList lines;
+    Outcome out = runScript(index, step, connection, &lines);
+    if (!out.ok) {
+        out.message = QStringLiteral("cannot inspect the myst-studio image (%1)").arg(out.message);
+        return out;
+    }
+    QString error;
+    const auto info = parseImageInspect(lines.join(QLatin1Char('\n')), &error);
+    if (!info) {
+        return {false, out.exitCode, error};
+    }
+    capture(step.role, QStringLiteral("previousImageId"), info->id);
+    capture(step.role, QStringLiteral("previousTags"), info->tags.join(QLatin1Char(' ')));
+    capture(step.role, QStringLiteral("previousVersion"), info->version);
+    out.message = QStringLiteral("current image %1 (%2)")
+                      .arg(info->id, info->version.isEmpty() ? QStringLiteral("version unknown")
+                                                             : info->version);
+    return out;
+}
+
+Runner::Outcome Runner::backup(int index, const Step& step, SshConnection& connection)
+{
+    QStringList lines;
+    Outcome out = runScript(index, step, connection, &lines);
+    if (!out.ok) {
+        return out;
+    }
+    QString error;
+    const auto path = parseBackupPath(lines, &error);
+    if (!path) {
+        return {false, out.exitCode, error};
+    }
+    // Trust, but verify: the file is there and not empty before anything is stopped.
+    const CapturedOutput test = runCaptured(
+        connection, shellCommand({QStringLiteral("test"), QStringLiteral("-s"), *path}));
+    if (!test.result.succeeded()) {
+        return {false, out.exitCode,
+                QStringLiteral("backup-database.sh reported %1, but that file is missing or empty "
+                               "on the host")
+                    .arg(*path)};
+    }
+    capture(step.role, QStringLiteral("backupPath"), *path);
+    out.message = QStringLiteral("backed up to %1").arg(*path);
+    return out;
+}
+
+Runner::Outcome Runner::verify(int index, const Step& step, SshConnection& connection)
+{
+    const auto forward = [&](OutputStream stream, const QString& line) {
+        logLine(index, stream, line);
+    };
+    const StartupLogResult log =
+        checkStartupLog(connection, step.argv.value(0), m_site.settings, forward, &m_cancel);
+    if (!log.ok) {
+        return {false, -1, log.message};
+    }
+    const CapturedOutput inspect = runCaptured(
+        connection, shellCommand({QStringLiteral("docker"), QStringLiteral("image"),
+                                  QStringLiteral("inspect"), QStringLiteral("myst-studio")}));
+    QString error;
+    if (const auto info = parseImageInspect(inspect.stdoutLines.join(QLatin1Char('\n')), &error)) {
+        if (m_plan.kind == QLatin1String("upgrade")) {
+            capture(step.role, QStringLiteral("newImageId"), info->id);
+        } else if (!step.imageId.isEmpty() && info->id != step.imageId) {
+            return {false, -1,
+                    QStringLiteral("myst-studio is tagged %1, not the previous image %2")
+                        .arg(info->id, step.imageId)};
+        }
+    }
+    const SiteHost host = m_site.hosts.value(step.role);
+    if (host.consoleUrl.isEmpty()) {
+        return {true, 0, log.message + QStringLiteral("; no console URL set, version not checked")};
+    }
+    const ConsoleResult console = readConsoleVersion(host.consoleUrl, m_site.settings, &m_cancel);
+    logLine(index, OutputStream::Stdout, QStringLiteral("[console] ") + console.message);
+    if (!console.ok) {
+        return {false, -1, console.message};
+    }
+    if (!step.expectVersion.isEmpty() && console.version != step.expectVersion) {
+        return {false, -1,
+                QStringLiteral("the console shows MyST Studio %1, expected %2")
+                    .arg(console.version, step.expectVersion)};
+    }
+    return {true, 0, QStringLiteral("%1; console shows %2").arg(log.message, console.version)};
+}
+
+Runner::Outcome Runner::checkRollback(int index, const Step& step, SshConnection& connection)
+{
+    const CapturedOutput image =
+        runCaptured(connection, shellCommand({QStringLiteral("docker"), QStringLiteral("image"),
+                                              QStringLiteral("inspect"), QStringLiteral("--format"),
+                                              QStringLiteral("{{.Id}}"), step.imageId}));
+    for (const QString& l : image.stdoutLines + image.stderrLines)
+        logLine(index, OutputStream::Stdout, l);
+    if (!image.result.succeeded()) {
+        return {false, image.result.exitStatus,
+                QStringLiteral("The previous image %1 is no longer on the host (removed?): "
+                               "rollback refused, nothing was changed.")
+                    .arg(step.imageId)};
+    }
+    const CapturedOutput backup = runCaptured(
+        connection, shellCommand({QStringLiteral("test"), QStringLiteral("-s"), step.backupPath}));
+    if (!backup.result.succeeded()) {
+        return {false, backup.result.exitStatus,
+                QStringLiteral("The backup %1 is missing or empty on the host: rollback refused, "
+                               "nothing was changed.")
+                    .arg(step.backupPath)};
+    }
+    return {true, 0,
+            QStringLiteral("image %1 and backup %2 are present")
+                .arg(step.imageId.left(19), step.backupPath)};
+}
+
+} // namespace myst

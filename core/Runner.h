@@ -1,0 +1,87 @@
+#pragma once
+
+#include "Journal.h"
+#include "Plan.h"
+#include "RemoteCommand.h"
+#include "Site.h"
+
+#include <QFile>
+#include <QMap>
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+namespace myst {
+
+struct RunResult
+{
+    bool ok = false;
+    bool cancelled = false;
+    QString message;
+    SshError connectionError = SshError::None; // set when a host could not be reached
+    SshStatus connectionStatus;
+    Journal journal;
+};
+
+// Runs a plan's steps in order on a worker thread, stops at the first failure, and writes the
+// journal after every change of state. Everything reaches the caller as queued signals.
+class Runner : public QObject
+{
+    Q_OBJECT
+public:
+    Runner(Site site, Plan plan, Journal journal, QObject* parent = nullptr);
+    ~Runner() override;
+
+    void setAuth(const QString& role, const SshAuth& auth) { m_auth.insert(role, auth); }
+    void start();
+    void cancel() { m_cancel = true; }
+    bool isRunning() const { return m_thread && m_thread->isRunning(); }
+    const Plan& plan() const { return m_plan; }
+
+signals:
+    void stepStarted(int index, const myst::StepRecord& step);
+    void output(int index, myst::OutputStream stream, const QString& line);
+    void captured(const QString& role, const QString& key, const QString& value);
+    void stepFinished(int index, const myst::StepRecord& step);
+    void finished(const myst::RunResult& result);
+
+private:
+    struct Outcome
+    {
+        bool ok = false;
+        int exitCode = -1;
+        QString message;
+    };
+
+    void work();
+    SshConnection* connectionFor(const QString& role, SshStatus* status);
+    Outcome execute(int index, const Step& step, SshConnection& connection);
+    Outcome runScript(int index, const Step& step, SshConnection& connection,
+                      QStringList* stdoutLines = nullptr);
+    Outcome recordImage(int index, const Step& step, SshConnection& connection);
+    Outcome backup(int index, const Step& step, SshConnection& connection);
+    Outcome verify(int index, const Step& step, SshConnection& connection);
+    Outcome checkRollback(int index, const Step& step, SshConnection& connection);
+    void capture(const QString& role, const QString& key, const QString& value);
+    void logLine(int index, OutputStream stream, const QString& line);
+    void saveJournal();
+    QString failureAdvice(const Step& failed) const;
+
+    Site m_site;
+    Plan m_plan;
+    Journal m_journal; // owned by the worker while it runs
+    QMap<QString, SshAuth> m_auth;
+    std::map<QString, std::unique_ptr<SshConnection>> m_connections;
+    std::atomic<bool> m_cancel{false};
+    std::unique_ptr<QThread> m_thread;
+    QFile m_stepLog;
+};
+
+void registerRunnerMetaTypes();
+
+} // namespace myst
+
+Q_DECLARE_METATYPE(myst::StepRecord)
+Q_DECLARE_METATYPE(myst::RunResult)

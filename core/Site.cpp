@@ -1,0 +1,189 @@
+#include "Site.h"
+
+#include "Validation.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+namespace myst {
+
+namespace {
+
+void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
+{
+    auto positive = [&](const char* key, int& out) {
+        const QJsonValue v = json.value(QLatin1String(key));
+        if (v.isUndefined()) {
+            return;
+        }
+        if (!v.isDouble() || v.toDouble() <= 0) {
+            *errors
+                << QStringLiteral("settings.%1 must be a positive number").arg(QLatin1String(key));
+            return;
+        }
+        out = v.toInt();
+    };
+    auto pattern = [&](const char* key, QString& out) {
+        const QJsonValue v = json.value(QLatin1String(key));
+        if (v.isUndefined()) {
+            return;
+        }
+        if (!QRegularExpression(v.toString()).isValid() || v.toString().isEmpty()) {
+            *errors << QStringLiteral("settings.%1 is not a valid regular expression")
+                           .arg(QLatin1String(key));
+            return;
+        }
+        out = v.toString();
+    };
+    positive("stepTimeoutSeconds", s.stepTimeoutSeconds);
+    positive("startupTimeoutSeconds", s.startupTimeoutSeconds);
+    positive("consoleTimeoutSeconds", s.consoleTimeoutSeconds);
+    int minFree = static_cast<int>(s.minFreeMegabytes);
+    positive("minFreeMegabytes", minFree);
+    s.minFreeMegabytes = minFree;
+    pattern("startupMarker", s.startupMarker);
+    pattern("errorPattern", s.errorPattern);
+    pattern("consoleVersionPattern", s.consoleVersionPattern);
+}
+
+} // namespace
+
+Site Site::load(const QString& path, QStringList* errors)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *errors << QStringLiteral("Cannot read the site file %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *errors << QStringLiteral("The site file %1 is not valid JSON: %2 (at offset %3)")
+                       .arg(path, parseError.errorString())
+                       .arg(parseError.offset);
+        return {};
+    }
+    return fromJson(doc.object(), path, errors);
+}
+
+Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* errors)
+{
+    Site site;
+    site.path = path;
+    site.knownHostsFile =
+        json.value(QStringLiteral("knownHosts")).toString(QStringLiteral("~/.ssh/known_hosts"));
+    const QJsonObject hosts = json.value(QStringLiteral("hosts")).toObject();
+    if (hosts.isEmpty()) {
+        *errors << QStringLiteral("The site file names no hosts (\"hosts\": {\"prod\": {…}})");
+    }
+    for (auto it = hosts.begin(); it != hosts.end(); ++it) {
+        const QString role = it.key();
+        const QJsonObject h = it.value().toObject();
+        const QString where = QStringLiteral("hosts.%1").arg(role);
+        SiteHost host;
+        host.role = role;
+        if (!isValidRoleName(role)) {
+            *errors << QStringLiteral("%1: a role name is lower-case letters, digits, - and _")
+                           .arg(where);
+        }
+        host.endpoint.host = h.value(QStringLiteral("host")).toString();
+        if (!isValidHostName(host.endpoint.host)) {
+            *errors << QStringLiteral("%1.host \"%2\" is not a host name or address")
+                           .arg(where, host.endpoint.host);
+        }
+        const QJsonValue port = h.value(QStringLiteral("port"));
+        if (port.isUndefined()) {
+            host.endpoint.port = 22;
+        } else if (!port.isDouble() || port.toDouble() != port.toInt() || port.toInt() < 1 ||
+                   port.toInt() > 65535) {
+            *errors << QStringLiteral("%1.port must be a whole number from 1 to 65535").arg(where);
+        } else {
+            host.endpoint.port = port.toInt();
+        }
+        host.endpoint.user = h.value(QStringLiteral("user")).toString();
+        if (!host.endpoint.user.isEmpty() && !isValidUserName(host.endpoint.user)) {
+            *errors << QStringLiteral("%1.user \"%2\" is not a valid user name")
+                           .arg(where, host.endpoint.user);
+        }
+        host.endpoint.identityFile = h.value(QStringLiteral("identity")).toString();
+        if (!host.endpoint.identityFile.isEmpty() &&
+            !QFileInfo::exists(expandHome(host.endpoint.identityFile))) {
+            *errors << QStringLiteral("%1.identity: the key file %2 does not exist")
+                           .arg(where, host.endpoint.identityFile);
+        }
+        host.endpoint.knownHostsFile = site.knownHostsFile;
+        host.endpoint.processConfig = h.value(QStringLiteral("useSshConfig")).toBool(false);
+        host.mystHome =
+            h.value(QStringLiteral("mystHome")).toString(QStringLiteral("/opt/myst-studio"));
+        while (host.mystHome.size() > 1 && host.mystHome.endsWith(QLatin1Char('/'))) {
+            host.mystHome.chop(1);
+        }
+        if (!isSafeAbsolutePath(host.mystHome)) {
+            *errors << QStringLiteral(
+                           "%1.mystHome \"%2\" must be an absolute path of plain characters")
+                           .arg(where, host.mystHome);
+        }
+        const QString url = h.value(QStringLiteral("consoleUrl")).toString();
+        if (!url.isEmpty()) {
+            host.consoleUrl = QUrl(url, QUrl::StrictMode);
+            if (!host.consoleUrl.isValid() ||
+                (host.consoleUrl.scheme() != QLatin1String("http") &&
+                 host.consoleUrl.scheme() != QLatin1String("https"))) {
+                *errors << QStringLiteral("%1.consoleUrl must be an http(s) URL").arg(where);
+            }
+        }
+        host.sudo = h.value(QStringLiteral("sudo")).toBool(false);
+        site.hosts.insert(role, host);
+    }
+    readSettings(json.value(QStringLiteral("settings")).toObject(), site.settings, errors);
+    return site;
+}
+
+QJsonObject Site::toJson() const
+{
+    QJsonObject hostsJson;
+    for (const SiteHost& h : hosts) {
+        QJsonObject o{{QStringLiteral("host"), h.endpoint.host},
+                      {QStringLiteral("port"), h.endpoint.port},
+                      {QStringLiteral("user"), h.endpoint.user},
+                      {QStringLiteral("mystHome"), h.mystHome}};
+        if (!h.endpoint.identityFile.isEmpty())
+            o.insert(QStringLiteral("identity"), h.endpoint.identityFile);
+        if (!h.consoleUrl.isEmpty())
+            o.insert(QStringLiteral("consoleUrl"), h.consoleUrl.toString());
+        if (h.endpoint.processConfig)
+            o.insert(QStringLiteral("useSshConfig"), true);
+        if (h.sudo)
+            o.insert(QStringLiteral("sudo"), true);
+        hostsJson.insert(h.role, o);
+    }
+    return {{QStringLiteral("knownHosts"), knownHostsFile}, {QStringLiteral("hosts"), hostsJson}};
+}
+
+bool Site::save(const QString& path, QString* error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = file.errorString();
+        return false;
+    }
+    file.write(QJsonDocument(toJson()).toJson());
+    if (!file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+QString Site::defaultRole() const
+{
+    if (hosts.contains(QStringLiteral("prod"))) {
+        return QStringLiteral("prod");
+    }
+    return hosts.size() == 1 ? hosts.firstKey() : QString();
+}
+
+} // namespace myst

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "SshEndpoint.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QStringList>
+#include <QUrl>
+
+namespace myst {
+
+// One MyST host of a site, as the site file names it. No secrets.
+struct SiteHost
+{
+    QString role;
+    SshEndpoint endpoint;
+    QString mystHome;
+    QUrl consoleUrl;
+    bool sudo = false;
+
+    QString script(const QString& name) const { return mystHome + QStringLiteral("/bin/") + name; }
+};
+
+// Settings that tune a run; each has a default and may be set in the site file's "settings".
+struct RunSettings
+{
+    int stepTimeoutSeconds = 1800;
+    int startupTimeoutSeconds = 300; // how long verify follows output-logs.sh for the marker
+    int consoleTimeoutSeconds = 15;
+    QString startupMarker = QStringLiteral("MyST Studio started");
+    QString errorPattern = QStringLiteral("\\b(ERROR|SEVERE|FATAL)\\b|Exception\\b");
+    QString consoleVersionPattern = QStringLiteral("MyST Studio\\s+v?([0-9][0-9A-Za-z._-]*)");
+    qint64 minFreeMegabytes = 1024;
+};
+
+// The site file of DESIGN §2: which hosts play which role. Parsed strictly; every problem is
+// reported at once so the user can fix the file in one go.
+struct Site
+{
+    QString path;
+    QString knownHostsFile;
+    QMap<QString, SiteHost> hosts;
+    RunSettings settings;
+
+    static Site load(const QString& path, QStringList* errors);
+    static Site fromJson(const QJsonObject& json, const QString& path, QStringList* errors);
+    QJsonObject toJson() const;
+    bool save(const QString& path, QString* error) const;
+
+    // The host a single-host approach works on: "prod" if the site has it, else its only host.
+    QString defaultRole() const;
+};
+
+} // namespace myst

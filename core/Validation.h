@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QString>
+
+namespace myst {
+
+// Whitelists for everything that ends up in a remote command. A value that fails one of these
+// never reaches a shell, quoted or not.
+
+// MyST versions and image tags: 7.2.0.1, 7.2.0-mysql8. Must start with a letter or digit so
+// that it can never be read as an option.
+bool isValidVersion(const QString& version);
+// An absolute path of plain characters, no "..": MyST home, a backup file, an image folder.
+bool isSafeAbsolutePath(const QString& path);
+// A docker image ID as `docker image inspect` prints it.
+bool isValidImageId(const QString& id);
+bool isValidUserName(const QString& user);
+bool isValidHostName(const QString& host);
+bool isValidRoleName(const QString& role);
+
+} // namespace myst

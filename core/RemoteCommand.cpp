@@ -15,6 +15,31 @@ namespace {
 // Preamble marker: the first stderr line "\x1emyst-pid <pid>" is ours, never shown.
 const QString PidMarker = QStringLiteral("\x1emyst-pid ");
 constexpr int PollMs = 50;
+
+// Runs the command ($1) in the background with stdin from /dev/null and waits for it. A
+// watcher reads the channel's stdin: the line "cancel" makes it TERM the whole process group
+// (sshd made this shell a session leader, so the group is everything the step started), then
+// KILL it 2 s later. EOF alone (a dropped connection) kills nothing. A command killed by a
+// signal is re-raised so sshd reports the signal, not 128+n.
+// (An asynchronous list gets /dev/null as stdin unless redirected, hence fd 3.)
+const char* const Wrapper = R"SH(printf '\036myst-pid %s\n' "$$" >&2
+exec 3<&0
+sh -c "$1" </dev/null 3<&- &
+child=$!
+{ trap '' TERM
+  while read -r line; do
+    if [ "$line" = cancel ]; then
+      kill -s TERM -- "-$$" 2>/dev/null; sleep 2; kill -s KILL -- "-$$" 2>/dev/null; exit
+    fi
+  done; } <&3 >/dev/null 2>&1 &
+exec 3<&-
+watcher=$!
+wait "$child"; status=$?
+kill -KILL "$watcher" 2>/dev/null
+if [ "$status" -gt 128 ] && [ "$status" -lt 160 ]; then
+  trap - "$((status - 128))" 2>/dev/null; kill -s "$(kill -l "$status")" "$$"
+fi
+exit "$status")SH";
 } // namespace
 
 QString CommandResult::describe() const
@@ -108,8 +133,11 @@ CommandResult RemoteCommand::run()
     ssh_callbacks_init(&callbacks);
     ssh_set_channel_callbacks(channel, &callbacks);
 
-    const QString wrapped = QStringLiteral("printf '\\036myst-pid %s\\n' \"$$\" >&2; exec sh -c ") +
-                            shellQuote(m_commandLine);
+    // `exec sh` keeps the session leader's PID and makes the wrapper independent of the
+    // user's login shell (bash, dash, even csh).
+    const QString wrapped = QStringLiteral("exec sh -c ") +
+                            shellQuote(QString::fromLatin1(Wrapper)) +
+                            QStringLiteral(" myst-step ") + shellQuote(m_commandLine);
     if (ssh_channel_request_exec(channel, wrapped.toUtf8().constData()) != SSH_OK) {
         result.error = SshError::Channel;
         result.errorMessage =
@@ -126,7 +154,7 @@ CommandResult RemoteCommand::run()
     QElapsedTimer clock;
     clock.start();
     qint64 stopRequestedAt = -1;
-    int stage = 0; // 0 signal request sent, 1 kill TERM sent, 2 kill KILL sent
+    bool killed = false; // the last-resort KILL over a second channel was sent
     static thread_local char buffer[256 * 1024];
 
     for (;;) {
@@ -154,9 +182,9 @@ CommandResult RemoteCommand::run()
         if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel)) {
             break;
         }
-        // Stopping escalates: the SSH "signal" request (cheap; OpenSSH honours it), then, if
-        // the command still runs, `kill` of its process group over a second channel (costs a
-        // login shell on the host), then KILL, then giving control back regardless.
+        // Stopping: "cancel" to the wrapper's watcher (instant, works on every sshd), the SSH
+        // signal request too (OpenSSH refuses it without privilege separation), then, as a last
+        // resort, KILL of the process group over a second channel, then giving control back.
         const qint64 now = clock.elapsed();
         if (stopRequestedAt < 0) {
             const bool timeUp = m_timeoutMs > 0 && now > m_timeoutMs;
@@ -164,15 +192,13 @@ CommandResult RemoteCommand::run()
                 result.timedOut = timeUp;
                 result.cancelled = !timeUp;
                 stopRequestedAt = now;
+                ssh_channel_write(channel, "cancel\n", 7);
                 ssh_channel_request_send_signal(channel, "TERM");
             }
-        } else if (stage == 0 && now - stopRequestedAt > 300) {
-            stage = 1;
-            killRemote(channel, "TERM");
-        } else if (stage == 1 && now - stopRequestedAt > m_killGraceMs) {
-            stage = 2;
+        } else if (!killed && now - stopRequestedAt > m_killGraceMs + 2500) {
+            killed = true;
             killRemote(channel, "KILL");
-        } else if (stage == 2 && now - stopRequestedAt > m_killGraceMs + 1000) {
+        } else if (killed && now - stopRequestedAt > m_killGraceMs + 5000) {
             break; // the remote side does not close; give the caller back control
         }
         if (ssh_channel_poll_timeout(channel, PollMs, 0) == SSH_ERROR) {

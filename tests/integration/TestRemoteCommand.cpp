@@ -75,23 +75,53 @@ private slots:
 
     void cancelStopsALongCommandAndItsProcess()
     {
+        // Cancel once the command runs (the host's login shell may take a while to start it),
+        // from another thread, as the GUI's Cancel button would.
         std::atomic<bool> cancel{false};
-        RemoteCommand command(*m_conn, QStringLiteral("sleep 600.5"));
+        std::atomic<bool> started{false};
+        RemoteCommand command(*m_conn, QStringLiteral("echo started; sleep 600.5"));
         command.setCancelFlag(&cancel);
-        QElapsedTimer clock;
-        QTimer::singleShot(500, [&] { cancel = true; });
-        // The flag is set from a timer: run the command on a worker so the timer can fire.
+        command.setLineHandler([&](OutputStream, const QString& line) {
+            if (line == QLatin1String("started"))
+                started = true;
+        });
         CommandResult result;
         std::unique_ptr<QThread> t(QThread::create([&] { result = command.run(); }));
-        clock.start();
         t->start();
+        QTRY_VERIFY_WITH_TIMEOUT(started.load(), 10000);
+        QElapsedTimer clock;
+        clock.start();
+        cancel = true;
         QTRY_VERIFY_WITH_TIMEOUT(t->isFinished(), 5000);
-        QVERIFY2(clock.elapsed() < 2500, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
         QVERIFY(result.cancelled);
         QVERIFY(!result.succeeded());
         // …and the remote process is gone, not orphaned.
         QTRY_COMPARE_WITH_TIMEOUT(HostSim::sh(QStringLiteral("pgrep -f 'sleep 60[0].5'")).trimmed(),
                                   QString(), 3000);
+    }
+
+    void cancelKillsAProcessThatIgnoresTerm()
+    {
+        std::atomic<bool> cancel{false};
+        RemoteCommand command(*m_conn, QStringLiteral("trap '' TERM; echo started; sleep 600.75"));
+        command.setCancelFlag(&cancel);
+        command.setLineHandler([&](OutputStream, const QString& line) {
+            if (line == QLatin1String("started"))
+                cancel = true;
+        });
+        const CommandResult result = command.run();
+        QVERIFY(result.cancelled);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            HostSim::sh(QStringLiteral("pgrep -f 'sleep 60[0].75'")).trimmed(), QString(), 5000);
+    }
+
+    void commandsGetNoTerminalInput()
+    {
+        // A script that prompts must not hang a step waiting for an answer.
+        const CapturedOutput out =
+            runCaptured(*m_conn, QStringLiteral("read answer; echo \"rc=$?\""), 10000);
+        QCOMPARE(out.stdoutLines, QStringList{QStringLiteral("rc=1")});
     }
 
     void timeoutEndsACommand()

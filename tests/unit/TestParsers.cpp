@@ -1,0 +1,161 @@
+#include "Journal.h"
+#include "OutputParsers.h"
+#include "Plan.h"
+#include "Site.h"
+#include "Validation.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace myst;
+
+class TestParsers : public QObject
+{
+    Q_OBJECT
+private slots:
+    void backupLine_data()
+    {
+        QTest::addColumn<QStringList>("lines");
+        QTest::addColumn<QString>("expected"); // empty: refused
+        QTest::newRow("guide")
+            << QStringList{"Backing up",
+                           "Backed up to /opt/myst-studio/backup/myst-studio-1468979016.sql"}
+            << "/opt/myst-studio/backup/myst-studio-1468979016.sql";
+        QTest::newRow("trailing space")
+            << QStringList{"Backed up to /u01/myst-studio/backup/a.sql  "}
+            << "/u01/myst-studio/backup/a.sql";
+        QTest::newRow("last wins")
+            << QStringList{"Backed up to /a/1.sql", "Backed up to /a/2.sql"} << "/a/2.sql";
+        QTest::newRow("forged command") << QStringList{"Backed up to /x; rm -rf ~"} << QString();
+        QTest::newRow("substitution") << QStringList{"Backed up to /x/$(id).sql"} << QString();
+        QTest::newRow("relative") << QStringList{"Backed up to backup/a.sql"} << QString();
+        QTest::newRow("dotdot") << QStringList{"Backed up to /opt/../etc/shadow"} << QString();
+        QTest::newRow("newline in path") << QStringList{"Backed up to /a\n/b"} << QString();
+        QTest::newRow("missing") << QStringList{"Backup failed"} << QString();
+    }
+    void backupLine()
+    {
+        QFETCH(QStringList, lines);
+        QFETCH(QString, expected);
+        QString error;
+        const auto path = parseBackupPath(lines, &error);
+        if (expected.isEmpty()) {
+            QVERIFY(!path);
+            QVERIFY(!error.isEmpty());
+        } else {
+            QVERIFY2(path, qPrintable(error));
+            QCOMPARE(*path, expected);
+        }
+    }
+
+    void imageInspect()
+    {
+        // (moc cannot read raw string literals, so plain ones here)
+        const QString json =
+            QStringLiteral("[{\"Id\":\"sha256:%1\",\"RepoTags\":[\"067343992071.dkr.ecr.us-west-2."
+                           "amazonaws.com/myst-studio:7.2.0-mysql8\",\"myst-studio:latest\"],"
+                           "\"Config\":{\"Labels\":null}}]")
+                .arg(QString(64, QLatin1Char('a')));
+        QString error;
+        const auto info = parseImageInspect(json, &error);
+        QVERIFY2(info, qPrintable(error));
+        QCOMPARE(info->id, QStringLiteral("sha256:") + QString(64, QLatin1Char('a')));
+        QCOMPARE(info->version, QStringLiteral("7.2.0-mysql8")); // from the tag, never "latest"
+        QVERIFY(!parseImageInspect(QStringLiteral("[]"), &error));
+        QVERIFY(!parseImageInspect(QStringLiteral("Error: No such image"), &error));
+        QVERIFY(!parseImageInspect(QStringLiteral("[{\"Id\":\"sha256:zz; rm\"}]"), &error));
+    }
+
+    void consoleAndDf()
+    {
+        const RunSettings s;
+        QCOMPARE(parseConsoleVersion(QStringLiteral("<footer>MyST Studio 7.2.0.1</footer>"),
+                                     s.consoleVersionPattern),
+                 QStringLiteral("7.2.0.1"));
+        QCOMPARE(parseConsoleVersion(QStringLiteral("<p>Sign in</p>"), s.consoleVersionPattern),
+                 QString());
+        QCOMPARE(
+            parseDfAvailableMegabytes({"Filesystem 1024-blocks Used Available Capacity Mounted on",
+                                       "/dev/vda 263174212 16000000 2048000 17% /"}),
+            qint64(2000));
+        QCOMPARE(parseDfAvailableMegabytes({"df: /x: No such file"}), qint64(-1));
+    }
+
+    void validation()
+    {
+        QVERIFY(isValidVersion("7.2.0-mysql8"));
+        QVERIFY(!isValidVersion("-rf"));
+        QVERIFY(!isValidVersion("1.0;id"));
+        QVERIFY(isSafeAbsolutePath("/u01/myst-studio"));
+        QVERIFY(!isSafeAbsolutePath("/u01/my st"));
+        QVERIFY(!isSafeAbsolutePath("/u01/./x"));
+        QVERIFY(isValidImageId("sha256:" + QString(64, 'f')));
+        QVERIFY(!isValidImageId("myst-studio"));
+    }
+
+    void siteReportsEveryProblemAtOnce()
+    {
+        const QJsonObject json =
+            QJsonDocument::fromJson(
+                "{\"hosts\":{\"prod\":{\"host\":\"a b\",\"port\":0,"
+                "\"mystHome\":\"relative\",\"consoleUrl\":\"ftp://x\"},"
+                "\"Bad Role\":{\"host\":\"ok\",\"identity\":\"/nonexistent/key\"}}}")
+                .object();
+        QStringList errors;
+        Site::fromJson(json, "site.json", &errors);
+        const QString all = errors.join('\n');
+        for (const char* expected : {"hosts.prod.host", "hosts.prod.port", "hosts.prod.mystHome",
+                                     "hosts.prod.consoleUrl", "role name", "/nonexistent/key"}) {
+            QVERIFY2(all.contains(QLatin1String(expected)), qPrintable(all));
+        }
+    }
+
+    void rollbackPlanNeedsTheRecord()
+    {
+        SiteHost host;
+        host.role = "prod";
+        host.mystHome = "/opt/myst-studio";
+        HostRecord record;
+        record.previousImageId = "sha256:" + QString(64, 'b');
+        QString error;
+        QVERIFY(rollbackPlan(host, record, &error).steps.isEmpty());
+        QVERIFY(error.contains("no database backup"));
+        record.backupPath = "/opt/myst-studio/backup/myst-studio-1.sql";
+        const Plan plan = rollbackPlan(host, record, &error);
+        QCOMPARE(plan.steps.size(), 5);
+        QCOMPARE(plan.steps.at(1).commandText(),
+                 "docker tag " + record.previousImageId + " myst-studio");
+        QCOMPARE(plan.steps.at(2).commandText(),
+                 QStringLiteral("/opt/myst-studio/bin/update-database.sh "
+                                "/opt/myst-studio/backup/myst-studio-1.sql"));
+    }
+
+    void journalRoundTripsAndSavesAtomically()
+    {
+        QTemporaryDir dir;
+        qputenv("XDG_STATE_HOME", dir.path().toUtf8());
+        Journal j = Journal::create("upgrade");
+        QVERIFY(isValidRunId(j.runId));
+        j.records["prod"].backupPath = "/opt/myst-studio/backup/b.sql";
+        j.records["prod"].previousImageId = "sha256:abc";
+        StepRecord s;
+        s.id = "pull";
+        s.status = StepStatus::Failed;
+        s.exitCode = 3;
+        j.steps << s;
+        QString error;
+        QVERIFY(j.save(&error));
+        const auto back = Journal::loadRun(j.runId, &error);
+        QVERIFY(back);
+        QCOMPARE(back->records["prod"].backupPath, j.records["prod"].backupPath);
+        QCOMPARE(back->steps.first().status, StepStatus::Failed);
+        QCOMPARE(back->steps.first().exitCode, 3);
+        // No temporary files are left beside the journal.
+        QCOMPARE(QDir(dir.path() + "/myst-upgrade/runs").entryList(QDir::Files).size(), 1);
+        QVERIFY(!Journal::loadRun("../../etc/passwd", &error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestParsers)
+#include "TestParsers.moc"

@@ -121,6 +121,31 @@ private slots:
                  qPrintable(status.message));
     }
 
+    void keyWithPassphrase()
+    {
+        SshEndpoint e = m_sim->endpoint(QStringLiteral("prod"));
+        const QString key = m_tmp.filePath(QStringLiteral("passkey"));
+        HostSim::sh(
+            QStringLiteral("ssh-keygen -q -t ed25519 -N 'correct horse' -f '%1' && cat '%1.pub' >> "
+                           "'%2/prod/ssh/authorized_keys'")
+                .arg(key, m_sim->dir()));
+        e.identityFile = key;
+        SshAuth auth;
+        auth.useAgent = false;
+        auth.passphrase = QStringLiteral("wrong horse");
+        SshConnection wrong(e);
+        const SshStatus refused = wrong.open(auth);
+        QCOMPARE(refused.error, SshError::Auth);
+        QVERIFY2(refused.message.contains(QStringLiteral("wrong passphrase")),
+                 qPrintable(refused.message));
+        QVERIFY(!refused.message.contains(auth.passphrase));
+        auth.passphrase = QStringLiteral("correct horse");
+        SshConnection right(e);
+        const SshStatus status = right.open(auth);
+        QVERIFY2(status.ok(), qPrintable(status.message));
+        QVERIFY(runCaptured(right, QStringLiteral("true")).result.succeeded());
+    }
+
     void wrongPasswordNamesOfferedMethods()
     {
         SshEndpoint e = m_sim->endpoint(QStringLiteral("prod"));

@@ -1,16 +1,35 @@
 #include "AppLog.h"
-#include "MainWindow.h"
+#include "RemoteCommandJob.h"
+#include "Runner.h"
 #include "StatePaths.h"
+#include "UpgradeWizard.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+
+#include <sys/resource.h>
 
 int main(int argc, char* argv[])
 {
+    // No core dumps while passwords may be in memory (KeePassXC does the same).
+    const rlimit noCore{0, 0};
+    setrlimit(RLIMIT_CORE, &noCore);
+
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("myst-upgrade-wizard"));
     QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Upgrade and roll back MyST Studio over SSH"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption site(QStringLiteral("site"), QStringLiteral("Site file to start from."),
+                            QStringLiteral("SITE"));
+    parser.addOption(site);
+    parser.process(app);
+
     myst::log::init(myst::stateDirectory());
-    myst::MainWindow window;
-    window.show();
+    myst::registerRunnerMetaTypes();
+    myst::UpgradeWizard wizard(parser.value(site));
+    wizard.show();
     return app.exec();
 }

@@ -136,4 +136,25 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
     return out;
 }
 
+ProbeResult probeHost(const SiteHost& host, const SshAuth& auth, const QString& trustedFingerprint)
+{
+    ProbeResult out;
+    SshConnection connection(host.endpoint);
+    out.status = connection.open(auth, trustedFingerprint);
+    if (!out.status.ok()) {
+        return out;
+    }
+    const CapturedOutput inspect = runCaptured(
+        connection, shellCommand({QStringLiteral("docker"), QStringLiteral("image"),
+                                  QStringLiteral("inspect"), QStringLiteral("myst-studio")}));
+    if (const auto image =
+            parseImageInspect(inspect.stdoutLines.join(QLatin1Char('\n')), &out.error)) {
+        out.imageId = image->id;
+        out.version = image->version;
+    } else if (!inspect.stderrLines.isEmpty()) {
+        out.error = inspect.stderrLines.join(QLatin1Char(' '));
+    }
+    return out;
+}
+
 } // namespace myst

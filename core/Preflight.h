@@ -37,4 +37,15 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings,
 
 QString checkLevelName(CheckLevel level);
 
+// "Test connection": connects (trusting an unknown key only if its fingerprint is given) and
+// reads the image in use. Blocking: call on a worker thread.
+struct ProbeResult
+{
+    SshStatus status;
+    QString imageId;
+    QString version;
+    QString error; // connected, but docker could not tell
+};
+ProbeResult probeHost(const SiteHost& host, const SshAuth& auth, const QString& trustedFingerprint);
+
 } // namespace myst

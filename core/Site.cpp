@@ -136,6 +136,13 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
             }
         }
         host.sudo = h.value(QStringLiteral("sudo")).toBool(false);
+        host.auth = h.value(QStringLiteral("auth"))
+                        .toString(host.endpoint.identityFile.isEmpty() ? QStringLiteral("agent")
+                                                                       : QStringLiteral("key"));
+        if (host.auth != QLatin1String("agent") && host.auth != QLatin1String("key") &&
+            host.auth != QLatin1String("password")) {
+            *errors << QStringLiteral("%1.auth must be agent, key or password").arg(where);
+        }
         site.hosts.insert(role, host);
     }
     readSettings(json.value(QStringLiteral("settings")).toObject(), site.settings, errors);
@@ -158,6 +165,7 @@ QJsonObject Site::toJson() const
             o.insert(QStringLiteral("useSshConfig"), true);
         if (h.sudo)
             o.insert(QStringLiteral("sudo"), true);
+        o.insert(QStringLiteral("auth"), h.auth);
         hostsJson.insert(h.role, o);
     }
     return {{QStringLiteral("knownHosts"), knownHostsFile}, {QStringLiteral("hosts"), hostsJson}};

@@ -17,6 +17,9 @@ struct SiteHost
     QString mystHome;
     QUrl consoleUrl;
     bool sudo = false;
+    // How to authenticate: "agent", "key" (identity, maybe with a passphrase) or "password".
+    // Secrets live in the keychain under endpoint.id(), never here.
+    QString auth = QStringLiteral("key");
 
     QString script(const QString& name) const { return mystHome + QStringLiteral("/bin/") + name; }
 };

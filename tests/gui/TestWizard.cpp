@@ -1,0 +1,292 @@
+#include "HostSim.h"
+#include "LogPane.h"
+#include "TestConfig.h"
+#include "UpgradeWizard.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QScreen>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QTreeWidget>
+
+using namespace myst;
+
+// Drives the wizard as an operator would, against a simulated MyST host (real sshd), and saves
+// a picture of every page to build/artifacts/gui/.
+class TestWizard : public QObject
+{
+    Q_OBJECT
+    HostSim* m_sim = nullptr;
+    QTemporaryDir m_state;
+    QString m_shots;
+
+    void shot(QWidget* w, const QString& name)
+    {
+        QApplication::processEvents();
+        w->grab().save(m_shots + QLatin1Char('/') + name + QStringLiteral(".png"));
+        if (QGuiApplication::platformName() ==
+            QLatin1String("xcb")) // under xvfb-run: the real screen
+            w->screen()->grabWindow(0).save(m_shots + QStringLiteral("/screen-") + name +
+                                            QStringLiteral(".png"));
+    }
+
+    static void click(QAbstractButton* button)
+    {
+        QVERIFY(button);
+        QVERIFY(button->isEnabled());
+        // Near the left edge: a radio button only takes clicks on its indicator and label,
+        // which a full-width button's centre may miss.
+        QTest::mouseClick(button, Qt::LeftButton, {},
+                          QPoint(qMin(12, button->width() / 2), button->height() / 2));
+    }
+
+    template <typename T> static T* child(QWidget* w, const char* name)
+    {
+        T* found = w->findChild<T*>(QLatin1String(name));
+        if (!found)
+            qWarning("no %s", name);
+        return found;
+    }
+
+    QString console() const
+    {
+        return HostSim::
+            sh(QStringLiteral(
+                   "curl -s %1 | sed -n 's/.*class=\"version\">MyST Studio \\([^<]*\\)<.*/\\1/p'")
+                   .arg(m_sim->host(QStringLiteral("prod"))
+                            .value(QStringLiteral("consoleUrl"))
+                            .toString()))
+                .trimmed();
+    }
+
+    // Start → Approach → Hosts → Image → Pre-flight → Run, ready to click "Start upgrade".
+    void walkToPreflight(UpgradeWizard& w, const QString& version, bool shots)
+    {
+        QCOMPARE(w.currentId(), int(UpgradeWizard::StartId));
+        if (shots)
+            shot(&w, QStringLiteral("1-start"));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::ApproachId));
+        QVERIFY(child<QRadioButton>(&w, "inPlaceRadio")->isChecked());
+        QVERIFY(child<QLabel>(&w, "approachDescription")
+                    ->text()
+                    .contains(QStringLiteral("Simple to set up")));
+        if (shots)
+            shot(&w, QStringLiteral("2-approach"));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::HostsId));
+        QCOMPARE(child<QLineEdit>(&w, "hostLineEdit")->text(), QStringLiteral("127.0.0.1"));
+        click(child<QPushButton>(&w, "testConnectionButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(&w, "connectionResultLabel")
+                                     ->text()
+                                     .contains(QStringLiteral("Running MyST Studio")),
+                                 20000);
+        if (shots)
+            shot(&w, QStringLiteral("3-hosts"));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::ImageId));
+        QVERIFY(!w.button(QWizard::NextButton)->isEnabled()); // a version is required
+        QTest::keyClicks(child<QLineEdit>(&w, "versionLineEdit"), version);
+        if (shots)
+            shot(&w, QStringLiteral("4-image"));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::PreflightId));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::CommitButton)->isEnabled(), 30000);
+        QCOMPARE(child<QListWidget>(&w, "checksList")->count(), 5);
+        if (shots)
+            shot(&w, QStringLiteral("5-preflight"));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("XDG_STATE_HOME", m_state.path().toUtf8());
+        m_shots = QStringLiteral(MYST_BINARY_DIR "/artifacts/gui");
+        QDir().mkpath(m_shots);
+        m_sim = new HostSim();
+        QVERIFY2(m_sim->isUp(), qPrintable(m_sim->error()));
+    }
+    void cleanupTestCase() { delete m_sim; }
+
+    void upgradeThroughTheWizard()
+    {
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        walkToPreflight(w, QStringLiteral("2.0.0"), true);
+        click(w.button(QWizard::CommitButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::RunId));
+        QVERIFY(
+            !w.button(QWizard::CancelButton)->isEnabled()); // the run cannot be closed under way
+        // The GUI stays live during the run: the log fills while steps are still running.
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPlainTextEdit>(&w, "logView")
+                                     ->toPlainText()
+                                     .contains(QStringLiteral("Pulling from")),
+                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&w, "rollbackButton")->isEnabled(),
+                                 30000); // backup recorded
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+        auto* steps = child<QTreeWidget>(&w, "stepsTree");
+        QCOMPARE(steps->topLevelItemCount(), 6);
+        for (int i = 0; i < 6; ++i)
+            QVERIFY2(!steps->topLevelItem(i)->text(3).isEmpty(), "every step shows its duration");
+        QVERIFY(child<QPlainTextEdit>(&w, "logView")
+                    ->toPlainText()
+                    .contains(QStringLiteral("Migrating database schema from 1.0.0 to 2.0.0")));
+        QVERIFY(child<QLabel>(&w, "outageLabel")->text().startsWith(QStringLiteral("Outage:")));
+        QVERIFY(child<QLabel>(&w, "runStatusLabel")
+                    ->text()
+                    .contains(QStringLiteral("Upgrade complete")));
+        shot(&w, QStringLiteral("6-run"));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::SummaryId));
+        QVERIFY(child<QLabel>(&w, "outcomeLabel")
+                    ->text()
+                    .contains(QStringLiteral("MyST Studio 2.0.0 is running")));
+        QVERIFY(
+            child<QTextBrowser>(&w, "reportBrowser")
+                ->toPlainText()
+                .contains(m_sim->mystHome(QStringLiteral("prod")) + QStringLiteral("/backup/")));
+        shot(&w, QStringLiteral("7-summary"));
+        QCOMPARE(console(), QStringLiteral("2.0.0"));
+        QCOMPARE(m_sim->schemaVersion(QStringLiteral("prod")), QStringLiteral("2.0.0"));
+    }
+
+    void rollbackFromTheStartPage()
+    {
+        const QString before =
+            HostSim::sh(QStringLiteral("MYST_HOME='%1' '%1/../fakebin/docker' image inspect "
+                                       "registry.example.com/myst-studio:1.0.0 --format '{{.Id}}'")
+                            .arg(m_sim->mystHome(QStringLiteral("prod"))))
+                .trimmed();
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        auto* runs = child<QTreeWidget>(&w, "runsTree");
+        QVERIFY(runs->topLevelItemCount() >= 1);
+        click(child<QRadioButton>(&w, "rollbackRadio"));
+        QVERIFY(runs->currentItem());
+        shot(&w, QStringLiteral("8-start-rollback"));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::RunId));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                     ->text()
+                     .contains(QStringLiteral("Rollback complete")),
+                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+        shot(&w, QStringLiteral("9-rollback-run"));
+        QCOMPARE(m_sim->taggedImageId(QStringLiteral("prod")), before);
+        QCOMPARE(console(), QStringLiteral("1.0.0"));
+    }
+
+    void rollbackButtonAfterAFailedStart()
+    {
+        const QString dumpBefore = m_sim->databaseDump(QStringLiteral("prod"));
+        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("start"), QStringLiteral("fail"));
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        walkToPreflight(w, QStringLiteral("2.5.0"), false);
+        click(w.button(QWizard::CommitButton));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            child<QLabel>(&w, "runStatusLabel")->text().contains(QStringLiteral("failed")), 90000);
+        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("start"), QString());
+        QVERIFY(child<QLabel>(&w, "runStatusLabel")
+                    ->text()
+                    .contains(QStringLiteral("Rollback is available")));
+        click(child<QPushButton>(&w, "rollbackButton"));
+        QMessageBox* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<QMessageBox*>(QStringLiteral("rollbackDialog"))) &&
+                    dialog->isVisible());
+        QVERIFY(dialog->text().contains(QStringLiteral("will be lost")));
+        shot(dialog, QStringLiteral("10-rollback-confirm"));
+        click(dialog->findChild<QPushButton*>(QStringLiteral("confirmRollbackButton")));
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(&w, "runStatusLabel")
+                                     ->text()
+                                     .contains(QStringLiteral("Rollback complete")),
+                                 90000);
+        QTRY_VERIFY(w.button(QWizard::NextButton)->isEnabled());
+        shot(&w, QStringLiteral("11-run-after-rollback"));
+        QCOMPARE(console(), QStringLiteral("1.0.0"));
+        QCOMPARE(m_sim->databaseDump(QStringLiteral("prod")), dumpBefore);
+    }
+
+    void unknownHostKeyRejectedThenTrusted()
+    {
+        // A site whose known_hosts file does not know the host.
+        QTemporaryDir dir;
+        const QString known = dir.filePath(QStringLiteral("known_hosts"));
+        QFile::copy(m_sim->siteFile(), dir.filePath(QStringLiteral("site.json")));
+        HostSim::sh(
+            QStringLiteral("sed -i 's#\"knownHosts\": \"[^\"]*\"#\"knownHosts\": \"%1\"#' '%2'")
+                .arg(known, dir.filePath(QStringLiteral("site.json"))));
+        UpgradeWizard w(dir.filePath(QStringLiteral("site.json")));
+        w.show();
+        click(w.button(QWizard::NextButton));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(child<QLineEdit>(&w, "knownHostsLineEdit")->text(), known);
+        const QString fingerprint =
+            HostSim::sh(QStringLiteral("ssh-keygen -lf '%1/prod/ssh/ssh_host_ed25519_key.pub'")
+                            .arg(m_sim->dir()))
+                .section(QLatin1Char(' '), 1, 1);
+
+        for (const char* answer : {"rejectButton", "trustButton"}) {
+            click(child<QPushButton>(&w, "testConnectionButton"));
+            QMessageBox* dialog = nullptr;
+            QTRY_VERIFY_WITH_TIMEOUT(
+                (dialog = w.findChild<QMessageBox*>(QStringLiteral("hostKeyDialog"))) &&
+                    dialog->isVisible(),
+                20000);
+            QVERIFY(dialog->text().contains(fingerprint));
+            if (QLatin1String(answer) == QLatin1String("rejectButton"))
+                shot(dialog, QStringLiteral("12-host-key"));
+            click(dialog->findChild<QPushButton*>(QLatin1String(answer)));
+            QTRY_VERIFY(!w.findChild<QMessageBox*>(QStringLiteral("hostKeyDialog")));
+            if (QLatin1String(answer) == QLatin1String("rejectButton")) {
+                QTRY_VERIFY(child<QLabel>(&w, "connectionResultLabel")
+                                ->text()
+                                .contains(QStringLiteral("rejected")));
+                QVERIFY(!QFile::exists(known) || QFile(known).size() == 0);
+            } else {
+                QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(&w, "connectionResultLabel")
+                                             ->text()
+                                             .contains(QStringLiteral("Connected")),
+                                         20000);
+                QFile f(known);
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                QVERIFY(f.readAll().contains("ssh-ed25519"));
+            }
+        }
+    }
+
+    void logPaneRendersColoursAndKeepsTheCap()
+    {
+        LogPane pane(QStringLiteral("test"));
+        pane.setMaximumLines(100);
+        pane.resize(600, 300);
+        pane.show();
+        pane.appendLine(OutputStream::Stdout, QStringLiteral("\x1b[1;31mred\x1b[0m plain"));
+        for (int i = 0; i < 500; ++i)
+            pane.appendLine(OutputStream::Stderr, QStringLiteral("line %1").arg(i));
+        QTRY_VERIFY(pane.text().contains(QStringLiteral("line 499")));
+        QCOMPARE(pane.view()->document()->blockCount(), 100);
+        QVERIFY(!pane.text().contains(QChar(0x1b)));
+        pane.clear();
+        pane.appendLine(OutputStream::Stdout, QStringLiteral("\x1b[1;31mred\x1b[0m plain"));
+        QTRY_COMPARE(pane.text(), QStringLiteral("red plain")); // codes rendered, not printed
+        const QTextBlock block = pane.view()->document()->firstBlock();
+        QCOMPARE(block.begin().fragment().charFormat().foreground().color(), QColor("#b21818"));
+    }
+};
+
+QTEST_MAIN(TestWizard)
+#include "TestWizard.moc"

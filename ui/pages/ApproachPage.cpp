@@ -1,0 +1,98 @@
+#include "ApproachPage.h"
+
+#include "../UpgradeWizard.h"
+
+#include <QFrame>
+#include <QLabel>
+#include <QRadioButton>
+#include <QVBoxLayout>
+
+namespace myst {
+
+namespace {
+// From the vendor's upgrade guide ("Upgrade Approaches").
+const char* const InPlace = QT_TRANSLATE_NOOP(
+    "ApproachPage",
+    "<h3>In-place upgrade</h3><p>A single instance is upgraded in place: record the current image, "
+    "pull the new one, back up the database, stop, start (the web instance upgrades the database "
+    "on "
+    "boot), verify.</p><p><b>Expected outage:</b> about 2 to 5 minutes, measured by the wizard "
+    "from "
+    "stop to verified.</p><p><b>Pros</b></p><ul><li>Simple to set up</li><li>No need to manage the "
+    "migration of data between instances</li></ul><p><b>Cons</b></p><ul><li>Requires an outage to "
+    "perform an upgrade</li><li>No way to test an upgrade prior to applying it</li></ul>");
+const char* const Phased = QT_TRANSLATE_NOOP(
+    "ApproachPage",
+    "<h3>Phased upgrade</h3><p>The upgrade is first tested on a non-production instance "
+    "(optionally "
+    "with a copy of production's data), then applied to production.</p><p><b>Expected outage:</b> "
+    "the same as in-place, on production only.</p><p><b>Pros</b></p><ul><li>Allows an upgrade to "
+    "be "
+    "tested before introducing it to production</li><li>Provides a sandbox for testing "
+    "configuration"
+    "</li></ul><p><b>Cons</b></p><ul><li>Requires an outage to perform an upgrade</li><li>Without "
+    "production's data it may not be an accurate verification</li><li>More complex to set "
+    "up</li></ul>"
+    "<p><i>Not available in this version of the wizard yet.</i></p>");
+const char* const ZeroDowntime = QT_TRANSLATE_NOOP(
+    "ApproachPage",
+    "<h3>Zero-downtime (blue/green)</h3><p>Two instances side by side; green is upgraded with "
+    "blue's "
+    "data while blue serves, then DNS is switched.</p><p><b>Expected outage:</b> none, but changes "
+    "made on blue after the backup are lost or refused while it is read-only.</p>"
+    "<p><i>Not available in this version of the wizard yet.</i></p>");
+} // namespace
+
+ApproachPage::ApproachPage()
+{
+    setTitle(tr("Choose an approach"));
+    setSubTitle(tr("Less downtime generally means more complexity. Choose what fits your "
+                   "availability requirements."));
+    m_inPlace = new QRadioButton(tr("&In-place upgrade"), this);
+    m_inPlace->setObjectName(QStringLiteral("inPlaceRadio"));
+    m_inPlace->setChecked(true);
+    m_phased = new QRadioButton(
+        tr("&Phased: non-production first, then production (later version)"), this);
+    m_phased->setObjectName(QStringLiteral("phasedRadio"));
+    m_zeroDowntime = new QRadioButton(tr("&Zero-downtime blue/green (later version)"), this);
+    m_zeroDowntime->setObjectName(QStringLiteral("zeroDowntimeRadio"));
+    m_description = new QLabel(this);
+    m_description->setObjectName(QStringLiteral("approachDescription"));
+    m_description->setWordWrap(true);
+    m_description->setTextFormat(Qt::RichText);
+    m_description->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_description->setFrameShape(QFrame::StyledPanel);
+    m_description->setMargin(8);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_inPlace);
+    layout->addWidget(m_phased);
+    layout->addWidget(m_zeroDowntime);
+    layout->addWidget(m_description, 1);
+    // Listed for their description, selectable once the core implements them.
+    m_phased->setEnabled(true);
+    m_zeroDowntime->setEnabled(true);
+    for (QRadioButton* b : {m_inPlace, m_phased, m_zeroDowntime})
+        connect(b, &QRadioButton::toggled, this, &ApproachPage::describe);
+    describe();
+}
+
+void ApproachPage::describe()
+{
+    const char* text =
+        m_inPlace->isChecked() ? InPlace : (m_phased->isChecked() ? Phased : ZeroDowntime);
+    m_description->setText(tr(text));
+}
+
+bool ApproachPage::validatePage()
+{
+    if (!m_inPlace->isChecked()) {
+        m_description->setText(m_description->text() +
+                               tr("<p style='color:#b21818'><b>Please choose in-place: this "
+                                  "approach is not available yet.</b></p>"));
+        return false;
+    }
+    wizardOf(this)->state().approach = QStringLiteral("in-place");
+    return true;
+}
+
+} // namespace myst

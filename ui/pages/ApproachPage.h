@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QWizardPage>
+
+class QLabel;
+class QRadioButton;
+
+namespace myst {
+
+// The guide's approaches with their description, pros, cons and expected outage.
+class ApproachPage : public QWizardPage
+{
+    Q_OBJECT
+public:
+    ApproachPage();
+    bool validatePage() override;
+
+private:
+    void describe();
+    QRadioButton* m_inPlace;
+    QRadioButton* m_phased;
+    QRadioButton* m_zeroDowntime;
+    QLabel* m_description;
+};
+
+} // namespace myst

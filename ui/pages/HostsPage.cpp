@@ -1,0 +1,101 @@
+#include "HostsPage.h"
+
+#include "../HostForm.h"
+#include "../UpgradeWizard.h"
+#include "Credentials.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QVBoxLayout>
+
+namespace myst {
+
+HostsPage::HostsPage()
+{
+    setTitle(tr("Hosts"));
+    setSubTitle(
+        tr("Where MyST Studio runs and how to log in. Host keys are checked strictly against "
+           "your known hosts file; passwords are kept only in the keychain, on request."));
+    m_siteFile = new QLineEdit(this);
+    m_siteFile->setObjectName(QStringLiteral("siteFileLineEdit"));
+    m_knownHosts = new QLineEdit(QStringLiteral("~/.ssh/known_hosts"), this);
+    m_knownHosts->setObjectName(QStringLiteral("knownHostsLineEdit"));
+    m_prod = new HostForm(QStringLiteral("prod"), tr("Production"), this);
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("hostsMessageLabel"));
+    m_message->setWordWrap(true);
+    m_message->setStyleSheet(QStringLiteral("color: #b21818;"));
+    auto* files = new QFormLayout;
+    files->addRow(tr("Site file"), m_siteFile);
+    files->addRow(tr("Known hosts file"), m_knownHosts);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(files);
+    layout->addWidget(m_prod);
+    layout->addWidget(m_message);
+    layout->addStretch();
+    connect(m_knownHosts, &QLineEdit::textChanged, m_prod, &HostForm::setKnownHostsFile);
+    m_prod->setKnownHostsFile(m_knownHosts->text());
+}
+
+void HostsPage::initializePage()
+{
+    WizardState& state = wizardOf(this)->state();
+    m_siteFile->setText(state.siteFile);
+    if (!state.site.knownHostsFile.isEmpty())
+        m_knownHosts->setText(state.site.knownHostsFile);
+    const QString role = state.site.hosts.contains(QStringLiteral("prod"))
+                             ? QStringLiteral("prod")
+                             : state.site.defaultRole();
+    if (!role.isEmpty()) {
+        m_prod->setHost(state.site.hosts.value(role));
+        if (state.site.hosts.value(role).auth != QLatin1String("agent")) {
+            // Prefill a remembered secret; nothing stored is no error.
+            Credentials::read(m_prod->endpointId(), m_prod, [this](const KeychainResult& r) {
+                if (r.found)
+                    m_prod->setSecret(r.secret);
+            });
+        }
+    }
+}
+
+bool HostsPage::validatePage()
+{
+    m_message->clear();
+    const QString siteFile = QDir::cleanPath(expandHome(m_siteFile->text().trimmed()));
+    const QJsonObject json{
+        {QStringLiteral("knownHosts"), m_knownHosts->text().trimmed()},
+        {QStringLiteral("hosts"), QJsonObject{{QStringLiteral("prod"), m_prod->toJson()}}}};
+    QStringList errors;
+    Site site = Site::fromJson(json, siteFile, &errors);
+    if (siteFile.isEmpty() || !QDir::isAbsolutePath(siteFile))
+        errors << tr("Choose where to save the site file (an absolute path).");
+    if (!errors.isEmpty()) {
+        m_message->setText(errors.join(QLatin1Char('\n')));
+        return false;
+    }
+    QDir().mkpath(QFileInfo(siteFile).absolutePath());
+    QString error;
+    if (!site.save(siteFile, &error)) {
+        m_message->setText(tr("Cannot save the site file %1: %2").arg(siteFile, error));
+        return false;
+    }
+    if (m_prod->rememberSecret()) {
+        Credentials::store(m_prod->endpointId(), m_prod->secret(), this,
+                           [this](const KeychainResult& r) {
+                               if (!r.ok)
+                                   m_message->setText(r.error);
+                           });
+    }
+    WizardState& state = wizardOf(this)->state();
+    state.siteFile = siteFile;
+    state.site = site;
+    state.auth.insert(QStringLiteral("prod"), m_prod->auth());
+    state.currentVersion = m_prod->lastVersion();
+    return true;
+}
+
+} // namespace myst

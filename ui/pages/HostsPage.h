@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QWizardPage>
+
+class QLabel;
+class QLineEdit;
+
+namespace myst {
+
+class HostForm;
+
+// The hosts the approach needs; writes the site file (no secrets) and, on request, the
+// secrets to the keychain.
+class HostsPage : public QWizardPage
+{
+    Q_OBJECT
+public:
+    HostsPage();
+    void initializePage() override;
+    bool validatePage() override;
+    HostForm* form() const { return m_prod; }
+
+private:
+    QLineEdit* m_siteFile;
+    QLineEdit* m_knownHosts;
+    HostForm* m_prod;
+    QLabel* m_message;
+};
+
+} // namespace myst

@@ -1,0 +1,81 @@
+#include "PreflightPage.h"
+
+#include "../UpgradeWizard.h"
+#include "Background.h"
+#include "Preflight.h"
+
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStyle>
+#include <QVBoxLayout>
+
+namespace myst {
+
+PreflightPage::PreflightPage()
+{
+    setTitle(tr("Pre-flight checks"));
+    setSubTitle(tr("Read-only checks of every host before anything is changed."));
+    m_list = new QListWidget(this);
+    m_list->setObjectName(QStringLiteral("checksList"));
+    m_list->setWordWrap(true);
+    m_rerun = new QPushButton(tr("Run the checks again"), this);
+    m_rerun->setObjectName(QStringLiteral("rerunChecksButton"));
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("checksSummaryLabel"));
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_list, 1);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_rerun, 0, Qt::AlignLeft);
+    connect(m_rerun, &QPushButton::clicked, this, &PreflightPage::runChecks);
+    setCommitPage(true);
+    setButtonText(QWizard::CommitButton, tr("Start upgrade"));
+}
+
+void PreflightPage::initializePage()
+{
+    runChecks();
+}
+
+bool PreflightPage::isComplete() const
+{
+    return !m_running && m_passed;
+}
+
+void PreflightPage::runChecks()
+{
+    const WizardState& state = wizardOf(this)->state();
+    const SiteHost host = state.site.hosts.value(QStringLiteral("prod"));
+    const RunSettings settings = state.site.settings;
+    const SshAuth auth = state.auth.value(QStringLiteral("prod"));
+    m_list->clear();
+    m_running = true;
+    m_passed = false;
+    m_rerun->setEnabled(false);
+    m_summary->setText(tr("Checking %1…").arg(host.endpoint.id()));
+    emit completeChanged();
+    runInBackground<PreflightResult>(
+        this, [host, settings, auth] { return runPreflight(host, settings, auth); },
+        [this](PreflightResult result) {
+            for (const CheckItem& item : result.items) {
+                const QStyle::StandardPixmap icon =
+                    item.level == CheckLevel::Pass   ? QStyle::SP_DialogApplyButton
+                    : item.level == CheckLevel::Warn ? QStyle::SP_MessageBoxWarning
+                                                     : QStyle::SP_MessageBoxCritical;
+                auto* row = new QListWidgetItem(
+                    style()->standardIcon(icon),
+                    QStringLiteral("%1 — %2: %3").arg(item.role, item.name, item.message), m_list);
+                row->setData(Qt::UserRole, checkLevelName(item.level));
+            }
+            m_running = false;
+            m_passed = result.passed();
+            m_rerun->setEnabled(true);
+            m_summary->setText(m_passed ? tr("All checks passed. \"Start upgrade\" begins the "
+                                             "upgrade; it cannot be undone "
+                                             "except by rollback.")
+                                        : tr("Fix what failed, then run the checks again."));
+            emit completeChanged();
+        });
+}
+
+} // namespace myst

@@ -1,0 +1,312 @@
+#include "RunPage.h"
+
+#include "../LogPane.h"
+#include "../UpgradeWizard.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyle>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace myst {
+
+namespace {
+enum Column
+{
+    StatusColumn,
+    StepColumn,
+    HostColumn,
+    DurationColumn
+};
+
+QString seconds(qint64 ms)
+{
+    return QString::number(ms / 1000.0, 'f', 1) + QStringLiteral(" s");
+}
+} // namespace
+
+RunPage::RunPage()
+{
+    setTitle(tr("Upgrade"));
+    m_steps = new QTreeWidget(this);
+    m_steps->setObjectName(QStringLiteral("stepsTree"));
+    m_steps->setHeaderLabels({QString(), tr("Step"), tr("Host"), tr("Time")});
+    m_steps->setRootIsDecorated(false);
+    m_steps->header()->setSectionResizeMode(StepColumn, QHeaderView::Stretch);
+    m_steps->header()->setSectionResizeMode(StatusColumn, QHeaderView::ResizeToContents);
+    m_steps->header()->setSectionResizeMode(HostColumn, QHeaderView::ResizeToContents);
+    m_steps->header()->setSectionResizeMode(DurationColumn, QHeaderView::ResizeToContents);
+    m_steps->header()->setStretchLastSection(false);
+    m_log = new LogPane(tr("Production"), this);
+    m_log->setObjectName(QStringLiteral("prodLogPane"));
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(m_steps);
+    splitter->addWidget(m_log);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("runStatusLabel"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_outage = new QLabel(this);
+    m_outage->setObjectName(QStringLiteral("outageLabel"));
+    m_cancel = new QPushButton(tr("Cancel run"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelRunButton"));
+    m_rollback =
+        new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), tr("Roll back"), this);
+    m_rollback->setObjectName(QStringLiteral("rollbackButton"));
+    m_rollback->setEnabled(false);
+    m_rollback->setToolTip(tr("Enabled once the database backup is recorded"));
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_outage);
+    buttons->addStretch();
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_rollback);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_status);
+    layout->addLayout(buttons);
+
+    connect(m_cancel, &QPushButton::clicked, this, &RunPage::askCancel);
+    connect(m_rollback, &QPushButton::clicked, this, &RunPage::askRollback);
+    m_ticker.setInterval(200);
+    connect(&m_ticker, &QTimer::timeout, this, &RunPage::tick);
+}
+
+void RunPage::initializePage()
+{
+    WizardState& state = wizardOf(this)->state();
+    m_steps->clear();
+    m_log->clear();
+    m_done = false;
+    m_firstRow = 0;
+    if (state.rollbackMode && state.rollbackSource) {
+        setTitle(tr("Roll back"));
+        m_backupPath = state.rollbackSource->records.value(QStringLiteral("prod")).backupPath;
+        const QString role = state.rollbackSource->records.contains(QStringLiteral("prod"))
+                                 ? QStringLiteral("prod")
+                                 : state.rollbackSource->records.firstKey();
+        QString error;
+        const Plan plan = rollbackPlan(state.site.hosts.value(role),
+                                       state.rollbackSource->records.value(role), &error);
+        if (plan.steps.isEmpty()) {
+            m_status->setText(error);
+            m_done = true;
+            m_cancel->setEnabled(false);
+            emit completeChanged();
+            return;
+        }
+        m_isRollbackRun = true;
+        Journal journal = Journal::create(plan.kind);
+        journal.rollbackOf = state.rollbackSource->runId;
+        startRun(plan, journal);
+        return;
+    }
+    setTitle(tr("Upgrade to MyST Studio %1").arg(field(QStringLiteral("version")).toString()));
+    const Plan plan = inPlaceUpgradePlan(state.site.hosts.value(QStringLiteral("prod")),
+                                         field(QStringLiteral("version")).toString());
+    m_isRollbackRun = false;
+    startRun(plan, Journal::create(plan.kind));
+}
+
+bool RunPage::isComplete() const
+{
+    return m_done;
+}
+
+void RunPage::startRun(const Plan& plan, Journal journal)
+{
+    WizardState& state = wizardOf(this)->state();
+    m_firstRow = m_steps->topLevelItemCount();
+    for (const Step& step : plan.steps) {
+        auto* item = new QTreeWidgetItem(
+            m_steps,
+            {QString(),
+             (m_isRollbackRun && m_firstRow > 0 ? tr("Rollback: ") : QString()) + step.title,
+             step.role, QString()});
+        item->setIcon(StatusColumn, style()
+                                        ->standardIcon(QStyle::SP_ArrowRight)
+                                        .pixmap(1, 1)); // placeholder keeps rows aligned
+        item->setIcon(StatusColumn, QIcon());
+        item->setToolTip(StepColumn, step.commandText());
+    }
+    m_runner = new Runner(state.site, plan, journal, this);
+    for (auto it = state.auth.begin(); it != state.auth.end(); ++it)
+        m_runner->setAuth(it.key(), it.value());
+    connect(m_runner, &Runner::stepStarted, this, &RunPage::onStepStarted);
+    connect(m_runner, &Runner::stepFinished, this, &RunPage::onStepFinished);
+    connect(m_runner, &Runner::output, this, [this](int, OutputStream stream, const QString& line) {
+        m_log->appendLine(stream, line);
+    });
+    connect(m_runner, &Runner::captured, this,
+            [this](const QString&, const QString& key, const QString& value) {
+                if (key == QLatin1String("backupPath") && !value.isEmpty()) {
+                    m_backupPath = value;
+                    m_rollback->setEnabled(!m_isRollbackRun);
+                    m_rollback->setToolTip(tr("Restore %1 and the previous image").arg(value));
+                } else if (key == QLatin1String("previousImageId")) {
+                    m_previousImage = value;
+                }
+            });
+    connect(m_runner, &Runner::finished, this, &RunPage::onFinished);
+    m_status->setText(m_isRollbackRun ? tr("Rolling back…") : tr("Upgrading…"));
+    m_cancel->setEnabled(true);
+    wizardOf(this)->setBusy(true);
+    m_ticker.start();
+    m_runner->start();
+}
+
+void RunPage::onStepStarted(int index, const StepRecord& step)
+{
+    QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + index);
+    item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_MediaPlay));
+    m_steps->setCurrentItem(item);
+    m_runningRow = m_firstRow + index;
+    m_stepClock.start();
+    m_log->appendNote(QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
+    const Step& planned = m_runner->plan().steps.at(index);
+    if (planned.startsOutage && !m_outageOpen) {
+        m_outageOpen = true;
+        m_outageClock.start();
+    }
+}
+
+void RunPage::onStepFinished(int index, const StepRecord& step)
+{
+    QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + index);
+    const bool ok = step.status == StepStatus::Succeeded;
+    item->setIcon(StatusColumn, style()->standardIcon(ok ? QStyle::SP_DialogApplyButton
+                                                         : QStyle::SP_MessageBoxCritical));
+    item->setText(DurationColumn, seconds(step.started.msecsTo(step.finished)));
+    item->setToolTip(StepColumn, step.command + QStringLiteral("\n") + step.message);
+    m_runningRow = -1;
+    m_log->appendNote(
+        QStringLiteral("%1 %2").arg(ok ? QStringLiteral("✔") : QStringLiteral("✘"), step.message));
+    if (ok && m_runner->plan().steps.at(index).endsOutage && m_outageOpen) {
+        m_outageOpen = false;
+        m_outage->setText(
+            tr("Outage: %1 (stop to verified)").arg(seconds(m_outageClock.elapsed())));
+    }
+}
+
+void RunPage::tick()
+{
+    if (m_runningRow >= 0) {
+        m_steps->topLevelItem(m_runningRow)
+            ->setText(DurationColumn, seconds(m_stepClock.elapsed()));
+    }
+    if (m_outageOpen) {
+        m_outage->setText(tr("<b style='color:#b21818'>MyST Studio is down: %1</b>")
+                              .arg(seconds(m_outageClock.elapsed())));
+    }
+}
+
+void RunPage::onFinished(const RunResult& result)
+{
+    WizardState& state = wizardOf(this)->state();
+    (m_isRollbackRun ? state.rollbackRun : state.upgradeRun) = result.journal;
+    m_runner->deleteLater();
+    m_ticker.stop();
+    tick();
+    m_cancel->setEnabled(false);
+    m_status->setStyleSheet(result.ok ? QStringLiteral("color: #18781c;")
+                                      : QStringLiteral("color: #b21818;"));
+    m_status->setText(result.message);
+    if (m_rollbackQueued) {
+        m_rollbackQueued = false;
+        startRollback();
+        return;
+    }
+    wizardOf(this)->setBusy(false);
+    // Still offered after a successful upgrade: problems often show only after verify.
+    m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
+    m_done = true;
+    emit completeChanged();
+}
+
+void RunPage::askCancel()
+{
+    auto* box = new QMessageBox(
+        QMessageBox::Warning, tr("Cancel the run?"),
+        tr("Cancelling stops the current step on the host: its processes are terminated. "
+           "The host is left between steps; if MyST Studio was already stopped it stays "
+           "down until you roll back or start it. The steps not yet run are skipped."),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("cancelRunDialog"));
+    QPushButton* stop = box->addButton(tr("Cancel the run"), QMessageBox::DestructiveRole);
+    box->addButton(tr("Keep running"), QMessageBox::RejectRole);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, stop] {
+        if (box->clickedButton() == stop && m_runner)
+            m_runner->cancel();
+    });
+    box->open();
+}
+
+void RunPage::askRollback()
+{
+    const WizardState& state = wizardOf(this)->state();
+    const QString since =
+        state.upgradeRun
+            ? state.upgradeRun->started.toLocalTime().toString(QStringLiteral("HH:mm:ss"))
+            : QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Roll back?"),
+                                tr("This %1re-tags the previous image %2 as myst-studio, restores "
+                                   "the database backup\n%3\nand "
+                                   "restarts MyST Studio.\n\nEverything changed in MyST Studio "
+                                   "since the backup (about %4) will be lost.")
+                                    .arg(m_runner ? tr("cancels the upgrade, ") : QString(),
+                                         m_previousImage.left(19), m_backupPath, since),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("rollbackDialog"));
+    QPushButton* go = box->addButton(tr("Roll back"), QMessageBox::DestructiveRole);
+    go->setObjectName(QStringLiteral("confirmRollbackButton"));
+    box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, go] {
+        if (box->clickedButton() != go)
+            return;
+        m_rollback->setEnabled(false);
+        if (m_runner) {
+            m_rollbackQueued = true; // after the upgrade has stopped
+            m_runner->cancel();
+        } else {
+            startRollback();
+        }
+    });
+    box->open();
+}
+
+void RunPage::startRollback()
+{
+    WizardState& state = wizardOf(this)->state();
+    if (!state.upgradeRun) {
+        return;
+    }
+    QString error;
+    const Plan plan = rollbackPlan(state.site.hosts.value(QStringLiteral("prod")),
+                                   state.upgradeRun->records.value(QStringLiteral("prod")), &error);
+    if (plan.steps.isEmpty()) {
+        m_status->setText(error);
+        wizardOf(this)->setBusy(false);
+        m_done = true;
+        emit completeChanged();
+        return;
+    }
+    m_isRollbackRun = true;
+    m_done = false;
+    emit completeChanged();
+    m_log->appendNote(QStringLiteral("──────── Rollback ────────"));
+    Journal journal = Journal::create(plan.kind);
+    journal.rollbackOf = state.upgradeRun->runId;
+    startRun(plan, journal);
+}
+
+} // namespace myst

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "Journal.h"
+#include "Plan.h"
+#include "Runner.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTimer>
+#include <QWizardPage>
+
+class QLabel;
+class QPushButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace myst {
+
+class LogPane;
+
+// Runs the plan: the step list (status, duration) beside the host's live log, an outage timer
+// while the service is down, Cancel, and the Rollback button, enabled as soon as a backup path
+// is recorded.
+class RunPage : public QWizardPage
+{
+    Q_OBJECT
+public:
+    RunPage();
+    void initializePage() override;
+    bool isComplete() const override;
+    void cleanupPage() override {}
+
+private:
+    void startRun(const Plan& plan, Journal journal);
+    void onStepStarted(int index, const StepRecord& step);
+    void onStepFinished(int index, const StepRecord& step);
+    void onFinished(const RunResult& result);
+    void askCancel();
+    void askRollback();
+    void startRollback();
+    void tick();
+
+    QTreeWidget* m_steps;
+    LogPane* m_log;
+    QLabel* m_status;
+    QLabel* m_outage;
+    QPushButton* m_cancel;
+    QPushButton* m_rollback;
+    QPointer<Runner> m_runner;
+    bool m_isRollbackRun = false;
+    bool m_rollbackQueued = false;
+    bool m_done = false;
+    int m_firstRow = 0; // rows of the current run start here (a rollback appends its steps)
+    QElapsedTimer m_stepClock;
+    int m_runningRow = -1;
+    QElapsedTimer m_outageClock;
+    bool m_outageOpen = false;
+    QTimer m_ticker;
+    QString m_backupPath;
+    QString m_previousImage;
+};
+
+} // namespace myst

@@ -1,0 +1,84 @@
+#include "SummaryPage.h"
+
+#include "../UpgradeWizard.h"
+#include "RunReport.h"
+#include "StatePaths.h"
+
+#include <QDesktopServices>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QTextBrowser>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace myst {
+
+SummaryPage::SummaryPage()
+{
+    setTitle(tr("Summary"));
+    m_outcome = new QLabel(this);
+    m_outcome->setObjectName(QStringLiteral("outcomeLabel"));
+    m_outcome->setWordWrap(true);
+    m_report = new QTextBrowser(this);
+    m_report->setObjectName(QStringLiteral("reportBrowser"));
+    auto* open = new QPushButton(tr("Open logs folder"), this);
+    open->setObjectName(QStringLiteral("openLogsButton"));
+    auto* save = new QPushButton(tr("Export report…"), this);
+    save->setObjectName(QStringLiteral("exportReportButton"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(open);
+    buttons->addWidget(save);
+    buttons->addStretch();
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_outcome);
+    layout->addWidget(m_report, 1);
+    layout->addLayout(buttons);
+    connect(open, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_logs)); });
+    connect(save, &QPushButton::clicked, this, &SummaryPage::exportReport);
+}
+
+void SummaryPage::initializePage()
+{
+    const WizardState& state = wizardOf(this)->state();
+    const std::optional<Journal> main = state.upgradeRun ? state.upgradeRun : state.rollbackRun;
+    if (!main) {
+        m_outcome->setText(tr("Nothing was run."));
+        return;
+    }
+    const std::optional<Journal> rollback = state.upgradeRun ? state.rollbackRun : std::nullopt;
+    const Journal& last = rollback ? *rollback : *main;
+    const bool ok = last.status == QLatin1String("succeeded");
+    m_outcome->setStyleSheet(ok ? QStringLiteral("color: #18781c; font-weight: bold;")
+                                : QStringLiteral("color: #b21818; font-weight: bold;"));
+    m_outcome->setText(last.message);
+    m_markdown = runReportMarkdown(*main, rollback);
+    m_report->setMarkdown(m_markdown);
+    m_logs = main->logDirectory();
+}
+
+void SummaryPage::exportReport()
+{
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export report"),
+                                                      QStringLiteral("myst-upgrade-report.md"),
+                                                      tr("Markdown (*.md);;HTML (*.html)"));
+    if (file.isEmpty())
+        return;
+    QSaveFile out(file);
+    QByteArray bytes = m_markdown.toUtf8();
+    if (file.endsWith(QLatin1String(".html"))) {
+        bytes = QStringLiteral(
+                    "<!DOCTYPE html><meta charset=\"utf-8\"><title>MyST upgrade report</title>\n")
+                    .toUtf8() +
+                m_report->toHtml().toUtf8();
+    }
+    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) < 0 || !out.commit())
+        QMessageBox::warning(this, tr("Export report"),
+                             tr("Cannot write %1: %2").arg(file, out.errorString()));
+}
+
+} // namespace myst

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QWizardPage>
+
+class QLabel;
+class QTextBrowser;
+
+namespace myst {
+
+// Outcome, versions, backup, durations and outage; the logs folder; a report to export.
+class SummaryPage : public QWizardPage
+{
+    Q_OBJECT
+public:
+    SummaryPage();
+    void initializePage() override;
+
+private:
+    void exportReport();
+    QLabel* m_outcome;
+    QTextBrowser* m_report;
+    QString m_markdown;
+    QString m_logs;
+};
+
+} // namespace myst

@@ -2,6 +2,7 @@
 
 #include "AnsiText.h"
 
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -55,7 +56,6 @@ LogPane::LogPane(const QString& title, QWidget* parent) : QWidget(parent)
     m_formats[2].setFontWeight(QFont::Bold);
 
     // Lines arrive one signal each; painting them in batches keeps the event loop free.
-    m_flushTimer.setInterval(50);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &LogPane::flush);
     connect(m_find, &QLineEdit::returnPressed, this, &LogPane::findNext);
@@ -72,17 +72,25 @@ void LogPane::setMaximumLines(int lines)
 
 void LogPane::appendLine(OutputStream stream, const QString& line)
 {
-    m_pending.append({stream == OutputStream::Stderr ? 1 : 0, line});
-    if (!m_flushTimer.isActive()) {
-        m_flushTimer.start();
-    }
+    enqueue(stream == OutputStream::Stderr ? 1 : 0, line);
 }
 
 void LogPane::appendNote(const QString& text)
 {
-    m_pending.append({2, text});
+    enqueue(2, text);
+}
+
+void LogPane::enqueue(int kind, const QString& line)
+{
+    m_pending.append({kind, line});
+    // Lines beyond the cap would be trimmed as soon as they were shown: drop them already,
+    // so memory stays flat however fast a step talks (its log file keeps every line).
+    const int max = m_view->maximumBlockCount();
+    if (max > 0 && m_pending.size() > max) {
+        m_pending.removeFirst();
+    }
     if (!m_flushTimer.isActive()) {
-        m_flushTimer.start();
+        m_flushTimer.start(50);
     }
 }
 
@@ -104,18 +112,28 @@ void LogPane::flush()
     }
     QScrollBar* bar = m_view->verticalScrollBar();
     const int keep = bar->value();
-    // Only the last maxLines can survive the cap: skip the rest instead of inserting it.
-    const int max = m_view->maximumBlockCount();
-    const int first = max > 0 ? qMax(0, int(m_pending.size()) - max) : 0;
+    const bool following = m_following; // setValue() below re-evaluates it
+    // A time budget per turn keeps the event loop (scrolling, Cancel, Rollback) responsive
+    // when a step prints faster than text can be laid out; the rest follows next turn. The
+    // batch is sized from what the last one really cost, including endEditBlock(), where the
+    // document trims lines beyond the cap (at the cap that is most of the cost).
+    QElapsedTimer budget;
+    budget.start();
+    const int batch = qMin(int(m_pending.size()), m_batchLines);
     QTextCursor cursor(m_view->document());
     cursor.movePosition(QTextCursor::End);
     cursor.beginEditBlock();
-    const bool empty = m_view->document()->isEmpty();
-    for (int i = first; i < m_pending.size(); ++i) {
-        if (!(empty && i == first)) {
+    bool empty = m_view->document()->isEmpty();
+    int done = 0;
+    for (; done < batch; ++done) {
+        if ((done & 63) == 63 && budget.elapsed() >= 4 * FlushBudgetMs) {
+            break; // safety net: the estimate was far off
+        }
+        if (!empty) {
             cursor.insertBlock();
         }
-        const auto& [kind, line] = m_pending.at(i);
+        empty = false;
+        const auto& [kind, line] = m_pending.at(done);
         if (kind == 2 || !line.contains(QChar(0x1b))) {
             cursor.insertText(line, m_formats[kind]);
         } else {
@@ -125,11 +143,15 @@ void LogPane::flush()
         }
     }
     cursor.endEditBlock();
-    m_pending.clear();
-    if (m_following) {
-        bar->setValue(bar->maximum());
-    } else {
-        bar->setValue(keep);
+    m_pending.remove(0, done);
+    const double msPerLine = qMax(0.0005, double(budget.nsecsElapsed()) / 1e6 / qMax(1, done));
+    if (done == batch) { // a full measurement: adapt (a short batch says little)
+        m_batchLines = qBound(32, int(FlushBudgetMs / msPerLine), 20000);
+    }
+    bar->setValue(following ? bar->maximum() : keep);
+    m_following = following;
+    if (!m_pending.isEmpty()) {
+        m_flushTimer.start(0);
     }
 }
 

@@ -36,6 +36,8 @@ public slots:
     void saveAs();
 
 private:
+    static constexpr int FlushBudgetMs = 10;
+    void enqueue(int kind, const QString& line);
     void flush();
     void updateFollowing();
 
@@ -46,6 +48,7 @@ private:
     QList<QPair<int, QString>> m_pending; // 0 stdout, 1 stderr, 2 note
     QTextCharFormat m_formats[3];
     bool m_following = true;
+    int m_batchLines = 1000; // lines per flush, adapted to stay within FlushBudgetMs
 };
 
 } // namespace myst

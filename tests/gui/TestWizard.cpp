@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScreen>
+#include <QScrollBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -34,7 +35,7 @@ class TestWizard : public QObject
 
     void shot(QWidget* w, const QString& name)
     {
-        QApplication::processEvents();
+        QTest::qWait(200); // let batched log lines (50 ms) land, as a person would see them
         w->grab().save(m_shots + QLatin1Char('/') + name + QStringLiteral(".png"));
         if (QGuiApplication::platformName() ==
             QLatin1String("xcb")) // under xvfb-run: the real screen
@@ -145,6 +146,11 @@ private slots:
                     ->toPlainText()
                     .contains(QStringLiteral("Migrating database schema from 1.0.0 to 2.0.0")));
         QVERIFY(child<QLabel>(&w, "outageLabel")->text().startsWith(QStringLiteral("Outage:")));
+        auto* log = child<QPlainTextEdit>(&w, "logView");
+        QTRY_VERIFY(
+            log->document()->lastBlock().text().contains(QStringLiteral("console shows 2.0.0")));
+        QTRY_COMPARE(log->verticalScrollBar()->value(),
+                     log->verticalScrollBar()->maximum()); // followed to the end
         QVERIFY(child<QLabel>(&w, "runStatusLabel")
                     ->text()
                     .contains(QStringLiteral("Upgrade complete")));

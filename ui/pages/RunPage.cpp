@@ -215,6 +215,9 @@ void RunPage::onFinished(const RunResult& result)
     m_runner->deleteLater();
     m_ticker.stop();
     tick();
+    if (result.journal.outageMs >= 0) // the runner's measure, the one the journal and report keep
+        m_outage->setText(
+            tr("Outage: %1 (stop to verified)").arg(seconds(result.journal.outageMs)));
     m_cancel->setEnabled(false);
     m_status->setStyleSheet(result.ok ? QStringLiteral("color: #18781c;")
                                       : QStringLiteral("color: #b21818;"));

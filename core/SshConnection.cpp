@@ -55,6 +55,17 @@ QString fingerprintOf(ssh_key key)
     return fingerprint;
 }
 
+bool keyNeedsPassphrase(const QString& identityFile)
+{
+    ssh_key key = nullptr;
+    const QByteArray file = expandHome(identityFile).toUtf8();
+    // An empty passphrase rather than NULL: NULL would make libssh prompt on the terminal.
+    const bool readable =
+        ssh_pki_import_privkey_file(file.constData(), "", nullptr, nullptr, &key) == SSH_OK;
+    ssh_key_free(key);
+    return !readable;
+}
+
 static QStringList methodNames(int methods)
 {
     QStringList names;

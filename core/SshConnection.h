@@ -66,6 +66,8 @@ private:
 };
 
 QString sshErrorName(SshError error);
+// True when the private key file cannot be read without a passphrase.
+bool keyNeedsPassphrase(const QString& identityFile);
 QString fingerprintOf(ssh_key key);
 
 } // namespace myst

@@ -1,6 +1,7 @@
 #include "CliApp.h"
 
 #include "Background.h"
+#include "Credentials.h"
 #include "Plan.h"
 #include "Preflight.h"
 #include "ShellQuote.h"
@@ -12,6 +13,8 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <unistd.h>
 
 namespace myst {
@@ -24,6 +27,7 @@ const char* const Usage = R"(Usage:
   myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--role ROLE] --yes
   myst-upgrade rollback --site SITE (--last | --run RUN_ID) [--role ROLE] --yes
   myst-upgrade runs
+  myst-upgrade secret   --site SITE --role ROLE [--delete]   # password/passphrase from stdin → keychain
 Options: --json (one JSON object per line), --yes (do not ask), --help.
 APPROACH: in-place. Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
 3 host key unknown or changed, 4 cannot connect or authenticate.
@@ -33,9 +37,9 @@ APPROACH: in-place. Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
 const QSet<QString> ValueOptions = {QStringLiteral("site"),     QStringLiteral("role"),
                                     QStringLiteral("approach"), QStringLiteral("version"),
                                     QStringLiteral("run"),      QStringLiteral("image-tar")};
-const QSet<QString> FlagOptions = {QStringLiteral("json"), QStringLiteral("yes"),
-                                   QStringLiteral("last"), QStringLiteral("copy-prod-data"),
-                                   QStringLiteral("help")};
+const QSet<QString> FlagOptions = {QStringLiteral("json"),   QStringLiteral("yes"),
+                                   QStringLiteral("last"),   QStringLiteral("copy-prod-data"),
+                                   QStringLiteral("delete"), QStringLiteral("help")};
 
 QString seconds(const QDateTime& a, const QDateTime& b)
 {
@@ -170,6 +174,8 @@ void CliApp::run()
         cmdRollback();
     else if (m_command == QLatin1String("runs"))
         cmdRuns();
+    else if (m_command == QLatin1String("secret"))
+        cmdSecret();
     else if (m_command == QLatin1String("upload") || m_command == QLatin1String("resume"))
         usage(QStringLiteral("\"%1\" is not available in this version yet").arg(m_command));
     else
@@ -228,7 +234,41 @@ void CliApp::cmdCheck()
         return;
     }
     const QString role = m_options.value(QStringLiteral("role"));
-    checkNextRole(role.isEmpty() ? m_site.hosts.keys() : QStringList{role}, ExitOk);
+    const QStringList roles = role.isEmpty() ? m_site.hosts.keys() : QStringList{role};
+    loadSecrets(roles, [this, roles] { checkNextRole(roles, ExitOk); });
+}
+
+void CliApp::loadSecrets(QStringList roles, std::function<void()> next)
+{
+    while (!roles.isEmpty()) {
+        const SiteHost host = m_site.hosts.value(roles.takeFirst());
+        const bool needsSecret =
+            host.auth == QLatin1String("password") ||
+            (host.auth == QLatin1String("key") && !host.endpoint.identityFile.isEmpty() &&
+             keyNeedsPassphrase(host.endpoint.identityFile));
+        if (!needsSecret) {
+            continue;
+        }
+        Credentials::read(
+            host.endpoint.id(), this, [this, host, roles, next](const KeychainResult& r) {
+                SshAuth auth;
+                auth.useAgent = host.auth != QLatin1String("password");
+                (host.auth == QLatin1String("password") ? auth.password : auth.passphrase) =
+                    r.secret;
+                m_auth.insert(host.role, auth);
+                if (!r.ok) {
+                    warn(QStringLiteral("%1: %2").arg(host.role, r.error));
+                } else if (!r.found) {
+                    warn(QStringLiteral(
+                             "%1: no password or passphrase is stored in the keychain for %2; save "
+                             "one from the wizard (Hosts page, \"Remember in the keychain\").")
+                             .arg(host.role, host.endpoint.id()));
+                }
+                loadSecrets(roles, next);
+            });
+        return;
+    }
+    next();
 }
 
 void CliApp::checkNextRole(QStringList roles, int worst)
@@ -248,8 +288,9 @@ void CliApp::checkNextRole(QStringList roles, int worst)
     }
     const SiteHost host = m_site.hosts.value(roles.takeFirst());
     const RunSettings settings = m_site.settings;
+    const SshAuth auth = m_auth.value(host.role);
     runInBackground<PreflightResult>(
-        this, [host, settings] { return runPreflight(host, settings, {}); },
+        this, [host, settings, auth] { return runPreflight(host, settings, auth); },
         [this, roles, worst, host](PreflightResult result) {
             int code = worst;
             say(QStringLiteral("%1 (%2)").arg(host.role, host.endpoint.id()));
@@ -375,7 +416,7 @@ void CliApp::cmdUpgrade()
                      .arg(host.role, host.endpoint.id(), plan.targetVersion))) {
         return;
     }
-    runPlan(plan, Journal::create(plan.kind));
+    loadSecrets({host.role}, [this, plan] { runPlan(plan, Journal::create(plan.kind)); });
 }
 
 // ---- rollback ------------------------------------------------------------------------------
@@ -425,9 +466,12 @@ void CliApp::cmdRollback()
                           source->started.toLocalTime().toString(Qt::ISODate)))) {
         return;
     }
-    Journal journal = Journal::create(plan.kind);
-    journal.rollbackOf = source->runId;
-    runPlan(plan, journal);
+    const QString sourceId = source->runId;
+    loadSecrets({role}, [this, plan, sourceId] {
+        Journal journal = Journal::create(plan.kind);
+        journal.rollbackOf = sourceId;
+        runPlan(plan, journal);
+    });
 }
 
 // ---- running a plan ------------------------------------------------------------------------
@@ -436,6 +480,9 @@ void CliApp::runPlan(const Plan& plan, Journal journal)
 {
     const QString runId = journal.runId;
     m_runner = new Runner(m_site, plan, journal, this);
+    for (auto it = m_auth.begin(); it != m_auth.end(); ++it) {
+        m_runner->setAuth(it.key(), it.value());
+    }
     const int total = plan.steps.size();
     say(QStringLiteral("Run %1: %2 (%3), journal %4")
             .arg(runId, plan.kind, plan.approach, journal.filePath()));
@@ -553,6 +600,55 @@ void CliApp::cmdRuns()
                {QStringLiteral("exitCode"), ExitOk}});
     }
     finish(ExitOk);
+}
+
+// ---- secret --------------------------------------------------------------------------------
+
+void CliApp::cmdSecret()
+{
+    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+        return;
+    }
+    const QString role = m_options.value(QStringLiteral("role"));
+    if (role.isEmpty()) {
+        usage(QStringLiteral("--role ROLE is required"));
+        return;
+    }
+    const QString key = m_site.hosts.value(role).endpoint.id();
+    auto done = [this, key](const KeychainResult& r) {
+        if (!r.ok) {
+            warn(r.error);
+            finish(ExitStepFailed);
+            return;
+        }
+        say(QStringLiteral("Keychain updated for %1.").arg(key));
+        finish(ExitOk);
+    };
+    if (m_flags.contains(QStringLiteral("delete"))) {
+        Credentials::remove(key, this, done);
+        return;
+    }
+    // From stdin, never from an argument (arguments are visible to every user in ps).
+    if (isatty(STDIN_FILENO)) {
+        m_err << "Password or passphrase for " << key << " (not echoed): ";
+        m_err.flush();
+        system("stty -echo");
+    }
+    char buffer[1024] = {};
+    const bool read = std::fgets(buffer, sizeof buffer, stdin) != nullptr;
+    if (isatty(STDIN_FILENO)) {
+        system("stty echo");
+        m_err << '\n';
+    }
+    QByteArray secret(buffer);
+    while (secret.endsWith('\n') || secret.endsWith('\r'))
+        secret.chop(1);
+    memset(buffer, 0, sizeof buffer);
+    if (!read || secret.isEmpty()) {
+        usage(QStringLiteral("no secret on standard input"));
+        return;
+    }
+    Credentials::store(key, QString::fromUtf8(secret), this, done);
 }
 
 } // namespace myst

@@ -9,6 +9,8 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include <functional>
+
 namespace myst {
 
 // Exit codes of the command-line contract (DESIGN §2).
@@ -40,11 +42,15 @@ private:
     void cmdUpgrade();
     void cmdRollback();
     void cmdRuns();
+    void cmdSecret();
 
     bool loadSite(const QString& path);
     bool confirm(const QString& question);
     void runPlan(const Plan& plan, Journal journal);
     void checkNextRole(QStringList roles, int worst);
+    // Reads the keychain secrets the given roles need (password auth, encrypted keys), then
+    // calls next. Without a keychain the run goes on with what SSH can do without secrets.
+    void loadSecrets(QStringList roles, std::function<void()> next);
 
     void event(const QJsonObject& object); // --json: one object per line
     void say(const QString& text);         // human text to stdout
@@ -58,6 +64,7 @@ private:
     bool m_json = false;
     Site m_site;
     Runner* m_runner = nullptr;
+    QMap<QString, SshAuth> m_auth;
     QTextStream m_out;
     QTextStream m_err;
 };

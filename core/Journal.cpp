@@ -76,12 +76,15 @@ QJsonObject Journal::toJson() const
 {
     QJsonObject recs;
     for (auto it = records.begin(); it != records.end(); ++it) {
-        recs.insert(it.key(), QJsonObject{{QStringLiteral("previousImageId"), it->previousImageId},
-                                          {QStringLiteral("previousTags"),
-                                           QJsonArray::fromStringList(it->previousTags)},
-                                          {QStringLiteral("previousVersion"), it->previousVersion},
-                                          {QStringLiteral("backupPath"), it->backupPath},
-                                          {QStringLiteral("newImageId"), it->newImageId}});
+        recs.insert(it.key(),
+                    QJsonObject{{QStringLiteral("previousImageId"), it->previousImageId},
+                                {QStringLiteral("previousTags"),
+                                 QJsonArray::fromStringList(it->previousTags)},
+                                {QStringLiteral("previousVersion"), it->previousVersion},
+                                {QStringLiteral("backupPath"), it->backupPath},
+                                {QStringLiteral("newImageId"), it->newImageId},
+                                {QStringLiteral("copiedBackupPath"), it->copiedBackupPath},
+                                {QStringLiteral("copiedBackupSha256"), it->copiedBackupSha256}});
     }
     QJsonArray stepArray;
     for (const StepRecord& s : steps) {
@@ -132,6 +135,8 @@ Journal Journal::fromJson(const QJsonObject& json)
         h.previousVersion = r.value(QStringLiteral("previousVersion")).toString();
         h.backupPath = r.value(QStringLiteral("backupPath")).toString();
         h.newImageId = r.value(QStringLiteral("newImageId")).toString();
+        h.copiedBackupPath = r.value(QStringLiteral("copiedBackupPath")).toString();
+        h.copiedBackupSha256 = r.value(QStringLiteral("copiedBackupSha256")).toString();
         j.records.insert(it.key(), h);
     }
     for (const QJsonValue& v : json.value(QStringLiteral("steps")).toArray()) {

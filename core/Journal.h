@@ -45,6 +45,8 @@ struct HostRecord
     QString previousVersion;
     QString backupPath;
     QString newImageId;
+    QString copiedBackupPath; // phased: production's backup as copied here
+    QString copiedBackupSha256;
 };
 
 // One run (an upgrade or a rollback) as a JSON file: runs/<run-id>.json, rewritten atomically

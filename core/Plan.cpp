@@ -29,6 +29,18 @@ QString Step::commandText() const
     case StepKind::CheckRollback:
         return QStringLiteral("docker image inspect %1 && test -s %2")
             .arg(shellQuote(imageId), shellQuote(backupPath));
+    case StepKind::CopyBackup:
+        return QStringLiteral("[%1] cat <backup> | this computer (sha256) | [%2] cat > <MyST "
+                              "home>/backup/<name>")
+            .arg(sourceRole, role);
+    case StepKind::RestoreCopy:
+        return shellCommand(argv) + QStringLiteral(" <the copied backup>");
+    case StepKind::CheckImage:
+        return QStringLiteral(
+                   "docker image inspect myst-studio  (must be the image verified on %1)")
+            .arg(sourceRole);
+    case StepKind::Gate:
+        return QStringLiteral("(the operator confirms)");
     default:
         return shellCommand(argv);
     }
@@ -62,6 +74,60 @@ Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version)
     verify.expectVersion = version;
     verify.endsOutage = true;
     plan.steps = {record, pull, backup, stop, start, verify};
+    return plan;
+}
+
+Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QString& version,
+                       bool copyProdData)
+{
+    Plan plan;
+    plan.kind = QStringLiteral("upgrade");
+    plan.approach = QStringLiteral("phased");
+    plan.targetVersion = version;
+    const QString np = nonprod.role;
+    const Plan prodSteps = inPlaceUpgradePlan(prod, version);
+    const Plan nonprodSteps = inPlaceUpgradePlan(nonprod, version);
+    // Non-production: what its own rollback needs (image, backup), then the new image.
+    plan.steps << nonprodSteps.steps.at(0) << nonprodSteps.steps.at(2) << nonprodSteps.steps.at(1);
+    if (copyProdData) {
+        Step backup = prodSteps.steps.at(2);
+        backup.id = QStringLiteral("backup-for-copy");
+        backup.title = QStringLiteral("Back up production's database for non-production");
+        Step copy = makeStep(QStringLiteral("copy-backup"),
+                             QStringLiteral("Copy production's backup to non-production"), np,
+                             StepKind::CopyBackup);
+        copy.sourceRole = prod.role;
+        Step restore = makeStep(
+            QStringLiteral("restore-copy"),
+            QStringLiteral("Restore production's data on non-production (restarts, upgrades)"), np,
+            StepKind::RestoreCopy, {nonprod.script(QStringLiteral("update-database.sh"))});
+        plan.steps << backup << copy << restore;
+    } else {
+        plan.steps << makeStep(QStringLiteral("restart"),
+                               QStringLiteral("Restart non-production (upgrades it)"), np,
+                               StepKind::Script, {nonprod.script(QStringLiteral("restart.sh"))});
+    }
+    Step verifyNonprod = nonprodSteps.steps.at(5);
+    verifyNonprod.endsOutage = false; // the outage that counts is production's
+    plan.steps << verifyNonprod;
+    Step gate = makeStep(QStringLiteral("gate"), QStringLiteral("Go on to production?"), prod.role,
+                         StepKind::Gate);
+    gate.sourceRole = np;
+    plan.steps << gate;
+    // Production: the in-place steps, with the image checked before anything stops.
+    Step check =
+        makeStep(QStringLiteral("check-image"),
+                 QStringLiteral("Check production pulled the image verified on non-production"),
+                 prod.role, StepKind::CheckImage);
+    check.sourceRole = np;
+    plan.steps << prodSteps.steps.at(0) << prodSteps.steps.at(1) << check << prodSteps.steps.at(2)
+               << prodSteps.steps.at(3) << prodSteps.steps.at(4) << prodSteps.steps.at(5);
+    // Step ids name the log files; make them unique per host.
+    for (Step& step : plan.steps) {
+        if (step.role == np) {
+            step.id = QStringLiteral("nonprod-") + step.id;
+        }
+    }
     return plan;
 }
 

@@ -18,6 +18,10 @@ enum class StepKind
     Verify,        // output-logs.sh until the start-up marker (no error lines) + console version
     CheckRollback, // the recorded image and backup are still on the host (read-only)
     RetagImage,    // docker tag <recorded image ID> myst-studio
+    CopyBackup,    // the source role's recorded backup → this role, through this machine
+    RestoreCopy,   // update-database.sh <the copied backup> (restarts, upgrades)
+    CheckImage,    // this role's myst-studio is the image verified on the source role
+    Gate,          // the operator decides to go on (the CLI: --yes)
 };
 
 // One step of the guide on one host, with the exact command it runs.
@@ -33,6 +37,7 @@ struct Step
     QString expectVersion; // Verify: what the console must show
     QString imageId;       // CheckRollback, RetagImage
     QString backupPath;    // CheckRollback
+    QString sourceRole;    // CopyBackup, CheckImage: the other host
 
     QString commandText() const; // exactly what is sent to the host (for `plan` and the log)
 };
@@ -48,6 +53,12 @@ struct Plan
 // The guide's in-place upgrade, decomposed (DESIGN §3): record, pull, backup, stop, start,
 // verify. The version must already be validated.
 Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version);
+
+// The guide's phased upgrade: non-production first (optionally with a copy of production's
+// data), verified, then an operator gate, then the in-place steps on production, which start
+// only when production pulled the very image verified on non-production.
+Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QString& version,
+                       bool copyProdData);
 
 // The guide's rollback from what a run recorded: check the image and backup are there, re-tag
 // the previous image, restore the backup, restart, verify the previous version. Empty with an

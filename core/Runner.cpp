@@ -3,7 +3,9 @@
 #include "AppLog.h"
 #include "OutputParsers.h"
 #include "RemoteCommandJob.h"
+#include "RemoteCopy.h"
 #include "ShellQuote.h"
+#include "Validation.h"
 #include "Verify.h"
 
 #include <QDateTime>
@@ -90,6 +92,10 @@ void Runner::capture(const QString& role, const QString& key, const QString& val
         r.backupPath = value;
     else if (key == QLatin1String("newImageId"))
         r.newImageId = value;
+    else if (key == QLatin1String("copiedBackupPath"))
+        r.copiedBackupPath = value;
+    else if (key == QLatin1String("copiedBackupSha256"))
+        r.copiedBackupSha256 = value;
     saveJournal(); // what rollback needs is on disk before the next step starts
     emit captured(role, key, value);
 }
@@ -204,6 +210,13 @@ void Runner::work()
                                            : QStringLiteral("Step \"%1\" failed on %2: %3 "))
                              .arg(failed.title, failed.role, what) +
                          failureAdvice(failed);
+        for (int i = failedIndex + 1; i < m_plan.steps.size(); ++i) {
+            if (m_plan.steps.at(i).kind == StepKind::Gate) { // failed before the gate
+                result.message +=
+                    QStringLiteral(" %1 was not changed.").arg(m_plan.steps.at(i).role);
+                break;
+            }
+        }
     }
     m_journal.message = result.message;
     m_journal.finished = QDateTime::currentDateTimeUtc();
@@ -251,6 +264,14 @@ Runner::Outcome Runner::execute(int index, const Step& step, SshConnection& conn
     case StepKind::Script:
     case StepKind::RetagImage:
         return runScript(index, step, connection);
+    case StepKind::CopyBackup:
+        return copyBackup(index, step, connection);
+    case StepKind::RestoreCopy:
+        return restoreCopy(index, step, connection);
+    case StepKind::CheckImage:
+        return checkImage(index, step, connection);
+    case StepKind::Gate:
+        return gate(index, step);
     }
     return {};
 }
@@ -394,6 +415,104 @@ Runner::Outcome Runner::checkRollback(int index, const Step& step, SshConnection
     return {true, 0,
             QStringLiteral("image %1 and backup %2 are present")
                 .arg(step.imageId.left(19), step.backupPath)};
+}
+
+Runner::Outcome Runner::copyBackup(int index, const Step& step, SshConnection& target)
+{
+    const QString source = m_journal.records.value(step.sourceRole).backupPath;
+    const QString targetPath = m_site.hosts.value(step.role).mystHome + QStringLiteral("/backup/") +
+                               source.section(QLatin1Char('/'), -1);
+    if (!isSafeAbsolutePath(source) || !isSafeAbsolutePath(targetPath)) {
+        return {false, -1,
+                QStringLiteral("No usable backup of %1 was recorded to copy").arg(step.sourceRole)};
+    }
+    SshStatus status;
+    SshConnection* from = connectionFor(step.sourceRole, &status);
+    if (!from) {
+        return {false, -1, status.message};
+    }
+    logLine(index, OutputStream::Stdout,
+            QStringLiteral("copying %1 (%2) to %3 (%4)")
+                .arg(source, step.sourceRole, targetPath, step.role));
+    const CopyResult copy = copyBetweenHosts(
+        *from, source, target, targetPath,
+        [&](qint64 done, qint64 total) {
+            logLine(index, OutputStream::Stdout,
+                    QStringLiteral("copied %1 of %2 KiB (%3%)")
+                        .arg(done / 1024)
+                        .arg(total / 1024)
+                        .arg(total ? done * 100 / total : 100));
+        },
+        &m_cancel);
+    if (!copy.ok) {
+        return {false, -1, copy.message};
+    }
+    capture(step.role, QStringLiteral("copiedBackupPath"), targetPath);
+    capture(step.role, QStringLiteral("copiedBackupSha256"), copy.sha256);
+    return {true, 0, copy.message};
+}
+
+Runner::Outcome Runner::restoreCopy(int index, const Step& step, SshConnection& connection)
+{
+    Step run = step;
+    run.argv << m_journal.records.value(step.role).copiedBackupPath;
+    if (!isSafeAbsolutePath(run.argv.last())) {
+        return {false, -1, QStringLiteral("No copied backup was recorded on %1").arg(step.role)};
+    }
+    return runScript(index, run, connection);
+}
+
+Runner::Outcome Runner::checkImage(int index, const Step& step, SshConnection& connection)
+{
+    const QString verified = m_journal.records.value(step.sourceRole).newImageId;
+    const CapturedOutput inspect = runCaptured(
+        connection, shellCommand({QStringLiteral("docker"), QStringLiteral("image"),
+                                  QStringLiteral("inspect"), QStringLiteral("myst-studio")}));
+    QString error;
+    const auto info = parseImageInspect(inspect.stdoutLines.join(QLatin1Char('\n')), &error);
+    if (!info) {
+        return {false, -1, error};
+    }
+    logLine(index, OutputStream::Stdout,
+            QStringLiteral("%1 now has %2; %3 verified %4")
+                .arg(step.role, info->id, step.sourceRole, verified));
+    if (!verified.isEmpty() && info->id == verified) {
+        return {true, 0,
+                QStringLiteral("the image is the one verified on %1").arg(step.sourceRole)};
+    }
+    // Put the tag back, so that production is as it was: nothing was stopped.
+    const QString previous = m_journal.records.value(step.role).previousImageId;
+    if (isValidImageId(previous)) {
+        runCaptured(connection, shellCommand({QStringLiteral("docker"), QStringLiteral("tag"),
+                                              previous, QStringLiteral("myst-studio")}));
+    }
+    return {
+        false, -1,
+        QStringLiteral(
+            "%1 pulled image %2, not the image %3 verified on %4; the previous tag was restored "
+            "and MyST Studio was not stopped")
+            .arg(step.role, info->id, verified.isEmpty() ? QStringLiteral("(none)") : verified,
+                 step.sourceRole)};
+}
+
+Runner::Outcome Runner::gate(int index, const Step& step)
+{
+    const QString summary =
+        QStringLiteral("%1 is verified on MyST Studio %2. Go on with %3 (outage)?")
+            .arg(step.sourceRole, m_plan.targetVersion, step.role);
+    logLine(index, OutputStream::Stdout, summary);
+    if (!m_autoApprove) {
+        m_gateApproved = false;
+        emit gateReached(index, summary);
+        while (!m_gateApproved && !m_cancel) {
+            QThread::msleep(100);
+        }
+    }
+    if (m_cancel) {
+        return {false, -1,
+                QStringLiteral("Stopped before %1: nothing was changed there").arg(step.role)};
+    }
+    return {true, 0, QStringLiteral("approved")};
 }
 
 } // namespace myst

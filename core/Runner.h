@@ -37,6 +37,10 @@ public:
     void setAuth(const QString& role, const SshAuth& auth) { m_auth.insert(role, auth); }
     void start();
     void cancel() { m_cancel = true; }
+    // Gates (phased: before production) pass at once when auto-approved (the CLI's --yes);
+    // otherwise the run waits for approveGate() or cancel().
+    void setAutoApproveGates(bool yes) { m_autoApprove = yes; }
+    void approveGate() { m_gateApproved = true; }
     bool isRunning() const { return m_thread && m_thread->isRunning(); }
     const Plan& plan() const { return m_plan; }
 
@@ -46,6 +50,7 @@ signals:
     void captured(const QString& role, const QString& key, const QString& value);
     void stepFinished(int index, const myst::StepRecord& step);
     void finished(const myst::RunResult& result);
+    void gateReached(int index, const QString& summary);
 
 private:
     struct Outcome
@@ -64,6 +69,10 @@ private:
     Outcome backup(int index, const Step& step, SshConnection& connection);
     Outcome verify(int index, const Step& step, SshConnection& connection);
     Outcome checkRollback(int index, const Step& step, SshConnection& connection);
+    Outcome copyBackup(int index, const Step& step, SshConnection& connection);
+    Outcome restoreCopy(int index, const Step& step, SshConnection& connection);
+    Outcome checkImage(int index, const Step& step, SshConnection& connection);
+    Outcome gate(int index, const Step& step);
     void capture(const QString& role, const QString& key, const QString& value);
     void logLine(int index, OutputStream stream, const QString& line);
     void saveJournal();
@@ -75,6 +84,8 @@ private:
     QMap<QString, SshAuth> m_auth;
     std::map<QString, std::unique_ptr<SshConnection>> m_connections;
     std::atomic<bool> m_cancel{false};
+    std::atomic<bool> m_autoApprove{false};
+    std::atomic<bool> m_gateApproved{false};
     std::unique_ptr<QThread> m_thread;
     QFile m_stepLog;
 };

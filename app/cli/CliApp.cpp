@@ -24,12 +24,13 @@ namespace {
 const char* const Usage = R"(Usage:
   myst-upgrade check    --site SITE [--role ROLE]
   myst-upgrade plan     --site SITE --approach APPROACH --version V [--role ROLE]
-  myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--role ROLE] --yes
+  myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--role ROLE] [--copy-prod-data] --yes
   myst-upgrade rollback --site SITE (--last | --run RUN_ID) [--role ROLE] --yes
   myst-upgrade runs
   myst-upgrade secret   --site SITE --role ROLE [--delete]   # password/passphrase from stdin → keychain
 Options: --json (one JSON object per line), --yes (do not ask), --help.
-APPROACH: in-place. Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
+APPROACH: in-place, or phased (hosts nonprod then prod; --copy-prod-data restores
+production's backup on non-production first). Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
 3 host key unknown or changed, 4 cannot connect or authenticate.
 )";
 
@@ -343,12 +344,29 @@ static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& 
             QStringLiteral("--image-tar (offline upgrade) is not available in this version yet");
         return false;
     }
+    const bool copy = options.contains(QStringLiteral("copy-prod-data"));
+    if (approach == QLatin1String("phased")) {
+        for (const char* needed : {"nonprod", "prod"}) {
+            if (!site.hosts.contains(QLatin1String(needed))) {
+                *error = QStringLiteral("the phased approach needs hosts \"nonprod\" and \"prod\" "
+                                        "in the site file (it has: %1)")
+                             .arg(site.hosts.keys().join(QStringLiteral(", ")));
+                return false;
+            }
+        }
+        *plan = phasedUpgradePlan(site.hosts.value(QStringLiteral("nonprod")),
+                                  site.hosts.value(QStringLiteral("prod")), version, copy);
+        return true;
+    }
+    if (copy) {
+        *error = QStringLiteral("--copy-prod-data goes with --approach phased");
+        return false;
+    }
     if (approach != QLatin1String("in-place")) {
-        *error = approach == QLatin1String("phased") || approach == QLatin1String("zero-downtime")
-                     ? QStringLiteral(
-                           "the %1 approach is not available in this version yet; use in-place")
-                           .arg(approach)
-                     : QStringLiteral("unknown approach \"%1\" (in-place)").arg(approach);
+        *error =
+            approach == QLatin1String("zero-downtime")
+                ? QStringLiteral("the zero-downtime approach is not available in this version yet")
+                : QStringLiteral("unknown approach \"%1\" (in-place, phased)").arg(approach);
         return false;
     }
     const QString role = options.value(QStringLiteral("role"), site.defaultRole());
@@ -362,6 +380,14 @@ static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& 
     return true;
 }
 
+QMap<QString, QString> CliApp::planOptions() const
+{
+    QMap<QString, QString> options = m_options;
+    if (m_flags.contains(QStringLiteral("copy-prod-data")))
+        options.insert(QStringLiteral("copy-prod-data"), QStringLiteral("yes"));
+    return options;
+}
+
 void CliApp::cmdPlan()
 {
     if (!loadSite(m_options.value(QStringLiteral("site")))) {
@@ -369,7 +395,7 @@ void CliApp::cmdPlan()
     }
     Plan plan;
     QString error;
-    if (!buildUpgradePlan(m_options, m_site, &plan, &error)) {
+    if (!buildUpgradePlan(planOptions(), m_site, &plan, &error)) {
         usage(error);
         return;
     }
@@ -407,16 +433,24 @@ void CliApp::cmdUpgrade()
     }
     Plan plan;
     QString error;
-    if (!buildUpgradePlan(m_options, m_site, &plan, &error)) {
+    if (!buildUpgradePlan(planOptions(), m_site, &plan, &error)) {
         usage(error);
         return;
     }
-    const SiteHost host = m_site.hosts.value(plan.steps.first().role);
-    if (!confirm(QStringLiteral("Upgrade MyST Studio on %1 (%2) to %3? This stops the service.")
-                     .arg(host.role, host.endpoint.id(), plan.targetVersion))) {
+    QStringList roles;
+    for (const Step& step : plan.steps) {
+        if (!roles.contains(step.role))
+            roles << step.role;
+    }
+    QStringList where;
+    for (const QString& role : roles)
+        where << QStringLiteral("%1 (%2)").arg(role, m_site.hosts.value(role).endpoint.id());
+    if (!confirm(
+            QStringLiteral("Upgrade MyST Studio on %1 to %2 (%3)? This stops the service.")
+                .arg(where.join(QStringLiteral(" then ")), plan.targetVersion, plan.approach))) {
         return;
     }
-    loadSecrets({host.role}, [this, plan] { runPlan(plan, Journal::create(plan.kind)); });
+    loadSecrets(roles, [this, plan] { runPlan(plan, Journal::create(plan.kind)); });
 }
 
 // ---- rollback ------------------------------------------------------------------------------
@@ -480,6 +514,9 @@ void CliApp::runPlan(const Plan& plan, Journal journal)
 {
     const QString runId = journal.runId;
     m_runner = new Runner(m_site, plan, journal, this);
+    // The operator confirmed (--yes or at the prompt); a failed non-production verify still
+    // stops the run before production, as every failed step does.
+    m_runner->setAutoApproveGates(true);
     for (auto it = m_auth.begin(); it != m_auth.end(); ++it) {
         m_runner->setAuth(it.key(), it.value());
     }

@@ -45,6 +45,7 @@ private:
     void cmdSecret();
 
     bool loadSite(const QString& path);
+    QMap<QString, QString> planOptions() const;
     bool confirm(const QString& question);
     void runPlan(const Plan& plan, Journal journal);
     void checkNextRole(QStringList roles, int worst);

@@ -12,6 +12,7 @@ LABEL=com.rubiconred.myst.version
 #   hang      the script hangs (sleeps) until killed
 #   errorlog  (start) the start-up log gets an ERROR line
 #   diskfull  (backup-database) the disk fills during the dump
+#   rebuilt   (pull) the registry serves a different image under the same tag
 #   forge     (backup-database) prints a forged "Backed up to" line holding a command
 #   drop      the SSH connection serving the script is killed, the script goes on
 fault() {

@@ -1,0 +1,156 @@
+#include "RemoteCopy.h"
+
+#include "RemoteCommand.h"
+#include "ShellQuote.h"
+
+#include <QCryptographicHash>
+
+#include <memory>
+
+namespace myst {
+
+namespace {
+
+struct ChannelCloser
+{
+    void operator()(ssh_channel_struct* channel) const
+    {
+        if (channel) {
+            ssh_channel_close(channel);
+            ssh_channel_free(channel);
+        }
+    }
+};
+using Channel = std::unique_ptr<ssh_channel_struct, ChannelCloser>;
+
+// A raw exec channel: the byte stream itself matters here, so no line wrapper.
+Channel openExec(SshConnection& connection, const QString& commandLine)
+{
+    Channel channel(ssh_channel_new(connection.session()));
+    if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
+        ssh_channel_request_exec(channel.get(), commandLine.toUtf8().constData()) != SSH_OK) {
+        return nullptr;
+    }
+    return channel;
+}
+
+QString remoteSha256(SshConnection& connection, const QString& path)
+{
+    const CapturedOutput out =
+        runCaptured(connection, shellCommand({QStringLiteral("sha256sum"), path}));
+    return out.result.succeeded() ? out.stdoutLines.value(0).section(QLatin1Char(' '), 0, 0)
+                                  : QString();
+}
+
+} // namespace
+
+CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, SshConnection& target,
+                            const QString& targetPath,
+                            const std::function<void(qint64, qint64)>& progress,
+                            const std::atomic<bool>* cancel)
+{
+    CopyResult result;
+    const QString part = targetPath + QStringLiteral(".part");
+    auto removePart = [&] {
+        runCaptured(target, shellCommand({QStringLiteral("rm"), QStringLiteral("-f"), part}));
+    };
+
+    const CapturedOutput size =
+        runCaptured(source, shellCommand({QStringLiteral("stat"), QStringLiteral("-c"),
+                                          QStringLiteral("%s"), sourcePath}));
+    bool ok = false;
+    const qint64 total = size.stdoutLines.value(0).toLongLong(&ok);
+    if (!size.result.succeeded() || !ok) {
+        result.message = QStringLiteral("Cannot read the size of %1 on %2")
+                             .arg(sourcePath, source.endpoint().id());
+        return result;
+    }
+    Channel writer = openExec(target, QStringLiteral("cat > ") + shellQuote(part));
+    Channel reader = openExec(source, shellCommand({QStringLiteral("cat"), sourcePath}));
+    if (!writer || !reader) {
+        result.message = QStringLiteral("Cannot start the copy: %1")
+                             .arg(!writer ? target.lastError() : source.lastError());
+        writer.reset();
+        removePart();
+        return result;
+    }
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    static thread_local char buffer[64 * 1024];
+    qint64 lastReport = -1;
+    for (;;) {
+        if (cancel && cancel->load()) {
+            result.message = QStringLiteral("Copy cancelled");
+            break;
+        }
+        const int n = ssh_channel_read_timeout(reader.get(), buffer, sizeof buffer, 0, 1000);
+        if (n == SSH_ERROR) {
+            result.message =
+                QStringLiteral("Connection to %1 lost during the copy").arg(source.endpoint().id());
+            break;
+        }
+        if (n == 0) {
+            if (ssh_channel_is_eof(reader.get())) {
+                result.ok = true;
+                break;
+            }
+            continue; // timed out waiting: check cancel, read again
+        }
+        hash.addData(QByteArrayView(buffer, n));
+        if (ssh_channel_write(writer.get(), buffer, n) != n) {
+            result.message = QStringLiteral("Writing to %1 failed during the copy (disk full?): %2")
+                                 .arg(target.endpoint().id(), target.lastError());
+            break;
+        }
+        result.bytes += n;
+        if (progress && (result.bytes - lastReport >= total / 20 || result.bytes == total)) {
+            lastReport = result.bytes;
+            progress(result.bytes, total);
+        }
+    }
+    ssh_channel_send_eof(writer.get());
+    const int writerStatus =
+        ssh_channel_get_exit_status(writer.get()); // cat has written everything
+    const int readerStatus = result.ok ? ssh_channel_get_exit_status(reader.get()) : -1;
+    writer.reset();
+    reader.reset();
+    if (result.ok && (readerStatus != 0 || writerStatus != 0 || result.bytes != total)) {
+        result.ok = false;
+        result.message = QStringLiteral("The copy is incomplete: %1 of %2 bytes (cat exit %3 on "
+                                        "the source, %4 on the target)")
+                             .arg(result.bytes)
+                             .arg(total)
+                             .arg(readerStatus)
+                             .arg(writerStatus);
+    }
+    if (!result.ok) {
+        removePart();
+        return result;
+    }
+    result.sha256 = QString::fromLatin1(hash.result().toHex());
+    const QString atTarget = remoteSha256(target, part);
+    const QString atSource = remoteSha256(source, sourcePath);
+    if (atTarget != result.sha256 || atSource != result.sha256) {
+        result.ok = false;
+        result.message =
+            QStringLiteral(
+                "Checksum mismatch: streamed %1, source %2, target %3; the copy was removed")
+                .arg(result.sha256, atSource, atTarget);
+        removePart();
+        return result;
+    }
+    const CapturedOutput move = runCaptured(
+        target, shellCommand({QStringLiteral("mv"), QStringLiteral("-f"), part, targetPath}));
+    if (!move.result.succeeded()) {
+        result.ok = false;
+        result.message = QStringLiteral("Cannot rename %1 to %2 on %3")
+                             .arg(part, targetPath, target.endpoint().id());
+        removePart();
+        return result;
+    }
+    result.message = QStringLiteral("copied %1 bytes, sha256 %2 on both hosts")
+                         .arg(result.bytes)
+                         .arg(result.sha256);
+    return result;
+}
+
+} // namespace myst

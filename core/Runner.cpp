@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 
 namespace myst {
 
@@ -438,9 +439,9 @@ Runner::Outcome Runner::copyBackup(int index, const Step& step, SshConnection& t
         *from, source, target, targetPath,
         [&](qint64 done, qint64 total) {
             logLine(index, OutputStream::Stdout,
-                    QStringLiteral("copied %1 of %2 KiB (%3%)")
-                        .arg(done / 1024)
-                        .arg(total / 1024)
+                    QStringLiteral("copied %1 of %2 (%3%)")
+                        .arg(QLocale::c().formattedDataSize(done),
+                             QLocale::c().formattedDataSize(total))
                         .arg(total ? done * 100 / total : 100));
         },
         &m_cancel);

@@ -29,6 +29,7 @@ LogPane::LogPane(const QString& title, QWidget* parent) : QWidget(parent)
     m_find->setObjectName(QStringLiteral("findLineEdit"));
     m_find->setPlaceholderText(tr("Find in log"));
     m_find->setClearButtonEnabled(true);
+    m_find->setMinimumWidth(140);
     auto* save = new QToolButton(this);
     save->setObjectName(QStringLiteral("saveLogButton"));
     save->setText(tr("Save…"));

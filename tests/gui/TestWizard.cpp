@@ -5,8 +5,10 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
+#include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -61,15 +63,20 @@ class TestWizard : public QObject
         return found;
     }
 
-    QString console() const
+    static QString consoleOf(const HostSim& sim, const QString& role)
     {
-        return HostSim::
-            sh(QStringLiteral(
-                   "curl -s %1 | sed -n 's/.*class=\"version\">MyST Studio \\([^<]*\\)<.*/\\1/p'")
-                   .arg(m_sim->host(QStringLiteral("prod"))
-                            .value(QStringLiteral("consoleUrl"))
-                            .toString()))
-                .trimmed();
+        const QString url = sim.host(role).value(QStringLiteral("consoleUrl")).toString();
+        const QString page = HostSim::sh(QStringLiteral("curl -s %1").arg(url));
+        const QString marker = QStringLiteral("class=\"version\">MyST Studio ");
+        const int at = page.indexOf(marker);
+        return at < 0 ? QString() : page.mid(at + marker.size()).section(QLatin1Char('<'), 0, 0);
+    }
+    QString console() const { return consoleOf(*m_sim, QStringLiteral("prod")); }
+
+    // The production host's group box: with phased there are two forms with the same fields.
+    static QWidget* prodForm(QWidget* w)
+    {
+        return w->findChild<QWidget*>(QStringLiteral("prodHostForm"));
     }
 
     // Start → Approach → Hosts → Image → Pre-flight → Run, ready to click "Start upgrade".
@@ -88,9 +95,10 @@ class TestWizard : public QObject
             shot(&w, QStringLiteral("2-approach"));
         click(w.button(QWizard::NextButton));
         QCOMPARE(w.currentId(), int(UpgradeWizard::HostsId));
-        QCOMPARE(child<QLineEdit>(&w, "hostLineEdit")->text(), QStringLiteral("127.0.0.1"));
-        click(child<QPushButton>(&w, "testConnectionButton"));
-        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(&w, "connectionResultLabel")
+        QCOMPARE(child<QLineEdit>(prodForm(&w), "hostLineEdit")->text(),
+                 QStringLiteral("127.0.0.1"));
+        click(child<QPushButton>(prodForm(&w), "testConnectionButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(prodForm(&w), "connectionResultLabel")
                                      ->text()
                                      .contains(QStringLiteral("Running MyST Studio")),
                                  20000);
@@ -246,7 +254,7 @@ private slots:
                 .section(QLatin1Char(' '), 1, 1);
 
         for (const char* answer : {"rejectButton", "trustButton"}) {
-            click(child<QPushButton>(&w, "testConnectionButton"));
+            click(child<QPushButton>(prodForm(&w), "testConnectionButton"));
             QMessageBox* dialog = nullptr;
             QTRY_VERIFY_WITH_TIMEOUT(
                 (dialog = w.findChild<QMessageBox*>(QStringLiteral("hostKeyDialog"))) &&
@@ -258,12 +266,12 @@ private slots:
             click(dialog->findChild<QPushButton*>(QLatin1String(answer)));
             QTRY_VERIFY(!w.findChild<QMessageBox*>(QStringLiteral("hostKeyDialog")));
             if (QLatin1String(answer) == QLatin1String("rejectButton")) {
-                QTRY_VERIFY(child<QLabel>(&w, "connectionResultLabel")
+                QTRY_VERIFY(child<QLabel>(prodForm(&w), "connectionResultLabel")
                                 ->text()
                                 .contains(QStringLiteral("rejected")));
                 QVERIFY(!QFile::exists(known) || QFile(known).size() == 0);
             } else {
-                QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(&w, "connectionResultLabel")
+                QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(prodForm(&w), "connectionResultLabel")
                                              ->text()
                                              .contains(QStringLiteral("Connected")),
                                          20000);
@@ -272,6 +280,55 @@ private slots:
                 QVERIFY(f.readAll().contains("ssh-ed25519"));
             }
         }
+    }
+
+    void phasedUpgradeStopsAtTheGate()
+    {
+        HostSim sim({QStringLiteral("nonprod"), QStringLiteral("prod")});
+        QVERIFY2(sim.isUp(), qPrintable(sim.error()));
+        UpgradeWizard w(sim.siteFile());
+        w.show();
+        click(w.button(QWizard::NextButton));
+        click(child<QRadioButton>(&w, "phasedRadio"));
+        QVERIFY(child<QCheckBox>(&w, "copyProdDataCheckBox")->isChecked());
+        shot(&w, QStringLiteral("2b-approach-phased"));
+        click(w.button(QWizard::NextButton));
+        auto* nonprod = child<QWidget>(&w, "nonprodHostForm");
+        QVERIFY(nonprod->isVisible());
+        QCOMPARE(nonprod->findChild<QLineEdit*>(QStringLiteral("mystHomeLineEdit"))->text(),
+                 sim.mystHome(QStringLiteral("nonprod")));
+        shot(&w, QStringLiteral("3b-hosts-phased"));
+        click(w.button(QWizard::NextButton));
+        QTest::keyClicks(child<QLineEdit>(&w, "versionLineEdit"), QStringLiteral("2.0.0"));
+        click(w.button(QWizard::NextButton));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::CommitButton)->isEnabled() ||
+                                     !child<QPushButton>(&w, "rerunChecksButton")->isEnabled() ==
+                                         false,
+                                 60000);
+        auto* checks = child<QListWidget>(&w, "checksList");
+        QStringList lines;
+        for (int i = 0; i < checks->count(); ++i)
+            lines << checks->item(i)->text();
+        QVERIFY2(w.button(QWizard::CommitButton)->isEnabled(),
+                 qPrintable(lines.join(QLatin1Char('\n'))));
+        QCOMPARE(checks->count(), 10); // both hosts checked
+        click(w.button(QWizard::CommitButton));
+
+        auto* gate = child<QFrame>(&w, "gatePanel");
+        QTRY_VERIFY_WITH_TIMEOUT(gate->isVisible(), 120000);
+        QCOMPARE(consoleOf(sim, QStringLiteral("nonprod")), QStringLiteral("2.0.0"));
+        QCOMPARE(consoleOf(sim, QStringLiteral("prod")),
+                 QStringLiteral("1.0.0")); // untouched at the gate
+        QVERIFY(child<QWidget>(&w, "nonprodLogPane") && child<QWidget>(&w, "prodLogPane"));
+        shot(&w, QStringLiteral("6b-gate"));
+        click(child<QPushButton>(&w, "gateContinueButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 120000);
+        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                     ->text()
+                     .contains(QStringLiteral("Upgrade complete")),
+                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+        QCOMPARE(consoleOf(sim, QStringLiteral("prod")), QStringLiteral("2.0.0"));
+        shot(&w, QStringLiteral("6c-phased-run"));
     }
 
     void logPaneRendersColoursAndKeepsTheCap()

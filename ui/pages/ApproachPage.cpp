@@ -2,7 +2,9 @@
 
 #include "../UpgradeWizard.h"
 
+#include <QCheckBox>
 #include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QRadioButton>
 #include <QVBoxLayout>
@@ -33,7 +35,7 @@ const char* const Phased = QT_TRANSLATE_NOOP(
     "</li></ul><p><b>Cons</b></p><ul><li>Requires an outage to perform an upgrade</li><li>Without "
     "production's data it may not be an accurate verification</li><li>More complex to set "
     "up</li></ul>"
-    "<p><i>Not available in this version of the wizard yet.</i></p>");
+    "");
 const char* const ZeroDowntime = QT_TRANSLATE_NOOP(
     "ApproachPage",
     "<h3>Zero-downtime (blue/green)</h3><p>Two instances side by side; green is upgraded with "
@@ -51,11 +53,17 @@ ApproachPage::ApproachPage()
     m_inPlace = new QRadioButton(tr("&In-place upgrade"), this);
     m_inPlace->setObjectName(QStringLiteral("inPlaceRadio"));
     m_inPlace->setChecked(true);
-    m_phased = new QRadioButton(
-        tr("&Phased: non-production first, then production (later version)"), this);
+    m_phased = new QRadioButton(tr("&Phased: non-production first, then production"), this);
     m_phased->setObjectName(QStringLiteral("phasedRadio"));
     m_zeroDowntime = new QRadioButton(tr("&Zero-downtime blue/green (later version)"), this);
     m_zeroDowntime->setObjectName(QStringLiteral("zeroDowntimeRadio"));
+    m_copyData = new QCheckBox(
+        tr("&Copy production's data to non-production first (recommended: the test then "
+           "runs on the same data)"),
+        this);
+    m_copyData->setObjectName(QStringLiteral("copyProdDataCheckBox"));
+    m_copyData->setChecked(true);
+    registerField(QStringLiteral("copyProdData"), m_copyData);
     m_description = new QLabel(this);
     m_description->setObjectName(QStringLiteral("approachDescription"));
     m_description->setWordWrap(true);
@@ -66,6 +74,10 @@ ApproachPage::ApproachPage()
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_inPlace);
     layout->addWidget(m_phased);
+    auto* indent = new QHBoxLayout;
+    indent->addSpacing(24);
+    indent->addWidget(m_copyData);
+    layout->addLayout(indent);
     layout->addWidget(m_zeroDowntime);
     layout->addWidget(m_description, 1);
     // Listed for their description, selectable once the core implements them.
@@ -85,13 +97,14 @@ void ApproachPage::describe()
 
 bool ApproachPage::validatePage()
 {
-    if (!m_inPlace->isChecked()) {
+    if (m_zeroDowntime->isChecked()) {
         m_description->setText(m_description->text() +
-                               tr("<p style='color:#b21818'><b>Please choose in-place: this "
-                                  "approach is not available yet.</b></p>"));
+                               tr("<p style='color:#b21818'><b>Please choose in-place or phased: "
+                                  "zero-downtime is not available yet.</b></p>"));
         return false;
     }
-    wizardOf(this)->state().approach = QStringLiteral("in-place");
+    wizardOf(this)->state().approach =
+        m_phased->isChecked() ? QStringLiteral("phased") : QStringLiteral("in-place");
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QWizardPage>
 
+class QCheckBox;
 class QLabel;
 class QRadioButton;
 
@@ -20,6 +21,7 @@ private:
     QRadioButton* m_inPlace;
     QRadioButton* m_phased;
     QRadioButton* m_zeroDowntime;
+    QCheckBox* m_copyData;
     QLabel* m_description;
 };
 

@@ -24,6 +24,8 @@ HostsPage::HostsPage()
     m_siteFile->setObjectName(QStringLiteral("siteFileLineEdit"));
     m_knownHosts = new QLineEdit(QStringLiteral("~/.ssh/known_hosts"), this);
     m_knownHosts->setObjectName(QStringLiteral("knownHostsLineEdit"));
+    m_nonprod = new HostForm(QStringLiteral("nonprod"),
+                             tr("Non-production (upgraded and verified first)"), this);
     m_prod = new HostForm(QStringLiteral("prod"), tr("Production"), this);
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("hostsMessageLabel"));
@@ -34,11 +36,14 @@ HostsPage::HostsPage()
     files->addRow(tr("Known hosts file"), m_knownHosts);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(files);
+    layout->addWidget(m_nonprod);
     layout->addWidget(m_prod);
     layout->addWidget(m_message);
     layout->addStretch();
-    connect(m_knownHosts, &QLineEdit::textChanged, m_prod, &HostForm::setKnownHostsFile);
-    m_prod->setKnownHostsFile(m_knownHosts->text());
+    for (HostForm* form : {m_nonprod, m_prod}) {
+        connect(m_knownHosts, &QLineEdit::textChanged, form, &HostForm::setKnownHostsFile);
+        form->setKnownHostsFile(m_knownHosts->text());
+    }
 }
 
 void HostsPage::initializePage()
@@ -47,16 +52,19 @@ void HostsPage::initializePage()
     m_siteFile->setText(state.siteFile);
     if (!state.site.knownHostsFile.isEmpty())
         m_knownHosts->setText(state.site.knownHostsFile);
-    const QString role = state.site.hosts.contains(QStringLiteral("prod"))
-                             ? QStringLiteral("prod")
-                             : state.site.defaultRole();
-    if (!role.isEmpty()) {
-        m_prod->setHost(state.site.hosts.value(role));
+    m_nonprod->setVisible(state.approach == QLatin1String("phased"));
+    for (HostForm* form : {m_nonprod, m_prod}) {
+        QString role = form->role();
+        if (!state.site.hosts.contains(role) && role == QLatin1String("prod"))
+            role = state.site.defaultRole(); // a one-host site file
+        if (role.isEmpty() || !state.site.hosts.contains(role))
+            continue;
+        form->setHost(state.site.hosts.value(role));
         if (state.site.hosts.value(role).auth != QLatin1String("agent")) {
             // Prefill a remembered secret; nothing stored is no error.
-            Credentials::read(m_prod->endpointId(), m_prod, [this](const KeychainResult& r) {
+            Credentials::read(form->endpointId(), form, [form](const KeychainResult& r) {
                 if (r.found)
-                    m_prod->setSecret(r.secret);
+                    form->setSecret(r.secret);
             });
         }
     }
@@ -65,10 +73,14 @@ void HostsPage::initializePage()
 bool HostsPage::validatePage()
 {
     m_message->clear();
+    WizardState& state = wizardOf(this)->state();
+    const bool phased = state.approach == QLatin1String("phased");
     const QString siteFile = QDir::cleanPath(expandHome(m_siteFile->text().trimmed()));
-    const QJsonObject json{
-        {QStringLiteral("knownHosts"), m_knownHosts->text().trimmed()},
-        {QStringLiteral("hosts"), QJsonObject{{QStringLiteral("prod"), m_prod->toJson()}}}};
+    QJsonObject hosts{{QStringLiteral("prod"), m_prod->toJson()}};
+    if (phased)
+        hosts.insert(QStringLiteral("nonprod"), m_nonprod->toJson());
+    const QJsonObject json{{QStringLiteral("knownHosts"), m_knownHosts->text().trimmed()},
+                           {QStringLiteral("hosts"), hosts}};
     QStringList errors;
     Site site = Site::fromJson(json, siteFile, &errors);
     if (siteFile.isEmpty() || !QDir::isAbsolutePath(siteFile))
@@ -83,17 +95,20 @@ bool HostsPage::validatePage()
         m_message->setText(tr("Cannot save the site file %1: %2").arg(siteFile, error));
         return false;
     }
-    if (m_prod->rememberSecret()) {
-        Credentials::store(m_prod->endpointId(), m_prod->secret(), this,
-                           [this](const KeychainResult& r) {
-                               if (!r.ok)
-                                   m_message->setText(r.error);
-                           });
+    for (HostForm* form : {m_nonprod, m_prod}) {
+        if (!site.hosts.contains(form->role()))
+            continue;
+        if (form->rememberSecret()) {
+            Credentials::store(form->endpointId(), form->secret(), this,
+                               [this](const KeychainResult& r) {
+                                   if (!r.ok)
+                                       m_message->setText(r.error);
+                               });
+        }
+        state.auth.insert(form->role(), form->auth());
     }
-    WizardState& state = wizardOf(this)->state();
     state.siteFile = siteFile;
     state.site = site;
-    state.auth.insert(QStringLiteral("prod"), m_prod->auth());
     state.currentVersion = m_prod->lastVersion();
     return true;
 }

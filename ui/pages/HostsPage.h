@@ -24,6 +24,7 @@ private:
     QLineEdit* m_siteFile;
     QLineEdit* m_knownHosts;
     HostForm* m_prod;
+    HostForm* m_nonprod;
     QLabel* m_message;
 };
 

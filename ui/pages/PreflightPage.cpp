@@ -45,17 +45,30 @@ bool PreflightPage::isComplete() const
 void PreflightPage::runChecks()
 {
     const WizardState& state = wizardOf(this)->state();
-    const SiteHost host = state.site.hosts.value(QStringLiteral("prod"));
+    QList<SiteHost> hosts;
+    if (state.approach == QLatin1String("phased"))
+        hosts << state.site.hosts.value(QStringLiteral("nonprod"));
+    hosts << state.site.hosts.value(QStringLiteral("prod"));
     const RunSettings settings = state.site.settings;
-    const SshAuth auth = state.auth.value(QStringLiteral("prod"));
+    const QMap<QString, SshAuth> auth = state.auth;
     m_list->clear();
     m_running = true;
     m_passed = false;
     m_rerun->setEnabled(false);
-    m_summary->setText(tr("Checking %1…").arg(host.endpoint.id()));
+    m_summary->setText(tr("Checking %n host(s)…", nullptr, int(hosts.size())));
     emit completeChanged();
     runInBackground<PreflightResult>(
-        this, [host, settings, auth] { return runPreflight(host, settings, auth); },
+        this,
+        [hosts, settings, auth] {
+            PreflightResult all;
+            for (const SiteHost& host : hosts) {
+                const PreflightResult one = runPreflight(host, settings, auth.value(host.role));
+                all.items << one.items;
+                if (!one.connection.ok())
+                    all.connection = one.connection;
+            }
+            return all;
+        },
         [this](PreflightResult result) {
             for (const CheckItem& item : result.items) {
                 const QStyle::StandardPixmap icon =

@@ -42,13 +42,41 @@ RunPage::RunPage()
     m_steps->header()->setSectionResizeMode(HostColumn, QHeaderView::ResizeToContents);
     m_steps->header()->setSectionResizeMode(DurationColumn, QHeaderView::ResizeToContents);
     m_steps->header()->setStretchLastSection(false);
-    m_log = new LogPane(tr("Production"), this);
-    m_log->setObjectName(QStringLiteral("prodLogPane"));
-    auto* splitter = new QSplitter(this);
+    // One live log per host, side by side (non-production, production).
+    m_panes = new QSplitter(Qt::Horizontal, this);
+    auto* splitter = m_layoutSplitter = new QSplitter(this);
     splitter->addWidget(m_steps);
-    splitter->addWidget(m_log);
+    splitter->addWidget(m_panes);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+
+    // The phased gate: a blocking panel, not a dialog that could be dismissed by accident.
+    m_gate = new QFrame(this);
+    m_gate->setObjectName(QStringLiteral("gatePanel"));
+    m_gate->setFrameShape(QFrame::StyledPanel);
+    m_gate->setStyleSheet(
+        QStringLiteral("#gatePanel { background: #fff6d5; border: 1px solid #c0a000; }"));
+    m_gateText = new QLabel(m_gate);
+    m_gateText->setWordWrap(true);
+    auto* goOn = new QPushButton(tr("Continue to production"), m_gate);
+    goOn->setObjectName(QStringLiteral("gateContinueButton"));
+    auto* stop = new QPushButton(tr("Stop here"), m_gate);
+    stop->setObjectName(QStringLiteral("gateStopButton"));
+    auto* gateLayout = new QHBoxLayout(m_gate);
+    gateLayout->addWidget(m_gateText, 1);
+    gateLayout->addWidget(stop);
+    gateLayout->addWidget(goOn);
+    m_gate->hide();
+    connect(goOn, &QPushButton::clicked, this, [this] {
+        m_gate->hide();
+        if (m_runner)
+            m_runner->approveGate();
+    });
+    connect(stop, &QPushButton::clicked, this, [this] {
+        m_gate->hide();
+        if (m_runner)
+            m_runner->cancel();
+    });
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("runStatusLabel"));
@@ -71,6 +99,7 @@ RunPage::RunPage()
     buttons->addWidget(m_rollback);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter, 1);
+    layout->addWidget(m_gate);
     layout->addWidget(m_status);
     layout->addLayout(buttons);
 
@@ -84,7 +113,10 @@ void RunPage::initializePage()
 {
     WizardState& state = wizardOf(this)->state();
     m_steps->clear();
-    m_log->clear();
+    qDeleteAll(m_logs);
+    m_logs.clear();
+    m_layoutSplitter->setOrientation(Qt::Horizontal);
+    m_gate->hide();
     m_done = false;
     m_firstRow = 0;
     if (state.rollbackMode && state.rollbackSource) {
@@ -109,9 +141,15 @@ void RunPage::initializePage()
         startRun(plan, journal);
         return;
     }
-    setTitle(tr("Upgrade to MyST Studio %1").arg(field(QStringLiteral("version")).toString()));
-    const Plan plan = inPlaceUpgradePlan(state.site.hosts.value(QStringLiteral("prod")),
-                                         field(QStringLiteral("version")).toString());
+    const QString version = field(QStringLiteral("version")).toString();
+    const bool phased = state.approach == QLatin1String("phased");
+    setTitle(phased ? tr("Phased upgrade to MyST Studio %1").arg(version)
+                    : tr("Upgrade to MyST Studio %1").arg(version));
+    const Plan plan =
+        phased ? phasedUpgradePlan(state.site.hosts.value(QStringLiteral("nonprod")),
+                                   state.site.hosts.value(QStringLiteral("prod")), version,
+                                   field(QStringLiteral("copyProdData")).toBool())
+               : inPlaceUpgradePlan(state.site.hosts.value(QStringLiteral("prod")), version);
     m_isRollbackRun = false;
     startRun(plan, Journal::create(plan.kind));
 }
@@ -126,6 +164,7 @@ void RunPage::startRun(const Plan& plan, Journal journal)
     WizardState& state = wizardOf(this)->state();
     m_firstRow = m_steps->topLevelItemCount();
     for (const Step& step : plan.steps) {
+        paneFor(step.role);
         auto* item = new QTreeWidgetItem(
             m_steps,
             {QString(),
@@ -142,9 +181,11 @@ void RunPage::startRun(const Plan& plan, Journal journal)
         m_runner->setAuth(it.key(), it.value());
     connect(m_runner, &Runner::stepStarted, this, &RunPage::onStepStarted);
     connect(m_runner, &Runner::stepFinished, this, &RunPage::onStepFinished);
-    connect(m_runner, &Runner::output, this, [this](int, OutputStream stream, const QString& line) {
-        m_log->appendLine(stream, line);
-    });
+    connect(m_runner, &Runner::output, this,
+            [this](int index, OutputStream stream, const QString& line) {
+                paneFor(m_runner->plan().steps.at(index).role)->appendLine(stream, line);
+            });
+    connect(m_runner, &Runner::gateReached, this, &RunPage::onGate);
     connect(m_runner, &Runner::captured, this,
             [this](const QString&, const QString& key, const QString& value) {
                 if (key == QLatin1String("backupPath") && !value.isEmpty()) {
@@ -170,7 +211,7 @@ void RunPage::onStepStarted(int index, const StepRecord& step)
     m_steps->setCurrentItem(item);
     m_runningRow = m_firstRow + index;
     m_stepClock.start();
-    m_log->appendNote(QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
+    paneFor(step.role)->appendNote(QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
     const Step& planned = m_runner->plan().steps.at(index);
     if (planned.startsOutage && !m_outageOpen) {
         m_outageOpen = true;
@@ -187,7 +228,7 @@ void RunPage::onStepFinished(int index, const StepRecord& step)
     item->setText(DurationColumn, seconds(step.started.msecsTo(step.finished)));
     item->setToolTip(StepColumn, step.command + QStringLiteral("\n") + step.message);
     m_runningRow = -1;
-    m_log->appendNote(
+    paneFor(step.role)->appendNote(
         QStringLiteral("%1 %2").arg(ok ? QStringLiteral("✔") : QStringLiteral("✘"), step.message));
     if (ok && m_runner->plan().steps.at(index).endsOutage && m_outageOpen) {
         m_outageOpen = false;
@@ -224,7 +265,7 @@ void RunPage::onFinished(const RunResult& result)
     m_status->setText(result.message);
     if (m_rollbackQueued) {
         m_rollbackQueued = false;
-        startRollback();
+        startRollback(m_rollbackRole);
         return;
     }
     wizardOf(this)->setBusy(false);
@@ -232,6 +273,35 @@ void RunPage::onFinished(const RunResult& result)
     m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
     m_done = true;
     emit completeChanged();
+}
+
+LogPane* RunPage::paneFor(const QString& role)
+{
+    if (LogPane* pane = m_logs.value(role))
+        return pane;
+    if (!m_logs.isEmpty()) { // a second host: the logs get the full width, side by side
+        m_layoutSplitter->setOrientation(Qt::Vertical);
+        m_layoutSplitter->setSizes({200, 400});
+    }
+    auto* pane = new LogPane(role == QLatin1String("prod")      ? tr("Production")
+                             : role == QLatin1String("nonprod") ? tr("Non-production")
+                                                                : role,
+                             m_panes);
+    pane->setObjectName(role + QStringLiteral("LogPane"));
+    m_logs.insert(role, pane);
+    // Non-production to the left of production, in the order the phased run goes.
+    m_panes->insertWidget(role == QLatin1String("nonprod") ? 0 : m_panes->count(), pane);
+    return pane;
+}
+
+void RunPage::onGate(int index, const QString& summary)
+{
+    Q_UNUSED(index)
+    m_gateText->setText(
+        tr("<b>Non-production is upgraded and verified.</b> %1<br>Look at non-production's log and "
+           "console; production is not touched until you continue.")
+            .arg(summary.toHtmlEscaped()));
+    m_gate->show();
 }
 
 void RunPage::askCancel()
@@ -260,42 +330,68 @@ void RunPage::askRollback()
         state.upgradeRun
             ? state.upgradeRun->started.toLocalTime().toString(QStringLiteral("HH:mm:ss"))
             : QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+    // Hosts with a recorded backup were changed by this run (or were about to be).
+    QStringList changed;
+    if (state.upgradeRun) {
+        for (const QString& role : {QStringLiteral("prod"), QStringLiteral("nonprod")}) {
+            if (!state.upgradeRun->records.value(role).backupPath.isEmpty())
+                changed << role;
+        }
+    } else {
+        changed << QStringLiteral("prod");
+    }
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Roll back?"),
-                                tr("This %1re-tags the previous image %2 as myst-studio, restores "
-                                   "the database backup\n%3\nand "
-                                   "restarts MyST Studio.\n\nEverything changed in MyST Studio "
-                                   "since the backup (about %4) will be lost.")
-                                    .arg(m_runner ? tr("cancels the upgrade, ") : QString(),
-                                         m_previousImage.left(19), m_backupPath, since),
+                                tr("This %1re-tags the previous image as myst-studio, restores the "
+                                   "database backup taken before "
+                                   "the upgrade and restarts MyST Studio.\n\nEverything changed in "
+                                   "MyST Studio since the backup "
+                                   "(about %2) will be lost.")
+                                    .arg(m_runner ? tr("cancels the upgrade, ") : QString(), since),
                                 QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("rollbackDialog"));
-    QPushButton* go = box->addButton(tr("Roll back"), QMessageBox::DestructiveRole);
-    go->setObjectName(QStringLiteral("confirmRollbackButton"));
+    box->setDetailedText(tr("Backup: %1\nPrevious image: %2").arg(m_backupPath, m_previousImage));
+    QMap<QAbstractButton*, QString> roles;
+    for (const QString& role : changed) {
+        QPushButton* go = box->addButton(
+            changed.size() > 1
+                ? tr("Roll back %1")
+                      .arg(role == QLatin1String("prod") ? tr("production") : tr("non-production"))
+                : tr("Roll back"),
+            QMessageBox::DestructiveRole);
+        go->setObjectName(role == QLatin1String("prod")
+                              ? QStringLiteral("confirmRollbackButton")
+                              : QStringLiteral("confirmRollbackNonprodButton"));
+        roles.insert(go, role);
+        if (role == QLatin1String("prod"))
+            box->setDefaultButton(go); // production by default
+    }
     box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, go] {
-        if (box->clickedButton() != go)
+    connect(box, &QMessageBox::finished, this, [this, box, roles] {
+        const QString role = roles.value(box->clickedButton());
+        if (role.isEmpty())
             return;
         m_rollback->setEnabled(false);
         if (m_runner) {
+            m_rollbackRole = role;
             m_rollbackQueued = true; // after the upgrade has stopped
             m_runner->cancel();
         } else {
-            startRollback();
+            startRollback(role);
         }
     });
     box->open();
 }
 
-void RunPage::startRollback()
+void RunPage::startRollback(const QString& role)
 {
     WizardState& state = wizardOf(this)->state();
     if (!state.upgradeRun) {
         return;
     }
     QString error;
-    const Plan plan = rollbackPlan(state.site.hosts.value(QStringLiteral("prod")),
-                                   state.upgradeRun->records.value(QStringLiteral("prod")), &error);
+    const Plan plan =
+        rollbackPlan(state.site.hosts.value(role), state.upgradeRun->records.value(role), &error);
     if (plan.steps.isEmpty()) {
         m_status->setText(error);
         wizardOf(this)->setBusy(false);
@@ -306,7 +402,7 @@ void RunPage::startRollback()
     m_isRollbackRun = true;
     m_done = false;
     emit completeChanged();
-    m_log->appendNote(QStringLiteral("──────── Rollback ────────"));
+    paneFor(role)->appendNote(QStringLiteral("──────── Rollback ────────"));
     Journal journal = Journal::create(plan.kind);
     journal.rollbackOf = state.upgradeRun->runId;
     startRun(plan, journal);

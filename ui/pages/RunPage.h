@@ -5,11 +5,14 @@
 #include "Runner.h"
 
 #include <QElapsedTimer>
+#include <QMap>
 #include <QPointer>
 #include <QTimer>
 #include <QWizardPage>
 
+class QFrame;
 class QLabel;
+class QSplitter;
 class QPushButton;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -37,11 +40,17 @@ private:
     void onFinished(const RunResult& result);
     void askCancel();
     void askRollback();
-    void startRollback();
+    void startRollback(const QString& role);
+    void onGate(int index, const QString& summary);
+    LogPane* paneFor(const QString& role);
     void tick();
 
     QTreeWidget* m_steps;
-    LogPane* m_log;
+    QSplitter* m_layoutSplitter; // steps beside the log (one host) or above the logs (two)
+    QSplitter* m_panes;
+    QMap<QString, LogPane*> m_logs;
+    QFrame* m_gate;
+    QLabel* m_gateText;
     QLabel* m_status;
     QLabel* m_outage;
     QPushButton* m_cancel;
@@ -49,6 +58,7 @@ private:
     QPointer<Runner> m_runner;
     bool m_isRollbackRun = false;
     bool m_rollbackQueued = false;
+    QString m_rollbackRole;
     bool m_done = false;
     int m_firstRow = 0; // rows of the current run start here (a rollback appends its steps)
     QElapsedTimer m_stepClock;

@@ -388,17 +388,27 @@ QMap<QString, QString> CliApp::planOptions() const
     return options;
 }
 
-void CliApp::cmdPlan()
+std::optional<Plan> CliApp::upgradePlanFromOptions()
 {
     if (!loadSite(m_options.value(QStringLiteral("site")))) {
-        return;
+        return std::nullopt;
     }
     Plan plan;
     QString error;
     if (!buildUpgradePlan(planOptions(), m_site, &plan, &error)) {
         usage(error);
+        return std::nullopt;
+    }
+    return plan;
+}
+
+void CliApp::cmdPlan()
+{
+    const std::optional<Plan> planned = upgradePlanFromOptions();
+    if (!planned) {
         return;
     }
+    const Plan& plan = *planned;
     say(QStringLiteral("Plan: %1 upgrade to MyST Studio %2 (nothing is run)")
             .arg(plan.approach, plan.targetVersion));
     for (int i = 0; i < plan.steps.size(); ++i) {
@@ -428,15 +438,11 @@ void CliApp::cmdPlan()
 
 void CliApp::cmdUpgrade()
 {
-    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+    const std::optional<Plan> planned = upgradePlanFromOptions();
+    if (!planned) {
         return;
     }
-    Plan plan;
-    QString error;
-    if (!buildUpgradePlan(planOptions(), m_site, &plan, &error)) {
-        usage(error);
-        return;
-    }
+    const Plan plan = *planned;
     QStringList roles;
     for (const Step& step : plan.steps) {
         if (!roles.contains(step.role))

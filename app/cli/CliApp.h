@@ -10,6 +10,7 @@
 #include <QTextStream>
 
 #include <functional>
+#include <optional>
 
 namespace myst {
 
@@ -46,6 +47,8 @@ private:
 
     bool loadSite(const QString& path);
     QMap<QString, QString> planOptions() const;
+    // Site file + options → the upgrade plan; on bad input reports it (exit 2) and returns none.
+    std::optional<Plan> upgradePlanFromOptions();
     bool confirm(const QString& question);
     void runPlan(const Plan& plan, Journal journal);
     void checkNextRole(QStringList roles, int worst);

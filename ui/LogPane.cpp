@@ -4,16 +4,12 @@
 
 #include <QElapsedTimer>
 #include <QFileDialog>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QSaveFile>
 #include <QScrollBar>
-#include <QTextBlock>
-#include <QTextCursor>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -42,33 +38,32 @@ LogPane::LogPane(const QString& title, QWidget* parent) : QWidget(parent)
     bar->addWidget(save);
     layout->addLayout(bar);
 
-    m_view = new QPlainTextEdit(this);
+    m_view = new LogView(this);
     m_view->setObjectName(QStringLiteral("logView"));
-    m_view->setReadOnly(true);
-    m_view->setUndoRedoEnabled(false);
-    m_view->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_view->setMaximumBlockCount(100000);
     layout->addWidget(m_view);
 
     m_formats[0].setForeground(palette().color(QPalette::Text));
     m_formats[1].setForeground(QColor(0xb2, 0x18, 0x18)); // stderr: dark red, readable on white
     m_formats[2].setForeground(QColor(0x1c, 0x3f, 0xd1));
     m_formats[2].setFontWeight(QFont::Bold);
+    for (int kind = 0; kind < 3; ++kind) {
+        m_view->setKindColor(kind, m_formats[kind].foreground().color(), kind == 2);
+    }
 
-    // Lines arrive one signal each; painting them in batches keeps the event loop free.
+    // Lines arrive one signal each; showing them in batches keeps the event loop free.
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &LogPane::flush);
     connect(m_find, &QLineEdit::returnPressed, this, &LogPane::findNext);
     connect(save, &QToolButton::clicked, this, &LogPane::saveAs);
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &LogPane::updateFollowing);
-    updateFollowing();
+    connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this,
+            &LogPane::updateFollowing);
 }
 
 void LogPane::setMaximumLines(int lines)
 {
-    m_view->setMaximumBlockCount(lines);
+    m_view->setMaximumLines(lines);
 }
 
 void LogPane::appendLine(OutputStream stream, const QString& line)
@@ -86,8 +81,7 @@ void LogPane::enqueue(int kind, const QString& line)
     m_pending.append({kind, line});
     // Lines beyond the cap would be trimmed as soon as they were shown: drop them already,
     // so memory stays flat however fast a step talks (its log file keeps every line).
-    const int max = m_view->maximumBlockCount();
-    if (max > 0 && m_pending.size() > max) {
+    if (m_pending.size() > m_view->maximumLines()) {
         m_pending.removeFirst();
     }
     if (!m_flushTimer.isActive()) {
@@ -108,49 +102,32 @@ QString LogPane::text() const
 
 void LogPane::flush()
 {
-    if (m_pending.isEmpty()) {
-        return;
-    }
-    QScrollBar* bar = m_view->verticalScrollBar();
-    const int keep = bar->value();
-    const bool following = m_following; // setValue() below re-evaluates it
-    // A time budget per turn keeps the event loop (scrolling, Cancel, Rollback) responsive
-    // when a step prints faster than text can be laid out; the rest follows next turn. The
-    // batch is sized from what the last one really cost, including endEditBlock(), where the
-    // document trims lines beyond the cap (at the cap that is most of the cost).
+    // Converting (ANSI parsing) is the cost now; a time budget per turn keeps the event loop
+    // (scrolling, Cancel, Rollback) responsive, the rest follows on the next turn.
     QElapsedTimer budget;
     budget.start();
-    const int batch = qMin(int(m_pending.size()), m_batchLines);
-    QTextCursor cursor(m_view->document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.beginEditBlock();
-    bool empty = m_view->document()->isEmpty();
+    std::vector<LogView::Line> lines;
     int done = 0;
-    for (; done < batch; ++done) {
-        if ((done & 63) == 63 && budget.elapsed() >= 4 * FlushBudgetMs) {
-            break; // safety net: the estimate was far off
+    for (; done < m_pending.size(); ++done) {
+        if ((done & 255) == 255 && budget.elapsed() >= FlushBudgetMs) {
+            break;
         }
-        if (!empty) {
-            cursor.insertBlock();
-        }
-        empty = false;
-        const auto& [kind, line] = m_pending.at(done);
-        if (kind == 2 || !line.contains(QChar(0x1b))) {
-            cursor.insertText(line, m_formats[kind]);
+        const auto& [kind, text] = m_pending.at(done);
+        LogView::Line line;
+        line.kind = kind;
+        if (kind == 2 || !text.contains(QChar(0x1b))) {
+            line.text = text;
         } else {
-            for (const AnsiSegment& segment : parseAnsi(line, m_formats[kind])) {
-                cursor.insertText(segment.text, segment.format);
+            for (const AnsiSegment& segment : parseAnsi(text, m_formats[kind])) {
+                line.formats.append(
+                    {int(line.text.size()), int(segment.text.size()), segment.format});
+                line.text += segment.text;
             }
         }
+        lines.push_back(std::move(line));
     }
-    cursor.endEditBlock();
     m_pending.remove(0, done);
-    const double msPerLine = qMax(0.0005, double(budget.nsecsElapsed()) / 1e6 / qMax(1, done));
-    if (done == batch) { // a full measurement: adapt (a short batch says little)
-        m_batchLines = qBound(32, int(FlushBudgetMs / msPerLine), 20000);
-    }
-    bar->setValue(following ? bar->maximum() : keep);
-    m_following = following;
+    m_view->appendLines(lines);
     if (!m_pending.isEmpty()) {
         m_flushTimer.start(0);
     }
@@ -158,26 +135,19 @@ void LogPane::flush()
 
 void LogPane::updateFollowing()
 {
-    QScrollBar* bar = m_view->verticalScrollBar();
-    m_following = bar->value() >= bar->maximum() - 2;
-    m_status->setText(m_following ? QString()
-                                  : tr("Auto-scroll paused (scroll to the end to resume)"));
+    m_status->setText(m_view->isAtEnd() ? QString()
+                                        : tr("Auto-scroll paused (scroll to the end to resume)"));
 }
 
 bool LogPane::findNext()
 {
-    const QString needle = m_find->text();
-    if (needle.isEmpty()) {
-        return false;
+    bool wrapped = false;
+    const bool found = m_view->find(m_find->text(), &wrapped);
+    if (!found && !m_find->text().isEmpty()) {
+        m_status->setText(tr("\"%1\" not found").arg(m_find->text()));
+    } else if (wrapped) {
+        m_status->setText(tr("Search wrapped"));
     }
-    if (m_view->find(needle)) {
-        return true;
-    }
-    // Wrap around once from the top.
-    QTextCursor top(m_view->document());
-    m_view->setTextCursor(top);
-    const bool found = m_view->find(needle);
-    m_status->setText(found ? tr("Search wrapped") : tr("\"%1\" not found").arg(needle));
     return found;
 }
 

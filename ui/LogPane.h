@@ -1,22 +1,21 @@
 #pragma once
 
+#include "LogView.h"
 #include "RemoteCommand.h"
 
-#include <QStringList>
+#include <QList>
 #include <QTextCharFormat>
 #include <QTimer>
 #include <QWidget>
 
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
-class QToolButton;
 
 namespace myst {
 
 // A live log of one host: stdout and stderr (another colour), ANSI colours rendered, find,
 // save, and auto-scroll that pauses while the user reads further up. It keeps at most
-// maxLines in memory; the step log files keep everything.
+// maximumLines in memory; the step log files keep everything.
 class LogPane : public QWidget
 {
     Q_OBJECT
@@ -28,8 +27,8 @@ public:
     void appendNote(const QString& text); // the wizard's own lines (step headers)
     void clear();
     QString text() const;
-    bool isFollowing() const { return m_following; }
-    QPlainTextEdit* view() const { return m_view; }
+    bool isFollowing() const { return m_view->isAtEnd(); }
+    LogView* view() const { return m_view; }
 
 public slots:
     bool findNext();
@@ -41,14 +40,12 @@ private:
     void flush();
     void updateFollowing();
 
-    QPlainTextEdit* m_view;
+    LogView* m_view;
     QLineEdit* m_find;
     QLabel* m_status;
     QTimer m_flushTimer;
     QList<QPair<int, QString>> m_pending; // 0 stdout, 1 stderr, 2 note
     QTextCharFormat m_formats[3];
-    bool m_following = true;
-    int m_batchLines = 1000; // lines per flush, adapted to stay within FlushBudgetMs
 };
 
 } // namespace myst

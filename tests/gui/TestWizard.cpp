@@ -1,11 +1,13 @@
 #include "HostSim.h"
 #include "LogPane.h"
+#include "LogView.h"
 #include "TestConfig.h"
 #include "UpgradeWizard.h"
 
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QDir>
 #include <QFile>
 #include <QFrame>
@@ -139,10 +141,9 @@ private slots:
         QVERIFY(
             !w.button(QWizard::CancelButton)->isEnabled()); // the run cannot be closed under way
         // The GUI stays live during the run: the log fills while steps are still running.
-        QTRY_VERIFY_WITH_TIMEOUT(child<QPlainTextEdit>(&w, "logView")
-                                     ->toPlainText()
-                                     .contains(QStringLiteral("Pulling from")),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            child<LogView>(&w, "logView")->toPlainText().contains(QStringLiteral("Pulling from")),
+            30000);
         QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&w, "rollbackButton")->isEnabled(),
                                  30000); // backup recorded
         QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
@@ -150,13 +151,14 @@ private slots:
         QCOMPARE(steps->topLevelItemCount(), 6);
         for (int i = 0; i < 6; ++i)
             QVERIFY2(!steps->topLevelItem(i)->text(3).isEmpty(), "every step shows its duration");
-        QVERIFY(child<QPlainTextEdit>(&w, "logView")
+        QVERIFY(child<LogView>(&w, "logView")
                     ->toPlainText()
                     .contains(QStringLiteral("Migrating database schema from 1.0.0 to 2.0.0")));
         QVERIFY(child<QLabel>(&w, "outageLabel")->text().startsWith(QStringLiteral("Outage:")));
-        auto* log = child<QPlainTextEdit>(&w, "logView");
+        auto* log = child<LogView>(&w, "logView");
         QTRY_VERIFY(
-            log->document()->lastBlock().text().contains(QStringLiteral("console shows 2.0.0")));
+            log->lineCount() > 0 &&
+            log->line(log->lineCount() - 1).text.contains(QStringLiteral("console shows 2.0.0")));
         QTRY_COMPARE(log->verticalScrollBar()->value(),
                      log->verticalScrollBar()->maximum()); // followed to the end
         QVERIFY(child<QLabel>(&w, "runStatusLabel")
@@ -341,13 +343,31 @@ private slots:
         for (int i = 0; i < 500; ++i)
             pane.appendLine(OutputStream::Stderr, QStringLiteral("line %1").arg(i));
         QTRY_VERIFY(pane.text().contains(QStringLiteral("line 499")));
-        QCOMPARE(pane.view()->document()->blockCount(), 100);
+        QCOMPARE(pane.view()->lineCount(), 100);
+        QCOMPARE(pane.view()->line(99).text, QStringLiteral("line 499"));
+        QVERIFY(pane.isFollowing());
+        // Reading further up pauses auto-scroll: new lines do not move the view.
+        pane.view()->verticalScrollBar()->setValue(10);
+        QVERIFY(!pane.isFollowing());
+        pane.appendLine(OutputStream::Stdout, QStringLiteral("one more"));
+        QTRY_COMPARE(pane.view()->line(99).text, QStringLiteral("one more"));
+        QVERIFY(pane.view()->verticalScrollBar()->value() <= 10);
+        // Find scrolls to the match; a whole-line selection copies.
+        auto* find = pane.findChild<QLineEdit*>(QStringLiteral("findLineEdit"));
+        find->setText(QStringLiteral("line 450"));
+        QVERIFY(pane.findNext());
+        QTest::mouseClick(pane.view()->viewport(), Qt::LeftButton, {}, QPoint(20, 2));
+        QTest::keySequence(pane.view(), QKeySequence::Copy);
+        QVERIFY(!QApplication::clipboard()->text().isEmpty());
+        QVERIFY(pane.view()->toPlainText().contains(QApplication::clipboard()->text()));
         QVERIFY(!pane.text().contains(QChar(0x1b)));
         pane.clear();
         pane.appendLine(OutputStream::Stdout, QStringLiteral("\x1b[1;31mred\x1b[0m plain"));
         QTRY_COMPARE(pane.text(), QStringLiteral("red plain")); // codes rendered, not printed
-        const QTextBlock block = pane.view()->document()->firstBlock();
-        QCOMPARE(block.begin().fragment().charFormat().foreground().color(), QColor("#b21818"));
+        const LogView::Line& first = pane.view()->line(0);
+        QCOMPARE(first.formats.size(), 2); // "red" in bold red, then " plain" as stdout
+        QCOMPARE(first.formats.first().format.foreground().color(), QColor("#b21818"));
+        QCOMPARE(first.formats.first().length, 3);
     }
 };
 

@@ -116,6 +116,7 @@ void RunPage::initializePage()
     qDeleteAll(m_logs);
     m_logs.clear();
     m_layoutSplitter->setOrientation(Qt::Horizontal);
+    m_layoutSplitter->setSizes({360, 640}); // the log gets the room
     m_gate->hide();
     m_done = false;
     m_firstRow = 0;

@@ -1,0 +1,151 @@
+#include "ImageArchive.h"
+
+#include "Validation.h"
+
+#include <QCryptographicHash>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <memory>
+
+namespace myst {
+
+namespace {
+constexpr qint64 MaxJsonBytes = 8 * 1024 * 1024; // manifest and config blobs are small
+
+struct ArchiveCloser
+{
+    void operator()(archive* a) const { archive_read_free(a); }
+};
+} // namespace
+
+ImageArchive ImageArchive::read(const QString& path)
+{
+    ImageArchive out;
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        out.error = QStringLiteral("%1 is not a file").arg(path);
+        return out;
+    }
+    out.size = info.size();
+    std::unique_ptr<archive, ArchiveCloser> a(archive_read_new());
+    archive_read_support_filter_gzip(a.get());
+    archive_read_support_filter_none(a.get());
+    archive_read_support_format_tar(a.get());
+    archive_read_support_format_gnutar(a.get());
+    if (archive_read_open_filename(a.get(), QFile::encodeName(path).constData(), 256 * 1024) !=
+        ARCHIVE_OK) {
+        // libarchive detects the format on open: a text file or a zip ends here.
+        out.error =
+            QStringLiteral("%1 is not a tar archive (a docker save image is .tar or .tar.gz): %2")
+                .arg(path, QString::fromUtf8(archive_error_string(a.get())));
+        return out;
+    }
+    // The tar order is not fixed (manifest.json may come last), so keep every small JSON blob
+    // and the names of all entries, then check the manifest against them. Every entry's data
+    // is read through, which is what finds a truncated archive.
+    QSet<QString> names;
+    QHash<QString, QByteArray> jsonBlobs;
+    archive_entry* entry = nullptr;
+    int rc;
+    int entries = 0;
+    while ((rc = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK) {
+        ++entries;
+        QString name = QString::fromUtf8(archive_entry_pathname(entry));
+        if (name.startsWith(QLatin1String("./")))
+            name = name.mid(2);
+        names.insert(name);
+        const qint64 size = archive_entry_size(entry);
+        if (name.endsWith(QLatin1String(".json")) && size <= MaxJsonBytes) {
+            QByteArray data(int(size), Qt::Uninitialized);
+            const la_ssize_t got = archive_read_data(a.get(), data.data(), size_t(size));
+            if (got != size) {
+                out.error = QStringLiteral("%1 is truncated or damaged (in %2)").arg(path, name);
+                return out;
+            }
+            jsonBlobs.insert(name, data);
+        } else if (archive_read_data_skip(a.get()) != ARCHIVE_OK) {
+            out.error = QStringLiteral("%1 is truncated or damaged (in %2): %3")
+                            .arg(path, name, QString::fromUtf8(archive_error_string(a.get())));
+            return out;
+        }
+    }
+    if (rc != ARCHIVE_EOF) {
+        out.error =
+            entries == 0
+                ? QStringLiteral("%1 is not a tar archive (a docker save image is .tar or .tar.gz)")
+                      .arg(path)
+                : QStringLiteral("%1 is truncated or damaged: %2")
+                      .arg(path, QString::fromUtf8(archive_error_string(a.get())));
+        return out;
+    }
+    if (!jsonBlobs.contains(QStringLiteral("manifest.json"))) {
+        out.error =
+            QStringLiteral("%1 has no manifest.json: it is not a docker save image").arg(path);
+        return out;
+    }
+    const QJsonArray manifest =
+        QJsonDocument::fromJson(jsonBlobs.value(QStringLiteral("manifest.json"))).array();
+    if (manifest.size() != 1 || !manifest.first().isObject()) {
+        out.error =
+            QStringLiteral("%1: manifest.json must describe exactly one image (it describes %2)")
+                .arg(path)
+                .arg(manifest.size());
+        return out;
+    }
+    const QJsonObject image = manifest.first().toObject();
+    const QString config = image.value(QStringLiteral("Config")).toString();
+    if (config.isEmpty() || !jsonBlobs.contains(config)) {
+        out.error = QStringLiteral("%1: the image's config blob %2 is missing").arg(path, config);
+        return out;
+    }
+    for (const QJsonValue& layer : image.value(QStringLiteral("Layers")).toArray()) {
+        if (!names.contains(layer.toString())) {
+            out.error = QStringLiteral("%1: layer %2 named in manifest.json is missing")
+                            .arg(path, layer.toString());
+            return out;
+        }
+        ++out.layers;
+    }
+    for (const QJsonValue& tag : image.value(QStringLiteral("RepoTags")).toArray())
+        out.repoTags << tag.toString();
+    const QByteArray blob = jsonBlobs.value(config);
+    out.imageId =
+        QStringLiteral("sha256:") +
+        QString::fromLatin1(QCryptographicHash::hash(blob, QCryptographicHash::Sha256).toHex());
+    const QJsonObject labels = QJsonDocument::fromJson(blob)
+                                   .object()
+                                   .value(QStringLiteral("config"))
+                                   .toObject()
+                                   .value(QStringLiteral("Labels"))
+                                   .toObject();
+    for (const char* key :
+         {"com.rubiconred.myst.version", "org.opencontainers.image.version", "version"}) {
+        const QString v = labels.value(QLatin1String(key)).toString();
+        if (isValidVersion(v)) {
+            out.version = v;
+            break;
+        }
+    }
+    if (out.version.isEmpty()) {
+        for (const QString& tag : out.repoTags) {
+            const QString v = tag.section(QLatin1Char(':'), -1);
+            if (tag.contains(QLatin1Char(':')) && v != QLatin1String("latest") &&
+                isValidVersion(v)) {
+                out.version = v;
+                break;
+            }
+        }
+    }
+    out.ok = true;
+    return out;
+}
+
+} // namespace myst

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace myst {
+
+// What a `docker save` archive (plain or gzip) holds, read locally with libarchive before
+// anything is uploaded: manifest.json, its RepoTags, the config blob (whose sha256 is the
+// image ID Docker will give it) and every layer it names. Anything else is refused with the
+// reason: not a tar, truncated, no manifest, a missing config or layer.
+struct ImageArchive
+{
+    bool ok = false;
+    QString error;
+    QStringList repoTags;
+    QString imageId; // "sha256:<hex of the config blob>"
+    QString version; // from the image's version label, else a versioned tag
+    int layers = 0;
+    qint64 size = 0; // of the archive file
+
+    static ImageArchive read(const QString& path);
+};
+
+} // namespace myst

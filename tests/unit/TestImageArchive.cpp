@@ -1,0 +1,117 @@
+#include "ImageArchive.h"
+#include "TestConfig.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace myst;
+
+// Real docker save archives (made by tests/hostsim/make-image-tar) and real broken files.
+class TestImageArchive : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString make(const QString& name, const QStringList& extra = {})
+    {
+        const QString out = m_dir.filePath(name);
+        QProcess p;
+        p.start(QStringLiteral(MYST_MAKE_IMAGE_TAR),
+                QStringList{QStringLiteral("7.2.0"), out} + extra);
+        p.waitForFinished(60000);
+        m_lastId = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        return out;
+    }
+    QString m_lastId;
+
+    static void python(const QString& code)
+    {
+        QProcess p;
+        p.start(QStringLiteral("python3"), {QStringLiteral("-c"), code});
+        p.waitForFinished(60000);
+    }
+
+private slots:
+    void readsPlainAndGzipArchives_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("tar") << "myst-studio-7.2.0.tar";
+        QTest::newRow("tar.gz") << "myst-studio-7.2.0.tar.gz";
+    }
+    void readsPlainAndGzipArchives()
+    {
+        QFETCH(QString, name);
+        const QString path = make(name);
+        const ImageArchive a = ImageArchive::read(path);
+        QVERIFY2(a.ok, qPrintable(a.error));
+        QCOMPARE(a.imageId, m_lastId); // the ID docker load will give it
+        QCOMPARE(a.repoTags, QStringList{QStringLiteral("registry.example.com/myst-studio:7.2.0")});
+        QCOMPARE(a.version, QStringLiteral("7.2.0"));
+        QCOMPARE(a.layers, 1);
+        QCOMPARE(a.size, QFileInfo(path).size());
+    }
+
+    void refusesATruncatedArchive_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("tar") << "big.tar";
+        QTest::newRow("tar.gz") << "big.tar.gz";
+    }
+    void refusesATruncatedArchive()
+    {
+        QFETCH(QString, name);
+        const QString path = make(name, {QStringLiteral("--layer-mb"), QStringLiteral("2")});
+        QVERIFY(QFile::resize(path, QFileInfo(path).size() / 2));
+        const ImageArchive a = ImageArchive::read(path);
+        QVERIFY(!a.ok);
+        QVERIFY2(a.error.contains(QStringLiteral("truncated")), qPrintable(a.error));
+    }
+
+    void refusesATextFileRenamedTar()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("notes.tar"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("These are my upgrade notes, not an image.\n");
+        f.close();
+        const ImageArchive a = ImageArchive::read(path);
+        QVERIFY(!a.ok);
+        QVERIFY2(a.error.contains(QStringLiteral("not a tar")), qPrintable(a.error));
+    }
+
+    void refusesATarWithoutManifest()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("plain.tar"));
+        python(QStringLiteral("import "
+                              "tarfile,io\nt=tarfile.open('%1','w')\nd=b'hello'\ni=tarfile.TarInfo("
+                              "'readme.txt')\n"
+                              "i.size=len(d)\nt.addfile(i,io.BytesIO(d))\nt.close()")
+                   .arg(path));
+        const ImageArchive a = ImageArchive::read(path);
+        QVERIFY(!a.ok);
+        QVERIFY2(a.error.contains(QStringLiteral("no manifest.json")), qPrintable(a.error));
+    }
+
+    void refusesAMissingLayer()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("nolayer.tar"));
+        python(
+            QStringLiteral(
+                "import tarfile,io,json\nt=tarfile.open('%1','w')\n"
+                "def add(n,d):\n i=tarfile.TarInfo(n); i.size=len(d); t.addfile(i,io.BytesIO(d))\n"
+                "add('c.json', b'{}')\n"
+                "add('manifest.json', "
+                "json.dumps([{'Config':'c.json','RepoTags':['x:1'],'Layers':['abc/"
+                "layer.tar']}]).encode())\n"
+                "t.close()")
+                .arg(path));
+        const ImageArchive a = ImageArchive::read(path);
+        QVERIFY(!a.ok);
+        QVERIFY2(a.error.contains(QStringLiteral("abc/layer.tar")), qPrintable(a.error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImageArchive)
+#include "TestImageArchive.moc"

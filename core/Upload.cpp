@@ -1,0 +1,177 @@
+#include "Upload.h"
+
+#include "OutputParsers.h"
+#include "RemoteCommand.h"
+#include "ShellQuote.h"
+#include "Validation.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+
+#include <memory>
+
+namespace myst {
+
+namespace {
+constexpr qint64 ChunkBytes = 256 * 1024;
+constexpr qint64 MarginMegabytes = 256;
+
+QString remoteSha256(SshConnection& connection, const QString& path)
+{
+    const CapturedOutput out =
+        runCaptured(connection, shellCommand({QStringLiteral("sha256sum"), path}), 3600000);
+    return out.result.succeeded() ? out.stdoutLines.value(0).section(QLatin1Char(' '), 0, 0)
+                                  : QString();
+}
+} // namespace
+
+UploadResult uploadFile(SshConnection& connection, const QString& localPath,
+                        const QString& remoteDirectory,
+                        const std::function<void(qint64, qint64)>& progress,
+                        const std::atomic<bool>* cancel)
+{
+    UploadResult out;
+    QFile file(localPath);
+    const QString name = QFileInfo(localPath).fileName();
+    if (!file.open(QIODevice::ReadOnly)) {
+        out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, file.errorString());
+        return out;
+    }
+    if (!isSafeAbsolutePath(remoteDirectory) || !isSafeAbsolutePath(QStringLiteral("/") + name)) {
+        out.message =
+            QStringLiteral(
+                "Refusing to upload to %1/%2: use plain characters in the folder and file name")
+                .arg(remoteDirectory, name);
+        return out;
+    }
+    out.size = file.size();
+    out.remotePath = remoteDirectory + QLatin1Char('/') + name;
+    const QString part = out.remotePath + QStringLiteral(".part");
+
+    // Where the previous attempt stopped, and room for the rest.
+    runCaptured(connection,
+                shellCommand({QStringLiteral("mkdir"), QStringLiteral("-p"), remoteDirectory}));
+    const CapturedOutput stat = runCaptured(
+        connection,
+        QStringLiteral("if [ -f %1 ]; then stat -c %s %1; else echo 0; fi").arg(shellQuote(part)));
+    bool ok = false;
+    qint64 existing = stat.stdoutLines.value(0).toLongLong(&ok);
+    if (!stat.result.succeeded() || !ok) {
+        out.message = QStringLiteral("Cannot read the state of %1 on the host").arg(part);
+        return out;
+    }
+    if (existing > out.size) { // not a prefix of this file
+        runCaptured(connection, shellCommand({QStringLiteral("rm"), QStringLiteral("-f"), part}));
+        existing = 0;
+    }
+    const CapturedOutput df = runCaptured(
+        connection, shellCommand({QStringLiteral("df"), QStringLiteral("-Pk"), remoteDirectory}));
+    const qint64 freeMb = parseDfAvailableMegabytes(df.stdoutLines);
+    const qint64 neededMb = (out.size - existing) / (1024 * 1024) + MarginMegabytes;
+    if (freeMb >= 0 && freeMb < neededMb) {
+        out.message =
+            QStringLiteral("Not enough free disk in %1 on the host: %2 MB free, %3 MB needed")
+                .arg(remoteDirectory)
+                .arg(freeMb)
+                .arg(neededMb);
+        return out;
+    }
+
+    // The hash covers the whole file: the part already there is hashed from the local copy.
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QByteArray buffer;
+    for (qint64 hashed = 0; hashed < existing;) {
+        buffer = file.read(qMin(ChunkBytes, existing - hashed));
+        if (buffer.isEmpty()) {
+            out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, file.errorString());
+            return out;
+        }
+        hash.addData(buffer);
+        hashed += buffer.size();
+    }
+    out.resumedFrom = existing;
+
+    struct ChannelCloser
+    {
+        void operator()(ssh_channel_struct* c) const
+        {
+            ssh_channel_close(c);
+            ssh_channel_free(c);
+        }
+    };
+    std::unique_ptr<ssh_channel_struct, ChannelCloser> channel(
+        ssh_channel_new(connection.session()));
+    if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
+        ssh_channel_request_exec(
+            channel.get(), (QStringLiteral("cat >> ") + shellQuote(part)).toUtf8().constData()) !=
+            SSH_OK) {
+        out.message = QStringLiteral("Cannot start the upload: %1").arg(connection.lastError());
+        return out;
+    }
+    qint64 done = existing;
+    if (progress)
+        progress(done, out.size);
+    while (done < out.size) {
+        if (cancel && cancel->load()) {
+            out.message =
+                QStringLiteral("Upload cancelled at %1 of %2 bytes; a retry continues from there")
+                    .arg(done)
+                    .arg(out.size);
+            return out;
+        }
+        buffer = file.read(ChunkBytes);
+        if (buffer.isEmpty()) {
+            out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, file.errorString());
+            return out;
+        }
+        if (ssh_channel_write(channel.get(), buffer.constData(), uint32_t(buffer.size())) !=
+            buffer.size()) {
+            out.message =
+                QStringLiteral(
+                    "The connection dropped at %1 of %2 bytes; a retry continues from the "
+                    "bytes the host has")
+                    .arg(done)
+                    .arg(out.size);
+            return out;
+        }
+        hash.addData(buffer);
+        done += buffer.size();
+        out.sentBytes += buffer.size();
+        if (progress)
+            progress(done, out.size);
+    }
+    ssh_channel_send_eof(channel.get());
+    const int status = ssh_channel_get_exit_status(channel.get()); // cat has written everything
+    channel.reset();
+    if (status != 0) {
+        out.message = QStringLiteral("Writing %1 on the host failed (disk full?)").arg(part);
+        return out;
+    }
+    out.sha256 = QString::fromLatin1(hash.result().toHex());
+    const QString remote = remoteSha256(connection, part);
+    if (remote != out.sha256) {
+        runCaptured(connection, shellCommand({QStringLiteral("rm"), QStringLiteral("-f"), part}));
+        out.message =
+            QStringLiteral(
+                "Checksum mismatch after upload (here %1, on the host %2): the partial file was "
+                "removed; upload again")
+                .arg(out.sha256, remote.isEmpty() ? QStringLiteral("unreadable") : remote);
+        return out;
+    }
+    const CapturedOutput move = runCaptured(
+        connection,
+        shellCommand({QStringLiteral("mv"), QStringLiteral("-f"), part, out.remotePath}));
+    if (!move.result.succeeded()) {
+        out.message = QStringLiteral("Cannot rename %1 on the host").arg(part);
+        return out;
+    }
+    out.ok = true;
+    out.message = QStringLiteral("uploaded %1 bytes (%2 resumed), sha256 %3 confirmed by the host")
+                      .arg(out.size)
+                      .arg(out.resumedFrom)
+                      .arg(out.sha256);
+    return out;
+}
+
+} // namespace myst

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "SshConnection.h"
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+
+namespace myst {
+
+struct UploadResult
+{
+    bool ok = false;
+    QString message;
+    QString remotePath; // the finished file
+    QString sha256;     // of the whole file, computed here and confirmed by the host
+    qint64 size = 0;
+    qint64 resumedFrom = 0; // bytes that were already on the host
+    qint64 sentBytes = 0;   // bytes sent by this attempt
+};
+
+// Uploads a file to <remoteDirectory>/<its name>, as <name>.part until complete. The bytes go
+// into `cat >> <name>.part` on an exec channel: bounded by the SSH window, not by a round trip
+// per chunk as libssh 0.10's sftp_write is. A second attempt continues from the size already
+// on the host. The sha256 is computed while reading here and by sha256sum on the host; only
+// when they match is the file renamed, otherwise the partial file is removed. Free disk is
+// checked first. Blocking: call on the connection's worker thread.
+UploadResult uploadFile(SshConnection& connection, const QString& localPath,
+                        const QString& remoteDirectory,
+                        const std::function<void(qint64 done, qint64 total)>& progress,
+                        const std::atomic<bool>* cancel);
+
+} // namespace myst

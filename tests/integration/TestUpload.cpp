@@ -1,0 +1,143 @@
+#include "HostSim.h"
+#include "Upload.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/socket.h>
+
+using namespace myst;
+
+// Resumable, verified upload against a real sshd. The simulated host's files are local, so
+// what arrived is compared byte for byte.
+class TestUpload : public QObject
+{
+    Q_OBJECT
+    HostSim* m_sim = nullptr;
+    QTemporaryDir m_tmp;
+    QString m_file;
+    QByteArray m_bytes;
+
+    QString remoteDir() const
+    {
+        return m_sim->mystHome(QStringLiteral("prod")) + QStringLiteral("/images");
+    }
+    QString remoteFile() const { return remoteDir() + QStringLiteral("/myst-studio-7.2.0.tar"); }
+    static QByteArray readAll(const QString& path)
+    {
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        return f.readAll();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_sim = new HostSim();
+        QVERIFY2(m_sim->isUp(), qPrintable(m_sim->error()));
+        m_bytes.resize(24 * 1024 * 1024);
+        QRandomGenerator::global()->fillRange(reinterpret_cast<quint32*>(m_bytes.data()),
+                                              m_bytes.size() / 4);
+        m_file = m_tmp.filePath(QStringLiteral("myst-studio-7.2.0.tar"));
+        QFile f(m_file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(m_bytes);
+    }
+    void cleanupTestCase() { delete m_sim; }
+    void init()
+    {
+        QFile::remove(remoteFile());
+        QFile::remove(remoteFile() + QStringLiteral(".part"));
+    }
+
+    void uploadsAndVerifies()
+    {
+        SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(c.open({}).ok());
+        qint64 lastDone = -1;
+        const UploadResult r = uploadFile(
+            c, m_file, remoteDir(), [&](qint64 done, qint64) { lastDone = done; }, nullptr);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QCOMPARE(lastDone, qint64(m_bytes.size()));
+        QCOMPARE(r.resumedFrom, qint64(0));
+        QCOMPARE(r.sentBytes, qint64(m_bytes.size()));
+        QCOMPARE(r.sha256,
+                 QString::fromLatin1(
+                     QCryptographicHash::hash(m_bytes, QCryptographicHash::Sha256).toHex()));
+        QVERIFY(readAll(remoteFile()) == m_bytes);
+        QVERIFY(!QFile::exists(remoteFile() + QStringLiteral(".part")));
+    }
+
+    void resumesAfterADroppedConnection()
+    {
+        {
+            SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+            QVERIFY(c.open({}).ok());
+            // Drop the TCP connection for real at about half way, as a lost Wi-Fi would.
+            const UploadResult r = uploadFile(
+                c, m_file, remoteDir(),
+                [&](qint64 done, qint64 total) {
+                    if (done >= total / 2)
+                        shutdown(ssh_get_fd(c.session()), SHUT_RDWR);
+                },
+                nullptr);
+            QVERIFY(!r.ok);
+            QVERIFY2(r.message.contains(QStringLiteral("dropped")), qPrintable(r.message));
+        }
+        const QString part = remoteFile() + QStringLiteral(".part");
+        // The host's cat ends when its session does; wait until the partial file stops growing.
+        qint64 partial = -1;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const qint64 now = QFileInfo(part).size();
+                const bool stable = now == partial;
+                partial = now;
+                return stable;
+            }(),
+            5000);
+        QVERIFY2(partial > 0 && partial < m_bytes.size(), qPrintable(QString::number(partial)));
+
+        SshConnection again(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(again.open({}).ok());
+        const UploadResult r = uploadFile(again, m_file, remoteDir(), {}, nullptr);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QCOMPARE(r.resumedFrom, partial);
+        QCOMPARE(r.sentBytes, qint64(m_bytes.size()) - partial); // only the rest went over the wire
+        QVERIFY(readAll(remoteFile()) == m_bytes);
+    }
+
+    void alteredPartialFileIsDetectedAndRemoved()
+    {
+        const QString part = remoteFile() + QStringLiteral(".part");
+        QByteArray damaged = m_bytes.left(3 * 1024 * 1024);
+        damaged[1000] = char(damaged[1000] ^ 0x55);
+        QFile f(part);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(damaged);
+        f.close();
+        SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(c.open({}).ok());
+        const UploadResult r = uploadFile(c, m_file, remoteDir(), {}, nullptr);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.message.contains(QStringLiteral("Checksum mismatch")), qPrintable(r.message));
+        QVERIFY(!QFile::exists(part));
+        QVERIFY(!QFile::exists(remoteFile()));
+    }
+
+    void refusesOddRemoteFolders()
+    {
+        SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(c.open({}).ok());
+        const UploadResult r =
+            uploadFile(c, m_file, QStringLiteral("/tmp/x; touch /tmp/owned"), {}, nullptr);
+        QVERIFY(!r.ok);
+        QVERIFY(r.message.contains(QStringLiteral("Refusing")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUpload)
+#include "TestUpload.moc"

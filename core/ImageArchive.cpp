@@ -1,6 +1,6 @@
 #include "ImageArchive.h"
 
-#include "Validation.h"
+#include "OutputParsers.h"
 
 #include <QCryptographicHash>
 #include <QFileInfo>
@@ -126,24 +126,7 @@ ImageArchive ImageArchive::read(const QString& path)
                                    .toObject()
                                    .value(QStringLiteral("Labels"))
                                    .toObject();
-    for (const char* key :
-         {"com.rubiconred.myst.version", "org.opencontainers.image.version", "version"}) {
-        const QString v = labels.value(QLatin1String(key)).toString();
-        if (isValidVersion(v)) {
-            out.version = v;
-            break;
-        }
-    }
-    if (out.version.isEmpty()) {
-        for (const QString& tag : out.repoTags) {
-            const QString v = tag.section(QLatin1Char(':'), -1);
-            if (tag.contains(QLatin1Char(':')) && v != QLatin1String("latest") &&
-                isValidVersion(v)) {
-                out.version = v;
-                break;
-            }
-        }
-    }
+    out.version = imageVersion(labels, out.repoTags, VersionTags::Any);
     out.ok = true;
     return out;
 }

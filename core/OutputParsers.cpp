@@ -38,25 +38,28 @@ std::optional<ImageInfo> parseImageInspect(const QString& json, QString* error)
     }
     const QJsonObject labels =
         image.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Labels")).toObject();
+    info.version = imageVersion(labels, info.tags, VersionTags::MystStudioOnly);
+    return info;
+}
+
+QString imageVersion(const QJsonObject& labels, const QStringList& tags, VersionTags which)
+{
     for (const QLatin1String& label : VersionLabels) {
         const QString v = labels.value(label).toString();
         if (isValidVersion(v)) {
-            info.version = v;
-            break;
+            return v;
         }
     }
-    if (info.version.isEmpty()) {
-        // registry/…/myst-studio:7.2.0 → 7.2.0 (never "latest")
-        for (const QString& tag : info.tags) {
-            const QString v = tag.section(QLatin1Char(':'), -1);
-            if (tag.contains(QLatin1String("myst-studio:")) && v != QLatin1String("latest") &&
-                isValidVersion(v)) {
-                info.version = v;
-                break;
-            }
+    // registry/…/myst-studio:7.2.0 → 7.2.0 (never "latest")
+    const QLatin1String marker =
+        which == VersionTags::MystStudioOnly ? QLatin1String("myst-studio:") : QLatin1String(":");
+    for (const QString& tag : tags) {
+        const QString v = tag.section(QLatin1Char(':'), -1);
+        if (tag.contains(marker) && v != QLatin1String("latest") && isValidVersion(v)) {
+            return v;
         }
     }
-    return info;
+    return {};
 }
 
 std::optional<QString> parseBackupPath(const QStringList& stdoutLines, QString* error)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -14,6 +15,16 @@ struct ImageInfo
     QStringList tags; // RepoTags
     QString version;  // from the image's version label, else from a versioned tag
 };
+
+// An image's MyST version: its version label, else the tag of a versioned RepoTag (never
+// "latest"). Which tags count: docker's local images also carry unrelated names, so there only
+// myst-studio ones; an archive's tags all describe the one image it holds.
+enum class VersionTags
+{
+    MystStudioOnly,
+    Any
+};
+QString imageVersion(const QJsonObject& labels, const QStringList& tags, VersionTags which);
 
 // Parses `docker image inspect` JSON (an array with one object). Empty on anything else.
 std::optional<ImageInfo> parseImageInspect(const QString& json, QString* error);

@@ -1,47 +1,17 @@
 #include "RemoteCopy.h"
 
+#include "ExecChannel.h"
+
 #include "RemoteCommand.h"
 #include "ShellQuote.h"
 
 #include <QCryptographicHash>
 
-#include <memory>
-
 namespace myst {
 
 namespace {
-
-struct ChannelCloser
-{
-    void operator()(ssh_channel_struct* channel) const
-    {
-        if (channel) {
-            ssh_channel_close(channel);
-            ssh_channel_free(channel);
-        }
-    }
-};
-using Channel = std::unique_ptr<ssh_channel_struct, ChannelCloser>;
-
-// A raw exec channel: the byte stream itself matters here, so no line wrapper.
-Channel openExec(SshConnection& connection, const QString& commandLine)
-{
-    Channel channel(ssh_channel_new(connection.session()));
-    if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
-        ssh_channel_request_exec(channel.get(), commandLine.toUtf8().constData()) != SSH_OK) {
-        return nullptr;
-    }
-    return channel;
-}
-
-QString remoteSha256(SshConnection& connection, const QString& path)
-{
-    const CapturedOutput out =
-        runCaptured(connection, shellCommand({QStringLiteral("sha256sum"), path}));
-    return out.result.succeeded() ? out.stdoutLines.value(0).section(QLatin1Char(' '), 0, 0)
-                                  : QString();
-}
-
+// The copy's own sha256 checks are quick; the file is a database backup.
+constexpr qint64 ChecksumTimeoutMs = 60000;
 } // namespace
 
 CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, SshConnection& target,
@@ -65,8 +35,8 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
                              .arg(sourcePath, source.endpoint().id());
         return result;
     }
-    Channel writer = openExec(target, QStringLiteral("cat > ") + shellQuote(part));
-    Channel reader = openExec(source, shellCommand({QStringLiteral("cat"), sourcePath}));
+    ExecChannel writer = openExecChannel(target, QStringLiteral("cat > ") + shellQuote(part));
+    ExecChannel reader = openExecChannel(source, shellCommand({QStringLiteral("cat"), sourcePath}));
     if (!writer || !reader) {
         result.message = QStringLiteral("Cannot start the copy: %1")
                              .arg(!writer ? target.lastError() : source.lastError());
@@ -127,8 +97,8 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
         return result;
     }
     result.sha256 = QString::fromLatin1(hash.result().toHex());
-    const QString atTarget = remoteSha256(target, part);
-    const QString atSource = remoteSha256(source, sourcePath);
+    const QString atTarget = remoteSha256(target, part, ChecksumTimeoutMs);
+    const QString atSource = remoteSha256(source, sourcePath, ChecksumTimeoutMs);
     if (atTarget != result.sha256 || atSource != result.sha256) {
         result.ok = false;
         result.message =

@@ -1,5 +1,6 @@
 #include "Upload.h"
 
+#include "ExecChannel.h"
 #include "OutputParsers.h"
 #include "RemoteCommand.h"
 #include "ShellQuote.h"
@@ -9,21 +10,13 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <memory>
-
 namespace myst {
 
 namespace {
 constexpr qint64 ChunkBytes = 256 * 1024;
 constexpr qint64 MarginMegabytes = 256;
+constexpr qint64 ChecksumTimeoutMs = 3600000; // sha256sum of a multi-GB image takes a while
 
-QString remoteSha256(SshConnection& connection, const QString& path)
-{
-    const CapturedOutput out =
-        runCaptured(connection, shellCommand({QStringLiteral("sha256sum"), path}), 3600000);
-    return out.result.succeeded() ? out.stdoutLines.value(0).section(QLatin1Char(' '), 0, 0)
-                                  : QString();
-}
 } // namespace
 
 UploadResult uploadFile(SshConnection& connection, const QString& localPath,
@@ -92,20 +85,8 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     }
     out.resumedFrom = existing;
 
-    struct ChannelCloser
-    {
-        void operator()(ssh_channel_struct* c) const
-        {
-            ssh_channel_close(c);
-            ssh_channel_free(c);
-        }
-    };
-    std::unique_ptr<ssh_channel_struct, ChannelCloser> channel(
-        ssh_channel_new(connection.session()));
-    if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
-        ssh_channel_request_exec(
-            channel.get(), (QStringLiteral("cat >> ") + shellQuote(part)).toUtf8().constData()) !=
-            SSH_OK) {
+    ExecChannel channel = openExecChannel(connection, QStringLiteral("cat >> ") + shellQuote(part));
+    if (!channel) {
         out.message = QStringLiteral("Cannot start the upload: %1").arg(connection.lastError());
         return out;
     }
@@ -149,7 +130,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
         return out;
     }
     out.sha256 = QString::fromLatin1(hash.result().toHex());
-    const QString remote = remoteSha256(connection, part);
+    const QString remote = remoteSha256(connection, part, ChecksumTimeoutMs);
     if (remote != out.sha256) {
         runCaptured(connection, shellCommand({QStringLiteral("rm"), QStringLiteral("-f"), part}));
         out.message =

@@ -60,6 +60,12 @@ QString HostSim::sh(const QString& command, int* exitCode)
     return QString::fromUtf8(p.readAllStandardOutput());
 }
 
+QByteArray HostSim::readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 QString HostSim::taggedImageId(const QString& role) const
 {
     return sh(QStringLiteral("MYST_HOME='%1' '%2/../fakebin/docker' image inspect myst-studio "

@@ -26,6 +26,8 @@ public:
 
     // Runs a local shell command (the simulated hosts' files are local) and returns stdout.
     static QString sh(const QString& command, int* exitCode = nullptr);
+    // The bytes of a file (empty when unreadable): the hosts' files are local.
+    static QByteArray readFile(const QString& path);
     // What a user would check on the host, read from its files.
     QString taggedImageId(const QString& role) const;
     QString databaseDump(const QString& role) const;

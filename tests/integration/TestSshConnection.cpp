@@ -24,13 +24,6 @@ class TestSshConnection : public QObject
         return out.section(QLatin1Char(' '), 1, 1);
     }
 
-    static QByteArray readFile(const QString& path)
-    {
-        QFile f(path);
-        f.open(QIODevice::ReadOnly);
-        return f.readAll();
-    }
-
 private slots:
     void initTestCase()
     {
@@ -73,7 +66,7 @@ private slots:
         QCOMPARE(c.open({}, QStringLiteral("SHA256:not-the-servers-key")).error,
                  SshError::HostKeyUnknown);
         QVERIFY(c.open({}, hostKeyFingerprint()).ok());
-        QVERIFY(readFile(e.knownHostsFile).contains("ssh-ed25519"));
+        QVERIFY(HostSim::readFile(e.knownHostsFile).contains("ssh-ed25519"));
         SshConnection again(e);
         QVERIFY(again.open({}).ok()); // now known, no trust needed
     }
@@ -86,12 +79,12 @@ private slots:
         const QString otherFp = HostSim::sh(QStringLiteral("ssh-keygen -lf '%1.pub'").arg(other))
                                     .section(QLatin1Char(' '), 1, 1);
         e.knownHostsFile = m_tmp.filePath(QStringLiteral("changed_known_hosts"));
-        const QByteArray pub = readFile(other + QStringLiteral(".pub"));
+        const QByteArray pub = HostSim::readFile(other + QStringLiteral(".pub"));
         QFile f(e.knownHostsFile);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QStringLiteral("[127.0.0.1]:%1 ").arg(e.port).toUtf8() + pub);
         f.close();
-        const QByteArray before = readFile(e.knownHostsFile);
+        const QByteArray before = HostSim::readFile(e.knownHostsFile);
 
         SshConnection c(e);
         // Even a "trusted" fingerprint does not override a changed key.
@@ -101,7 +94,7 @@ private slots:
         QCOMPARE(status.knownFingerprint, otherFp);
         QVERIFY(status.message.contains(otherFp));
         QVERIFY(status.message.contains(hostKeyFingerprint()));
-        QCOMPARE(readFile(e.knownHostsFile), before);
+        QCOMPARE(HostSim::readFile(e.knownHostsFile), before);
     }
 
     void wrongKeyNamesOfferedMethods()

@@ -27,12 +27,6 @@ class TestUpload : public QObject
         return m_sim->mystHome(QStringLiteral("prod")) + QStringLiteral("/images");
     }
     QString remoteFile() const { return remoteDir() + QStringLiteral("/myst-studio-7.2.0.tar"); }
-    static QByteArray readAll(const QString& path)
-    {
-        QFile f(path);
-        f.open(QIODevice::ReadOnly);
-        return f.readAll();
-    }
 
 private slots:
     void initTestCase()
@@ -68,7 +62,7 @@ private slots:
         QCOMPARE(r.sha256,
                  QString::fromLatin1(
                      QCryptographicHash::hash(m_bytes, QCryptographicHash::Sha256).toHex()));
-        QVERIFY(readAll(remoteFile()) == m_bytes);
+        QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
         QVERIFY(!QFile::exists(remoteFile() + QStringLiteral(".part")));
     }
 
@@ -107,7 +101,7 @@ private slots:
         QVERIFY2(r.ok, qPrintable(r.message));
         QCOMPARE(r.resumedFrom, partial);
         QCOMPARE(r.sentBytes, qint64(m_bytes.size()) - partial); // only the rest went over the wire
-        QVERIFY(readAll(remoteFile()) == m_bytes);
+        QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
     }
 
     void alteredPartialFileIsDetectedAndRemoved()

@@ -171,10 +171,6 @@ void RunPage::startRun(const Plan& plan, Journal journal)
             {QString(),
              (m_isRollbackRun && m_firstRow > 0 ? tr("Rollback: ") : QString()) + step.title,
              step.role, QString()});
-        item->setIcon(StatusColumn, style()
-                                        ->standardIcon(QStyle::SP_ArrowRight)
-                                        .pixmap(1, 1)); // placeholder keeps rows aligned
-        item->setIcon(StatusColumn, QIcon());
         item->setToolTip(StepColumn, step.commandText());
     }
     m_runner = new Runner(state.site, plan, journal, this);

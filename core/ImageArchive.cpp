@@ -29,6 +29,7 @@ struct ArchiveCloser
 ImageArchive ImageArchive::read(const QString& path)
 {
     ImageArchive out;
+    out.path = path;
     const QFileInfo info(path);
     if (!info.isFile()) {
         out.error = QStringLiteral("%1 is not a file").arg(path);

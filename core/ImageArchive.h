@@ -13,6 +13,7 @@ struct ImageArchive
 {
     bool ok = false;
     QString error;
+    QString path;
     QStringList repoTags;
     QString imageId; // "sha256:<hex of the config blob>"
     QString version; // from the image's version label, else a versioned tag

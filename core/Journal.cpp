@@ -84,7 +84,10 @@ QJsonObject Journal::toJson() const
                                 {QStringLiteral("backupPath"), it->backupPath},
                                 {QStringLiteral("newImageId"), it->newImageId},
                                 {QStringLiteral("copiedBackupPath"), it->copiedBackupPath},
-                                {QStringLiteral("copiedBackupSha256"), it->copiedBackupSha256}});
+                                {QStringLiteral("copiedBackupSha256"), it->copiedBackupSha256},
+                                {QStringLiteral("uploadedImagePath"), it->uploadedImagePath},
+                                {QStringLiteral("uploadedImageSha256"), it->uploadedImageSha256},
+                                {QStringLiteral("loadedImageId"), it->loadedImageId}});
     }
     QJsonArray stepArray;
     for (const StepRecord& s : steps) {
@@ -137,6 +140,9 @@ Journal Journal::fromJson(const QJsonObject& json)
         h.newImageId = r.value(QStringLiteral("newImageId")).toString();
         h.copiedBackupPath = r.value(QStringLiteral("copiedBackupPath")).toString();
         h.copiedBackupSha256 = r.value(QStringLiteral("copiedBackupSha256")).toString();
+        h.uploadedImagePath = r.value(QStringLiteral("uploadedImagePath")).toString();
+        h.uploadedImageSha256 = r.value(QStringLiteral("uploadedImageSha256")).toString();
+        h.loadedImageId = r.value(QStringLiteral("loadedImageId")).toString();
         j.records.insert(it.key(), h);
     }
     for (const QJsonValue& v : json.value(QStringLiteral("steps")).toArray()) {
@@ -214,6 +220,24 @@ QList<Journal> Journal::loadAll()
         return a.started != b.started ? a.started > b.started : a.runId > b.runId;
     });
     return all;
+}
+
+std::optional<Journal> Journal::earlierRecord(const QString& sitePath, const QString& role,
+                                              const QString& currentImageId,
+                                              const QString& exceptRunId)
+{
+    const QString wanted = QFileInfo(sitePath).absoluteFilePath();
+    for (const Journal& j : loadAll()) {
+        if (j.runId == exceptRunId || j.kind == QLatin1String("rollback") ||
+            QFileInfo(j.sitePath).absoluteFilePath() != wanted) {
+            continue;
+        }
+        const HostRecord r = j.records.value(role);
+        if (!r.previousImageId.isEmpty() && r.previousImageId != currentImageId) {
+            return j;
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<Journal> Journal::lastUpgrade(const QString& sitePath)

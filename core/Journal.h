@@ -47,6 +47,9 @@ struct HostRecord
     QString newImageId;
     QString copiedBackupPath; // phased: production's backup as copied here
     QString copiedBackupSha256;
+    QString uploadedImagePath; // offline: the archive as uploaded to the host
+    QString uploadedImageSha256;
+    QString loadedImageId; // offline: what docker load gave, now tagged myst-studio
 };
 
 // One run (an upgrade or a rollback) as a JSON file: runs/<run-id>.json, rewritten atomically
@@ -78,6 +81,11 @@ public:
     QJsonObject toJson() const;
     static Journal fromJson(const QJsonObject& json);
     static std::optional<Journal> load(const QString& path, QString* error);
+    // The newest run on this site, other than `exceptRunId` and not a rollback, whose record
+    // of `role` has a previous image other than `currentImageId`.
+    static std::optional<Journal> earlierRecord(const QString& sitePath, const QString& role,
+                                                const QString& currentImageId,
+                                                const QString& exceptRunId);
     static std::optional<Journal> loadRun(const QString& runId, QString* error);
     static QList<Journal> loadAll(); // newest first
     // The newest upgrade run of the given site file.

@@ -1,5 +1,6 @@
 #include "Plan.h"
 
+#include "ImageArchive.h"
 #include "Journal.h"
 #include "ShellQuote.h"
 #include "Validation.h"
@@ -19,6 +20,40 @@ Step makeStep(const QString& id, const QString& title, const QString& role, Step
     return step;
 }
 } // namespace
+
+OfflineImage OfflineImage::from(const ImageArchive& archive)
+{
+    OfflineImage image;
+    image.localPath = archive.path;
+    image.imageId = archive.imageId;
+    image.version = archive.version;
+    image.repoTags = archive.repoTags;
+    image.size = archive.size;
+    image.layers = archive.layers;
+    return image;
+}
+
+bool offlineVersion(const OfflineImage& image, const QString& asked, QString* version,
+                    QString* error)
+{
+    if (!image.version.isEmpty() && !asked.isEmpty() && image.version != asked) {
+        *error = QStringLiteral("the archive holds MyST Studio %1, not %2 (tags: %3)")
+                     .arg(image.version, asked, image.repoTags.join(QStringLiteral(", ")));
+        return false;
+    }
+    *version = asked.isEmpty() ? image.version : asked;
+    if (version->isEmpty()) {
+        *error = QStringLiteral("the archive does not say which MyST Studio version it holds "
+                                "(no version label or versioned tag); give it with --version");
+        return false;
+    }
+    if (!isValidVersion(*version)) {
+        *error =
+            QStringLiteral("the archive's version \"%1\" is not a plain version").arg(*version);
+        return false;
+    }
+    return true;
+}
 
 QString Step::commandText() const
 {
@@ -41,56 +76,109 @@ QString Step::commandText() const
             .arg(sourceRole);
     case StepKind::Gate:
         return QStringLiteral("(the operator confirms)");
+    case StepKind::UploadImage:
+        return QStringLiteral(
+                   "upload %1 → %2/ (as .part, resumable; sha256 here = sha256sum there)")
+            .arg(localPath, remotePath);
+    case StepKind::LoadImage:
+        return QStringLiteral("%1 %2  (without import.sh: docker load -i %2 && docker tag %3 "
+                              "myst-studio)")
+            .arg(shellCommand(argv), shellQuote(remotePath), imageId);
     default:
         return shellCommand(argv);
     }
 }
 
-Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version)
+namespace {
+// The in-place steps on one host, by name, for the plans that are made of them.
+struct InPlaceSteps
+{
+    Step record;
+    QList<Step> getImage; // pull.sh, or upload + load
+    Step backup;
+    Step stop;
+    Step start;
+    Step verify;
+};
+
+Step recordImageStep(const SiteHost& host)
+{
+    return makeStep(QStringLiteral("record-image"), QStringLiteral("Record the current image"),
+                    host.role, StepKind::RecordImage,
+                    {QStringLiteral("docker"), QStringLiteral("image"), QStringLiteral("inspect"),
+                     QStringLiteral("myst-studio")});
+}
+
+QList<Step> offlineImageSteps(const SiteHost& host, const OfflineImage& offline)
+{
+    const QString name = offline.localPath.section(QLatin1Char('/'), -1);
+    Step upload =
+        makeStep(QStringLiteral("upload"), QStringLiteral("Upload the image archive %1").arg(name),
+                 host.role, StepKind::UploadImage);
+    upload.localPath = offline.localPath;
+    upload.remotePath = host.imagesPath();
+    Step load =
+        makeStep(QStringLiteral("load"), QStringLiteral("Load the image and tag it myst-studio"),
+                 host.role, StepKind::LoadImage, {host.script(QStringLiteral("import.sh"))});
+    load.remotePath = host.imagesPath() + QLatin1Char('/') + name;
+    load.imageId = offline.imageId;
+    load.expectVersion = offline.version;
+    return {upload, load};
+}
+
+InPlaceSteps inPlaceSteps(const SiteHost& host, const QString& version, const OfflineImage& offline)
+{
+    const QString role = host.role;
+    InPlaceSteps s;
+    s.record = recordImageStep(host);
+    s.getImage = offline.isSet()
+                     ? offlineImageSteps(host, offline)
+                     : QList<Step>{makeStep(QStringLiteral("pull"),
+                                            QStringLiteral("Pull MyST Studio %1").arg(version),
+                                            role, StepKind::Script,
+                                            {host.script(QStringLiteral("pull.sh")), version})};
+    s.backup = makeStep(QStringLiteral("backup"), QStringLiteral("Back up the database"), role,
+                        StepKind::Backup, {host.script(QStringLiteral("backup-database.sh"))});
+    s.stop = makeStep(QStringLiteral("stop"), QStringLiteral("Stop MyST Studio"), role,
+                      StepKind::Script, {host.script(QStringLiteral("stop.sh"))});
+    s.stop.startsOutage = true;
+    s.start = makeStep(QStringLiteral("start"),
+                       QStringLiteral("Start MyST Studio (upgrades the database)"), role,
+                       StepKind::Script, {host.script(QStringLiteral("start.sh"))});
+    s.verify =
+        makeStep(QStringLiteral("verify"), QStringLiteral("Verify MyST Studio %1").arg(version),
+                 role, StepKind::Verify, {host.script(QStringLiteral("output-logs.sh"))});
+    s.verify.expectVersion = version;
+    s.verify.endsOutage = true;
+    return s;
+}
+} // namespace
+
+Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version, const OfflineImage& offline)
 {
     Plan plan;
     plan.kind = QStringLiteral("upgrade");
     plan.approach = QStringLiteral("in-place");
     plan.targetVersion = version;
-    const QString role = host.role;
-
-    Step record = makeStep(QStringLiteral("record-image"),
-                           QStringLiteral("Record the current image"), role, StepKind::RecordImage,
-                           {QStringLiteral("docker"), QStringLiteral("image"),
-                            QStringLiteral("inspect"), QStringLiteral("myst-studio")});
-    Step pull = makeStep(QStringLiteral("pull"), QStringLiteral("Pull MyST Studio %1").arg(version),
-                         role, StepKind::Script, {host.script(QStringLiteral("pull.sh")), version});
-    Step backup = makeStep(QStringLiteral("backup"), QStringLiteral("Back up the database"), role,
-                           StepKind::Backup, {host.script(QStringLiteral("backup-database.sh"))});
-    Step stop = makeStep(QStringLiteral("stop"), QStringLiteral("Stop MyST Studio"), role,
-                         StepKind::Script, {host.script(QStringLiteral("stop.sh"))});
-    stop.startsOutage = true;
-    Step start = makeStep(QStringLiteral("start"),
-                          QStringLiteral("Start MyST Studio (upgrades the database)"), role,
-                          StepKind::Script, {host.script(QStringLiteral("start.sh"))});
-    Step verify =
-        makeStep(QStringLiteral("verify"), QStringLiteral("Verify MyST Studio %1").arg(version),
-                 role, StepKind::Verify, {host.script(QStringLiteral("output-logs.sh"))});
-    verify.expectVersion = version;
-    verify.endsOutage = true;
-    plan.steps = {record, pull, backup, stop, start, verify};
+    const InPlaceSteps s = inPlaceSteps(host, version, offline);
+    plan.steps << s.record << s.getImage << s.backup << s.stop << s.start << s.verify;
     return plan;
 }
 
 Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QString& version,
-                       bool copyProdData)
+                       bool copyProdData, const OfflineImage& offline)
 {
     Plan plan;
     plan.kind = QStringLiteral("upgrade");
     plan.approach = QStringLiteral("phased");
     plan.targetVersion = version;
     const QString np = nonprod.role;
-    const Plan prodSteps = inPlaceUpgradePlan(prod, version);
-    const Plan nonprodSteps = inPlaceUpgradePlan(nonprod, version);
+    const InPlaceSteps p = inPlaceSteps(prod, version, offline);
+    const InPlaceSteps n = inPlaceSteps(nonprod, version, offline);
     // Non-production: what its own rollback needs (image, backup), then the new image.
-    plan.steps << nonprodSteps.steps.at(0) << nonprodSteps.steps.at(2) << nonprodSteps.steps.at(1);
+    plan.steps << n.record << n.backup << n.getImage;
     if (copyProdData) {
-        Step backup = prodSteps.steps.at(2);
+        Step backup = p.backup;
         backup.id = QStringLiteral("backup-for-copy");
         backup.title = QStringLiteral("Back up production's database for non-production");
         Step copy = makeStep(QStringLiteral("copy-backup"),
@@ -107,7 +195,7 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
                                QStringLiteral("Restart non-production (upgrades it)"), np,
                                StepKind::Script, {nonprod.script(QStringLiteral("restart.sh"))});
     }
-    Step verifyNonprod = nonprodSteps.steps.at(5);
+    Step verifyNonprod = n.verify;
     verifyNonprod.endsOutage = false; // the outage that counts is production's
     plan.steps << verifyNonprod;
     Step gate = makeStep(QStringLiteral("gate"), QStringLiteral("Go on to production?"), prod.role,
@@ -117,17 +205,26 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
     // Production: the in-place steps, with the image checked before anything stops.
     Step check =
         makeStep(QStringLiteral("check-image"),
-                 QStringLiteral("Check production pulled the image verified on non-production"),
+                 QStringLiteral("Check production has the image verified on non-production"),
                  prod.role, StepKind::CheckImage);
     check.sourceRole = np;
-    plan.steps << prodSteps.steps.at(0) << prodSteps.steps.at(1) << check << prodSteps.steps.at(2)
-               << prodSteps.steps.at(3) << prodSteps.steps.at(4) << prodSteps.steps.at(5);
+    plan.steps << p.record << p.getImage << check << p.backup << p.stop << p.start << p.verify;
     // Step ids name the log files; make them unique per host.
     for (Step& step : plan.steps) {
         if (step.role == np) {
             step.id = QStringLiteral("nonprod-") + step.id;
         }
     }
+    return plan;
+}
+
+Plan uploadPlan(const SiteHost& host, const OfflineImage& offline)
+{
+    Plan plan;
+    plan.kind = QStringLiteral("upload");
+    plan.approach = QStringLiteral("offline");
+    plan.targetVersion = offline.version;
+    plan.steps << recordImageStep(host) << offlineImageSteps(host, offline);
     return plan;
 }
 

@@ -9,6 +9,7 @@
 namespace myst {
 
 struct HostRecord;
+struct ImageArchive;
 
 enum class StepKind
 {
@@ -22,7 +23,29 @@ enum class StepKind
     RestoreCopy,   // update-database.sh <the copied backup> (restarts, upgrades)
     CheckImage,    // this role's myst-studio is the image verified on the source role
     Gate,          // the operator decides to go on (the CLI: --yes)
+    UploadImage,   // offline: the archive → <image directory>/<name>, resumable, sha256 checked
+    LoadImage, // offline: import.sh <archive>, else docker load -i + docker tag <ID> myst-studio
 };
+
+// An offline image: a `docker save` archive on this computer, already read and checked
+// locally (ImageArchive), to be used in place of pull.sh.
+struct OfflineImage
+{
+    QString localPath;
+    QString imageId; // what docker load will give it: the sha256 of its config blob
+    QString version;
+    QStringList repoTags;
+    qint64 size = 0;
+    int layers = 0;
+
+    bool isSet() const { return !localPath.isEmpty(); }
+    static OfflineImage from(const ImageArchive& archive);
+};
+
+// The version an offline upgrade installs: the archive's, which must agree with the one asked
+// for, if any. False with a message when they differ or neither is known.
+bool offlineVersion(const OfflineImage& image, const QString& asked, QString* version,
+                    QString* error);
 
 // One step of the guide on one host, with the exact command it runs.
 struct Step
@@ -38,6 +61,8 @@ struct Step
     QString imageId;       // CheckRollback, RetagImage
     QString backupPath;    // CheckRollback
     QString sourceRole;    // CopyBackup, CheckImage: the other host
+    QString localPath;     // UploadImage: the archive on this computer
+    QString remotePath;    // UploadImage: the folder on the host; LoadImage: the archive there
 
     QString commandText() const; // exactly what is sent to the host (for `plan` and the log)
 };
@@ -52,13 +77,19 @@ struct Plan
 
 // The guide's in-place upgrade, decomposed (DESIGN §3): record, pull, backup, stop, start,
 // verify. The version must already be validated.
-Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version);
+// With an offline image, upload and load replace pull.sh.
+Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version,
+                        const OfflineImage& offline = {});
 
 // The guide's phased upgrade: non-production first (optionally with a copy of production's
 // data), verified, then an operator gate, then the in-place steps on production, which start
 // only when production pulled the very image verified on non-production.
 Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QString& version,
-                       bool copyProdData);
+                       bool copyProdData, const OfflineImage& offline = {});
+
+// `myst-upgrade upload`: record the current image (so the tag change can be undone), upload
+// the archive, load it and tag it myst-studio. Nothing is stopped or restarted.
+Plan uploadPlan(const SiteHost& host, const OfflineImage& offline);
 
 // The guide's rollback from what a run recorded: check the image and backup are there, re-tag
 // the previous image, restore the backup, restart, verify the previous version. Empty with an

@@ -1,5 +1,7 @@
 #include "Runner.h"
 
+#include "Upload.h"
+
 #include "AppLog.h"
 #include "OutputParsers.h"
 #include "RemoteCommandJob.h"
@@ -20,6 +22,7 @@ void registerRunnerMetaTypes()
     registerCoreMetaTypes();
     qRegisterMetaType<myst::StepRecord>();
     qRegisterMetaType<myst::RunResult>();
+    qRegisterMetaType<myst::TransferProgress>();
 }
 
 Runner::Runner(Site site, Plan plan, Journal journal, QObject* parent)
@@ -97,6 +100,12 @@ void Runner::capture(const QString& role, const QString& key, const QString& val
         r.copiedBackupPath = value;
     else if (key == QLatin1String("copiedBackupSha256"))
         r.copiedBackupSha256 = value;
+    else if (key == QLatin1String("uploadedImagePath"))
+        r.uploadedImagePath = value;
+    else if (key == QLatin1String("uploadedImageSha256"))
+        r.uploadedImageSha256 = value;
+    else if (key == QLatin1String("loadedImageId"))
+        r.loadedImageId = value;
     saveJournal(); // what rollback needs is on disk before the next step starts
     emit captured(role, key, value);
 }
@@ -195,11 +204,21 @@ void Runner::work()
         result.ok ? QStringLiteral("succeeded")
                   : (result.cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed"));
     if (result.ok) {
-        result.message = m_plan.kind == QLatin1String("rollback")
-                             ? QStringLiteral("Rollback complete: MyST Studio %1 is running again.")
-                                   .arg(m_plan.targetVersion)
-                             : QStringLiteral("Upgrade complete: MyST Studio %1 is running.")
-                                   .arg(m_plan.targetVersion);
+        if (m_plan.kind == QLatin1String("rollback")) {
+            result.message = QStringLiteral("Rollback complete: MyST Studio %1 is running again.")
+                                 .arg(m_plan.targetVersion);
+        } else if (m_plan.kind == QLatin1String("upload")) {
+            const QString role = m_plan.steps.value(0).role;
+            const HostRecord r = m_journal.records.value(role);
+            result.message =
+                QStringLiteral("Image %1 (MyST Studio %2) is loaded on %3 and tagged myst-studio. "
+                               "The running service was not restarted; the previous image was "
+                               "%4 (undo: docker tag %4 myst-studio).")
+                    .arg(r.loadedImageId.left(19), m_plan.targetVersion, role, r.previousImageId);
+        } else {
+            result.message = QStringLiteral("Upgrade complete: MyST Studio %1 is running.")
+                                 .arg(m_plan.targetVersion);
+        }
         if (m_journal.outageMs >= 0) {
             result.message +=
                 QStringLiteral(" Outage: %1 s.").arg(m_journal.outageMs / 1000.0, 0, 'f', 1);
@@ -273,6 +292,10 @@ Runner::Outcome Runner::execute(int index, const Step& step, SshConnection& conn
         return checkImage(index, step, connection);
     case StepKind::Gate:
         return gate(index, step);
+    case StepKind::UploadImage:
+        return uploadImage(index, step, connection);
+    case StepKind::LoadImage:
+        return loadImage(index, step, connection);
     }
     return {};
 }
@@ -316,6 +339,14 @@ Runner::Outcome Runner::recordImage(int index, const Step& step, SshConnection& 
     if (!info) {
         return {false, out.exitCode, error};
     }
+    if (keepEarlierRecord(index, step, *info, &error)) {
+        out.message = QStringLiteral("myst-studio already is the new image; the previous image "
+                                     "recorded by the earlier attempt is kept");
+        return out;
+    }
+    if (!error.isEmpty()) {
+        return {false, out.exitCode, error};
+    }
     capture(step.role, QStringLiteral("previousImageId"), info->id);
     capture(step.role, QStringLiteral("previousTags"), info->tags.join(QLatin1Char(' ')));
     capture(step.role, QStringLiteral("previousVersion"), info->version);
@@ -323,6 +354,54 @@ Runner::Outcome Runner::recordImage(int index, const Step& step, SshConnection& 
                       .arg(info->id, info->version.isEmpty() ? QStringLiteral("version unknown")
                                                              : info->version);
     return out;
+}
+
+// When myst-studio already is the image this run installs, an earlier attempt got past pull or
+// load and then stopped. Recording that image as "previous" would make rollback re-tag the new
+// image, so the record of the earlier attempt is kept instead; without one, the run stops.
+bool Runner::keepEarlierRecord(int index, const Step& step, const ImageInfo& current,
+                               QString* error)
+{
+    QString targetId;
+    for (const Step& s : m_plan.steps) {
+        if (s.role == step.role && s.kind == StepKind::LoadImage)
+            targetId = s.imageId;
+    }
+    const bool isTarget =
+        targetId.isEmpty() ? (m_plan.kind == QLatin1String("upgrade") &&
+                              !current.version.isEmpty() && current.version == m_plan.targetVersion)
+                           : current.id == targetId;
+    if (!isTarget) {
+        return false;
+    }
+    const std::optional<Journal> run =
+        Journal::earlierRecord(m_journal.sitePath, step.role, current.id, m_journal.runId);
+    if (run && run->kind == QLatin1String("upgrade") && run->status == QLatin1String("succeeded")) {
+        *error = QStringLiteral("MyST Studio on %1 is already %2: run %3 upgraded it. Nothing "
+                                "was changed.")
+                     .arg(step.role, current.version, run->runId);
+        return false;
+    }
+    const std::optional<HostRecord> earlier =
+        run ? std::optional<HostRecord>(run->records.value(step.role)) : std::nullopt;
+    if (!earlier) {
+        *error = QStringLiteral(
+                     "myst-studio already is the image being installed (%1, %2) and no earlier "
+                     "run recorded the image before it, so a rollback could not put it back. "
+                     "Re-tag the previous image (docker tag <ID> myst-studio) and run again.")
+                     .arg(current.id.left(19), current.version);
+        return false;
+    }
+    logLine(index, OutputStream::Stdout,
+            QStringLiteral("myst-studio already is %1 (%2): run %3 got this far. Keeping its "
+                           "record of the previous image: %4 (%5)")
+                .arg(current.id.left(19), current.version, run->runId, earlier->previousImageId,
+                     earlier->previousVersion));
+    capture(step.role, QStringLiteral("previousImageId"), earlier->previousImageId);
+    capture(step.role, QStringLiteral("previousTags"),
+            earlier->previousTags.join(QLatin1Char(' ')));
+    capture(step.role, QStringLiteral("previousVersion"), earlier->previousVersion);
+    return true;
 }
 
 Runner::Outcome Runner::backup(int index, const Step& step, SshConnection& connection)
@@ -514,6 +593,120 @@ Runner::Outcome Runner::gate(int index, const Step& step)
                 QStringLiteral("Stopped before %1: nothing was changed there").arg(step.role)};
     }
     return {true, 0, QStringLiteral("approved")};
+}
+
+} // namespace myst
+
+namespace myst {
+
+Runner::Outcome Runner::uploadImage(int index, const Step& step, SshConnection& connection)
+{
+    TransferMeter meter;
+    int loggedTenths = -1;
+    const auto progress = [&](qint64 done, qint64 total) {
+        const std::optional<TransferProgress> p = meter.update(done, total);
+        if (!p) {
+            return;
+        }
+        emit uploadProgress(index, step.role, *p);
+        const int tenths = total > 0 ? int(done * 10 / total) : 10;
+        if (tenths != loggedTenths) { // the step log gets every tenth, not every report
+            loggedTenths = tenths;
+            QString line = QStringLiteral("uploaded %1 of %2 (%3%)")
+                               .arg(QLocale::c().formattedDataSize(done),
+                                    QLocale::c().formattedDataSize(total))
+                               .arg(tenths * 10);
+            if (p->bytesPerSecond > 0) {
+                line += QStringLiteral(", %1/s").arg(
+                    QLocale::c().formattedDataSize(qint64(p->bytesPerSecond)));
+            }
+            logLine(index, OutputStream::Stdout, line);
+        }
+    };
+    logLine(index, OutputStream::Stdout,
+            QStringLiteral("uploading %1 to %2/").arg(step.localPath, step.remotePath));
+    const UploadResult r =
+        uploadFile(connection, step.localPath, step.remotePath, progress, &m_cancel);
+    logLine(index, r.ok ? OutputStream::Stdout : OutputStream::Stderr, r.message);
+    if (!r.ok) {
+        return {false, -1, r.message};
+    }
+    if (r.resumedFrom == r.size) { // nothing was sent: the bar still ends full
+        TransferProgress full;
+        full.done = full.total = r.size;
+        full.last = true;
+        full.etaSeconds = 0;
+        emit uploadProgress(index, step.role, full);
+    }
+    capture(step.role, QStringLiteral("uploadedImagePath"), r.remotePath);
+    capture(step.role, QStringLiteral("uploadedImageSha256"), r.sha256);
+    return {true, 0,
+            r.resumedFrom > 0 && r.resumedFrom < r.size
+                ? QStringLiteral("resumed at %1, sent %2; sha256 confirmed by the host")
+                      .arg(QLocale::c().formattedDataSize(r.resumedFrom),
+                           QLocale::c().formattedDataSize(r.sentBytes))
+                : (r.sentBytes == 0 ? QStringLiteral("already on the host, sha256 confirmed")
+                                    : QStringLiteral("sent %1; sha256 confirmed by the host")
+                                          .arg(QLocale::c().formattedDataSize(r.sentBytes)))};
+}
+
+Runner::Outcome Runner::loadImage(int index, const Step& step, SshConnection& connection)
+{
+    const QString archive = m_journal.records.value(step.role).uploadedImagePath;
+    if (!isSafeAbsolutePath(archive)) {
+        return {false, -1,
+                QStringLiteral("No uploaded image archive was recorded on %1").arg(step.role)};
+    }
+    const QString importScript = step.argv.value(0);
+    const bool hasImport =
+        runCaptured(connection,
+                    shellCommand({QStringLiteral("test"), QStringLiteral("-x"), importScript}))
+            .result.succeeded();
+    Outcome out;
+    Step run = step;
+    if (hasImport) {
+        run.argv = QStringList{importScript, archive};
+        logLine(index, OutputStream::Stdout, QStringLiteral("$ ") + shellCommand(run.argv));
+        out = runScript(index, run, connection);
+    } else {
+        run.argv = QStringList{QStringLiteral("docker"), QStringLiteral("load"),
+                               QStringLiteral("-i"), archive};
+        logLine(index, OutputStream::Stdout,
+                QStringLiteral("this host has no import.sh: docker load, then docker tag"));
+        logLine(index, OutputStream::Stdout, QStringLiteral("$ ") + shellCommand(run.argv));
+        out = runScript(index, run, connection);
+        if (out.ok) {
+            run.argv = QStringList{QStringLiteral("docker"), QStringLiteral("tag"), step.imageId,
+                                   QStringLiteral("myst-studio")};
+            logLine(index, OutputStream::Stdout, QStringLiteral("$ ") + shellCommand(run.argv));
+            out = runScript(index, run, connection);
+        }
+    }
+    if (!out.ok) {
+        return out;
+    }
+    // myst-studio must now be the archive's image, whatever the script did.
+    const CapturedOutput inspect = runCaptured(
+        connection, shellCommand({QStringLiteral("docker"), QStringLiteral("image"),
+                                  QStringLiteral("inspect"), QStringLiteral("myst-studio")}));
+    QString error;
+    const auto info = parseImageInspect(inspect.stdoutLines.join(QLatin1Char('\n')), &error);
+    if (!info || info->id != step.imageId) {
+        const QString previous = m_journal.records.value(step.role).previousImageId;
+        if (isValidImageId(previous)) {
+            runCaptured(connection, shellCommand({QStringLiteral("docker"), QStringLiteral("tag"),
+                                                  previous, QStringLiteral("myst-studio")}));
+        }
+        return {false, -1,
+                QStringLiteral("after loading, myst-studio is %1, not the archive's image %2; "
+                               "the previous tag was put back")
+                    .arg(info ? info->id : error, step.imageId)};
+    }
+    capture(step.role, QStringLiteral("loadedImageId"), info->id);
+    return {true, 0,
+            QStringLiteral("myst-studio is now %1 (%2)")
+                .arg(info->id.left(19),
+                     info->version.isEmpty() ? QStringLiteral("version unknown") : info->version)};
 }
 
 } // namespace myst

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "Journal.h"
+#include "OutputParsers.h"
 #include "Plan.h"
 #include "RemoteCommand.h"
 #include "Site.h"
+#include "TransferMeter.h"
 
 #include <QFile>
 #include <QMap>
@@ -51,6 +53,8 @@ signals:
     void stepFinished(int index, const myst::StepRecord& step);
     void finished(const myst::RunResult& result);
     void gateReached(int index, const QString& summary);
+    // An upload's progress, at most a few times a second.
+    void uploadProgress(int index, const QString& role, const myst::TransferProgress& progress);
 
 private:
     struct Outcome
@@ -73,6 +77,9 @@ private:
     Outcome restoreCopy(int index, const Step& step, SshConnection& connection);
     Outcome checkImage(int index, const Step& step, SshConnection& connection);
     Outcome gate(int index, const Step& step);
+    Outcome uploadImage(int index, const Step& step, SshConnection& connection);
+    Outcome loadImage(int index, const Step& step, SshConnection& connection);
+    bool keepEarlierRecord(int index, const Step& step, const ImageInfo& current, QString* error);
     void capture(const QString& role, const QString& key, const QString& value);
     void logLine(int index, OutputStream stream, const QString& line);
     void saveJournal();

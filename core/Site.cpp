@@ -126,6 +126,15 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
                            "%1.mystHome \"%2\" must be an absolute path of plain characters")
                            .arg(where, host.mystHome);
         }
+        host.imageDirectory = h.value(QStringLiteral("imageDirectory")).toString();
+        while (host.imageDirectory.size() > 1 && host.imageDirectory.endsWith(QLatin1Char('/'))) {
+            host.imageDirectory.chop(1);
+        }
+        if (!host.imageDirectory.isEmpty() && !isSafeAbsolutePath(host.imageDirectory)) {
+            *errors << QStringLiteral(
+                           "%1.imageDirectory \"%2\" must be an absolute path of plain characters")
+                           .arg(where, host.imageDirectory);
+        }
         const QString url = h.value(QStringLiteral("consoleUrl")).toString();
         if (!url.isEmpty()) {
             host.consoleUrl = QUrl(url, QUrl::StrictMode);
@@ -165,6 +174,8 @@ QJsonObject Site::toJson() const
             o.insert(QStringLiteral("useSshConfig"), true);
         if (h.sudo)
             o.insert(QStringLiteral("sudo"), true);
+        if (!h.imageDirectory.isEmpty())
+            o.insert(QStringLiteral("imageDirectory"), h.imageDirectory);
         o.insert(QStringLiteral("auth"), h.auth);
         hostsJson.insert(h.role, o);
     }

@@ -22,6 +22,12 @@ struct SiteHost
     QString auth = QStringLiteral("key");
 
     QString script(const QString& name) const { return mystHome + QStringLiteral("/bin/") + name; }
+    // Where offline image archives are uploaded: "imageDirectory", else <MyST home>/images.
+    QString imageDirectory;
+    QString imagesPath() const
+    {
+        return imageDirectory.isEmpty() ? mystHome + QStringLiteral("/images") : imageDirectory;
+    }
 };
 
 // Settings that tune a run; each has a default and may be set in the site file's "settings".

@@ -17,6 +17,56 @@ constexpr qint64 ChunkBytes = 256 * 1024;
 constexpr qint64 MarginMegabytes = 256;
 constexpr qint64 ChecksumTimeoutMs = 3600000; // sha256sum of a multi-GB image takes a while
 
+// Shell: end any process whose stdout is "$part" (the `cat >>` of an earlier attempt), then
+// wait up to 5 s for it to be gone. One `ls` over /proc, not a fork per process.
+const char* const EndStaleWriters =
+    "pids=$(ls -l /proc/[0-9]*/fd/1 2>/dev/null | awk -v p=\"$part\" "
+    "'$NF == p && $(NF-1) == \"->\" { split($(NF-2), a, \"/\"); print a[3] }'); "
+    "for pid in $pids; do kill \"$pid\" 2>/dev/null; i=0; "
+    "while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; "
+    "done;";
+
+// sha256 of a local file's first `length` bytes, fed to `hash`.
+bool hashPrefix(QFile& file, qint64 length, QCryptographicHash& hash)
+{
+    for (qint64 hashed = 0; hashed < length;) {
+        const QByteArray buffer = file.read(qMin(ChunkBytes, length - hashed));
+        if (buffer.isEmpty())
+            return false;
+        hash.addData(buffer);
+        hashed += buffer.size();
+    }
+    return true;
+}
+
+// A finished file of the same size from an earlier upload: when its sha256 on the host equals
+// this file's, there is nothing to send.
+bool alreadyThere(SshConnection& connection, QFile& file, UploadResult& out)
+{
+    const CapturedOutput size =
+        runCaptured(connection, QStringLiteral("if [ -f %1 ]; then stat -c %s %1; else echo -1; fi")
+                                    .arg(shellQuote(out.remotePath)));
+    if (size.stdoutLines.value(0).toLongLong() != out.size) {
+        return false;
+    }
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hashPrefix(file, out.size, hash)) {
+        file.seek(0);
+        return false;
+    }
+    file.seek(0);
+    const QString local = QString::fromLatin1(hash.result().toHex());
+    if (remoteSha256(connection, out.remotePath, ChecksumTimeoutMs) != local) {
+        return false; // a different file of the same name: uploaded again, then replaced
+    }
+    out.ok = true;
+    out.sha256 = local;
+    out.resumedFrom = out.size;
+    out.message = QStringLiteral("%1 is already on the host (sha256 %2 confirmed); nothing sent")
+                      .arg(out.remotePath, local);
+    return true;
+}
+
 } // namespace
 
 UploadResult uploadFile(SshConnection& connection, const QString& localPath,
@@ -45,13 +95,20 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     // Where the previous attempt stopped, and room for the rest.
     runCaptured(connection,
                 shellCommand({QStringLiteral("mkdir"), QStringLiteral("-p"), remoteDirectory}));
+    // A writer left by a dropped attempt (its `cat` may not have seen the end of its input yet)
+    // is ended first: the size read below must be final, or the resumed bytes would land at
+    // the wrong offset.
     const CapturedOutput stat = runCaptured(
-        connection,
-        QStringLiteral("if [ -f %1 ]; then stat -c %s %1; else echo 0; fi").arg(shellQuote(part)));
+        connection, QStringLiteral("part=%1; %2 if [ -f \"$part\" ]; then stat -c %s \"$part\"; "
+                                   "else echo 0; fi")
+                        .arg(shellQuote(part), QLatin1String(EndStaleWriters)));
     bool ok = false;
     qint64 existing = stat.stdoutLines.value(0).toLongLong(&ok);
     if (!stat.result.succeeded() || !ok) {
         out.message = QStringLiteral("Cannot read the state of %1 on the host").arg(part);
+        return out;
+    }
+    if (existing == 0 && alreadyThere(connection, file, out)) {
         return out;
     }
     if (existing > out.size) { // not a prefix of this file
@@ -73,17 +130,12 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
 
     // The hash covers the whole file: the part already there is hashed from the local copy.
     QCryptographicHash hash(QCryptographicHash::Sha256);
-    QByteArray buffer;
-    for (qint64 hashed = 0; hashed < existing;) {
-        buffer = file.read(qMin(ChunkBytes, existing - hashed));
-        if (buffer.isEmpty()) {
-            out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, file.errorString());
-            return out;
-        }
-        hash.addData(buffer);
-        hashed += buffer.size();
+    if (!hashPrefix(file, existing, hash)) {
+        out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, file.errorString());
+        return out;
     }
     out.resumedFrom = existing;
+    QByteArray buffer;
 
     ExecChannel channel = openExecChannel(connection, QStringLiteral("cat >> ") + shellQuote(part));
     if (!channel) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Journal.h"
+#include "Plan.h"
 #include "Site.h"
 
 #include <QMap>
@@ -20,6 +21,7 @@ struct WizardState
     std::optional<Journal> rollbackSource; // the upgrade run to undo
     QString approach = QStringLiteral("in-place");
     QString currentVersion;
+    OfflineImage offlineImage; // set: upload and load it in place of pull.sh
     std::optional<Journal> upgradeRun;
     std::optional<Journal> rollbackRun;
 };

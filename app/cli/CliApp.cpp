@@ -2,6 +2,7 @@
 
 #include "Background.h"
 #include "Credentials.h"
+#include "ImageArchive.h"
 #include "Plan.h"
 #include "Preflight.h"
 #include "ShellQuote.h"
@@ -10,6 +11,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QTimer>
 
 #include <cstdio>
@@ -23,14 +25,16 @@ namespace {
 
 const char* const Usage = R"(Usage:
   myst-upgrade check    --site SITE [--role ROLE]
-  myst-upgrade plan     --site SITE --approach APPROACH --version V [--role ROLE]
-  myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--role ROLE] [--copy-prod-data] --yes
+  myst-upgrade plan     --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE]
+  myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE] [--copy-prod-data] --yes
   myst-upgrade rollback --site SITE (--last | --run RUN_ID) [--role ROLE] --yes
+  myst-upgrade upload   --site SITE [--role ROLE] --image-tar FILE --yes   # upload, verify, docker load, tag
   myst-upgrade runs
   myst-upgrade secret   --site SITE --role ROLE [--delete]   # password/passphrase from stdin → keychain
 Options: --json (one JSON object per line), --yes (do not ask), --help.
 APPROACH: in-place, or phased (hosts nonprod then prod; --copy-prod-data restores
-production's backup on non-production first). Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
+production's backup on non-production first). --image-tar FILE: an offline image (docker save,
+.tar or .tar.gz) uploaded and loaded in place of pull.sh; --version may then be left out. Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
 3 host key unknown or changed, 4 cannot connect or authenticate.
 )";
 
@@ -41,6 +45,21 @@ const QSet<QString> ValueOptions = {QStringLiteral("site"),     QStringLiteral("
 const QSet<QString> FlagOptions = {QStringLiteral("json"),   QStringLiteral("yes"),
                                    QStringLiteral("last"),   QStringLiteral("copy-prod-data"),
                                    QStringLiteral("delete"), QStringLiteral("help")};
+
+QString progressText(const TransferProgress& p)
+{
+    const QLocale c = QLocale::c();
+    QString text = QStringLiteral("%1 of %2 (%3%)")
+                       .arg(c.formattedDataSize(p.done), c.formattedDataSize(p.total))
+                       .arg(p.total > 0 ? p.done * 100 / p.total : 100);
+    if (p.bytesPerSecond > 0) {
+        text += QStringLiteral(", %1/s").arg(c.formattedDataSize(qint64(p.bytesPerSecond)));
+    }
+    if (p.etaSeconds > 0) {
+        text += QStringLiteral(", %1 s left").arg(qRound(p.etaSeconds));
+    }
+    return text + QStringLiteral("    ");
+}
 
 QString seconds(const QDateTime& a, const QDateTime& b)
 {
@@ -177,7 +196,9 @@ void CliApp::run()
         cmdRuns();
     else if (m_command == QLatin1String("secret"))
         cmdSecret();
-    else if (m_command == QLatin1String("upload") || m_command == QLatin1String("resume"))
+    else if (m_command == QLatin1String("upload"))
+        cmdUpload();
+    else if (m_command == QLatin1String("resume"))
         usage(QStringLiteral("\"%1\" is not available in this version yet").arg(m_command));
     else
         usage(QStringLiteral("unknown command \"%1\"\n%2")
@@ -324,11 +345,37 @@ void CliApp::checkNextRole(QStringList roles, int worst)
 
 // ---- plan / upgrade ------------------------------------------------------------------------
 
+// Reads a docker save archive here, before any host is contacted: what is not an image is
+// refused now, with the reason, not after an upload.
+static bool readOfflineImage(const QString& path, OfflineImage* image, QString* error)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const ImageArchive archive = ImageArchive::read(absolute);
+    if (!archive.ok) {
+        *error =
+            QStringLiteral("%1 is not usable as an offline image: %2").arg(path, archive.error);
+        return false;
+    }
+    if (!isValidImageId(archive.imageId)) {
+        *error = QStringLiteral("%1: cannot tell the image ID").arg(path);
+        return false;
+    }
+    *image = OfflineImage::from(archive);
+    return true;
+}
+
 static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& site, Plan* plan,
                              QString* error)
 {
     const QString approach = options.value(QStringLiteral("approach"));
-    const QString version = options.value(QStringLiteral("version"));
+    QString version = options.value(QStringLiteral("version"));
+    OfflineImage offline;
+    if (options.contains(QStringLiteral("image-tar"))) {
+        if (!readOfflineImage(options.value(QStringLiteral("image-tar")), &offline, error) ||
+            !offlineVersion(offline, version, &version, error)) {
+            return false;
+        }
+    }
     if (approach.isEmpty() || version.isEmpty()) {
         *error = QStringLiteral("--approach and --version are required");
         return false;
@@ -337,11 +384,6 @@ static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& 
         *error = QStringLiteral("\"%1\" is not a version (letters, digits, '.', '_' and '-', "
                                 "starting with a letter or digit)")
                      .arg(version);
-        return false;
-    }
-    if (options.contains(QStringLiteral("image-tar"))) {
-        *error =
-            QStringLiteral("--image-tar (offline upgrade) is not available in this version yet");
         return false;
     }
     const bool copy = options.contains(QStringLiteral("copy-prod-data"));
@@ -355,7 +397,7 @@ static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& 
             }
         }
         *plan = phasedUpgradePlan(site.hosts.value(QStringLiteral("nonprod")),
-                                  site.hosts.value(QStringLiteral("prod")), version, copy);
+                                  site.hosts.value(QStringLiteral("prod")), version, copy, offline);
         return true;
     }
     if (copy) {
@@ -376,7 +418,7 @@ static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& 
                 .arg(site.hosts.keys().join(QStringLiteral(", ")));
         return false;
     }
-    *plan = inPlaceUpgradePlan(site.hosts.value(role), version);
+    *plan = inPlaceUpgradePlan(site.hosts.value(role), version, offline);
     return true;
 }
 
@@ -457,6 +499,48 @@ void CliApp::cmdUpgrade()
         return;
     }
     loadSecrets(roles, [this, plan] { runPlan(plan, Journal::create(plan.kind)); });
+}
+
+// ---- upload --------------------------------------------------------------------------------
+
+void CliApp::cmdUpload()
+{
+    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+        return;
+    }
+    const QString path = m_options.value(QStringLiteral("image-tar"));
+    if (path.isEmpty()) {
+        usage(QStringLiteral("--image-tar FILE is required"));
+        return;
+    }
+    OfflineImage offline;
+    QString error;
+    QString version;
+    if (!readOfflineImage(path, &offline, &error) ||
+        !offlineVersion(offline, m_options.value(QStringLiteral("version")), &version, &error)) {
+        usage(error);
+        return;
+    }
+    offline.version = version;
+    const QString role = m_options.value(QStringLiteral("role"), m_site.defaultRole());
+    if (!m_site.hosts.contains(role)) {
+        usage(QStringLiteral("name the host with --role (the site has: %1)")
+                  .arg(m_site.hosts.keys().join(QStringLiteral(", "))));
+        return;
+    }
+    const SiteHost host = m_site.hosts.value(role);
+    const Plan plan = uploadPlan(host, offline);
+    say(QStringLiteral("%1: image %2, MyST Studio %3, tags %4, %5 layers, %6")
+            .arg(QFileInfo(path).fileName(), offline.imageId.left(19), offline.version,
+                 offline.repoTags.join(QStringLiteral(", ")))
+            .arg(offline.layers)
+            .arg(QLocale::c().formattedDataSize(offline.size)));
+    if (!confirm(QStringLiteral("Upload it to %1 (%2), load it and tag it myst-studio? The running "
+                                "service is not restarted.")
+                     .arg(role, host.endpoint.id()))) {
+        return;
+    }
+    loadSecrets({role}, [this, plan] { runPlan(plan, Journal::create(plan.kind)); });
 }
 
 // ---- rollback ------------------------------------------------------------------------------
@@ -567,6 +651,22 @@ void CliApp::runPlan(const Plan& plan, Journal journal)
                            {QStringLiteral("value"), value}});
                 } else if (!value.isEmpty()) {
                     say(QStringLiteral("    recorded %1 for %2: %3").arg(key, role, value));
+                }
+            });
+    connect(m_runner, &Runner::uploadProgress, this,
+            [this](int i, const QString& role, const TransferProgress& p) {
+                if (m_json) {
+                    event({{QStringLiteral("event"), QStringLiteral("upload-progress")},
+                           {QStringLiteral("index"), i},
+                           {QStringLiteral("role"), role},
+                           {QStringLiteral("bytes"), p.done},
+                           {QStringLiteral("total"), p.total},
+                           {QStringLiteral("sent"), p.sent},
+                           {QStringLiteral("bytesPerSecond"), qRound64(p.bytesPerSecond)},
+                           {QStringLiteral("etaSeconds"), qRound(p.etaSeconds)}});
+                } else if (isatty(STDOUT_FILENO)) { // one line, rewritten in place
+                    m_out << "\r    " << progressText(p) << (p.last ? "\n" : "");
+                    m_out.flush();
                 }
             });
     connect(m_runner, &Runner::stepFinished, this, [this](int i, const StepRecord& s) {

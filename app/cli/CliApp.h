@@ -44,6 +44,7 @@ private:
     void cmdRollback();
     void cmdRuns();
     void cmdSecret();
+    void cmdUpload();
 
     bool loadSite(const QString& path);
     QMap<QString, QString> planOptions() const;

@@ -15,7 +15,9 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScreen>
@@ -331,6 +333,82 @@ private slots:
                  qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
         QCOMPARE(consoleOf(sim, QStringLiteral("prod")), QStringLiteral("2.0.0"));
         shot(&w, QStringLiteral("6c-phased-run"));
+    }
+
+    // Drops a file on the Image page's drop zone, as a file manager would.
+    static void dropFile(QWidget* zone, const QString& path)
+    {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        const QPoint at(zone->width() / 2, 10);
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(zone, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(zone, &drop);
+        QVERIFY(drop.isAccepted());
+    }
+
+    void offlineImageDroppedThenUploaded()
+    {
+        HostSim sim;
+        QVERIFY2(sim.isUp(), qPrintable(sim.error()));
+        QTemporaryDir files;
+        // Not an image first: refused on the page with the reason.
+        const QString notes = files.filePath(QStringLiteral("release-notes.tar"));
+        {
+            QFile f(notes);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray("MyST Studio release notes, not an image\n").repeated(50));
+        }
+        const QString tar = files.filePath(QStringLiteral("myst-studio-2.1.0.tar.gz"));
+        const QString imageId =
+            HostSim::sh(QStringLiteral("'%1/hostsim/make-image-tar' 2.1.0 '%2' --layer-mb 24")
+                            .arg(QStringLiteral(MYST_SOURCE_DIR "/tests"), tar))
+                .trimmed();
+        QVERIFY(imageId.startsWith(QStringLiteral("sha256:")));
+
+        UpgradeWizard w(sim.siteFile());
+        w.show();
+        click(w.button(QWizard::NextButton));
+        click(w.button(QWizard::NextButton));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::ImageId));
+        auto* zone = child<QWidget>(&w, "imageDropZone");
+        auto* details = child<QLabel>(&w, "archiveDetailsLabel");
+        dropFile(zone, notes);
+        QTRY_VERIFY_WITH_TIMEOUT(details->text().contains(QStringLiteral("cannot be used")), 10000);
+        QVERIFY(details->text().contains(QStringLiteral("not a tar archive")));
+        QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        shot(&w, QStringLiteral("4c-image-refused"));
+
+        dropFile(zone, tar);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            details->text().contains(QStringLiteral("registry.example.com/myst-studio:2.1.0")),
+            10000);
+        QVERIFY(details->text().contains(imageId.left(19)));
+        QCOMPARE(child<QLineEdit>(&w, "versionLineEdit")->text(), QStringLiteral("2.1.0"));
+        QVERIFY(child<QLineEdit>(&w, "versionLineEdit")->isReadOnly());
+        shot(&w, QStringLiteral("4b-image-offline"));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::PreflightId));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::CommitButton)->isEnabled(), 30000);
+        click(w.button(QWizard::CommitButton));
+
+        auto* bar = child<QProgressBar>(&w, "uploadProgressBar");
+        auto* label = child<QLabel>(&w, "uploadProgressLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(bar->isVisible(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(label->text().startsWith(QStringLiteral("Uploaded to prod")),
+                                 60000);
+        QCOMPARE(bar->value(), bar->maximum());
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+        shot(&w, QStringLiteral("6d-run-offline"));
+        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                     ->text()
+                     .contains(QStringLiteral("Upgrade complete")),
+                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+        QCOMPARE(sim.taggedImageId(QStringLiteral("prod")), imageId);
+        QCOMPARE(consoleOf(sim, QStringLiteral("prod")), QStringLiteral("2.1.0"));
     }
 
     void logPaneRendersColoursAndKeepsTheCap()

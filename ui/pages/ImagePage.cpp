@@ -1,11 +1,17 @@
 #include "ImagePage.h"
 
+#include "../ImageDropZone.h"
 #include "../UpgradeWizard.h"
+#include "Background.h"
+#include "ImageArchive.h"
 #include "Validation.h"
 
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
 #include <QRegularExpressionValidator>
 
 namespace myst {
@@ -13,8 +19,9 @@ namespace myst {
 ImagePage::ImagePage()
 {
     setTitle(tr("New version"));
-    setSubTitle(tr("The MyST Studio version to upgrade to. The host pulls it with pull.sh from the "
-                   "MyST registry."));
+    setSubTitle(tr("The MyST Studio version to upgrade to: pulled by the host with pull.sh from "
+                   "the MyST registry, or, for a host without internet, from an image archive "
+                   "on this computer."));
     m_version = new QLineEdit(this);
     m_version->setObjectName(QStringLiteral("versionLineEdit"));
     m_version->setPlaceholderText(tr("for example 7.2.0.1"));
@@ -22,13 +29,23 @@ ImagePage::ImagePage()
         QRegularExpression(QStringLiteral("[0-9A-Za-z][0-9A-Za-z._-]{0,127}")), m_version));
     m_current = new QLabel(this);
     m_current->setObjectName(QStringLiteral("currentVersionLabel"));
-    auto* offline = new QLabel(
-        tr("<i>Offline upgrade from an image tarball comes in a later version.</i>"), this);
+    m_dropZone = new ImageDropZone(this);
+    m_archiveDetails = new QLabel(this);
+    m_archiveDetails->setObjectName(QStringLiteral("archiveDetailsLabel"));
+    m_archiveDetails->setWordWrap(true);
+    m_archiveDetails->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_clear = new QPushButton(tr("Pull from the registry instead"), this);
+    m_clear->setObjectName(QStringLiteral("clearArchiveButton"));
+    m_clear->hide();
     auto* layout = new QFormLayout(this);
     layout->addRow(tr("Currently running"), m_current);
     layout->addRow(tr("Upgrade to &version"), m_version);
-    layout->addRow(QString(), offline);
+    layout->addRow(tr("Offline image"), m_dropZone);
+    layout->addRow(QString(), m_archiveDetails);
+    layout->addRow(QString(), m_clear);
     registerField(QStringLiteral("version*"), m_version);
+    connect(m_dropZone, &ImageDropZone::fileChosen, this, &ImagePage::readArchive);
+    connect(m_clear, &QPushButton::clicked, this, &ImagePage::clearArchive);
 }
 
 void ImagePage::initializePage()
@@ -38,9 +55,83 @@ void ImagePage::initializePage()
                                          : current);
 }
 
+void ImagePage::readArchive(const QString& path)
+{
+    // A multi-GB gzip archive takes seconds to read: never on the GUI thread.
+    m_reading = true;
+    const int serial = ++m_readSerial;
+    m_archiveDetails->setStyleSheet(QString());
+    m_archiveDetails->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
+    emit completeChanged();
+    runInBackground<ImageArchive>(
+        this, [path] { return ImageArchive::read(QFileInfo(path).absoluteFilePath()); },
+        [this, serial](ImageArchive archive) {
+            if (serial != m_readSerial)
+                return;
+            m_reading = false;
+            showArchive(archive);
+            emit completeChanged();
+        });
+}
+
+void ImagePage::showArchive(const ImageArchive& archive)
+{
+    WizardState& state = wizardOf(this)->state();
+    const QString name = QFileInfo(archive.path).fileName();
+    if (!archive.ok || !isValidImageId(archive.imageId)) {
+        state.offlineImage = {};
+        m_version->setReadOnly(false);
+        m_clear->hide();
+        m_archiveDetails->setStyleSheet(QStringLiteral("color: #b00020;"));
+        m_archiveDetails->setText(tr("%1 cannot be used: %2").arg(name, archive.error));
+        return;
+    }
+    const OfflineImage image = OfflineImage::from(archive);
+    QString version;
+    QString error;
+    if (!offlineVersion(image, QString(), &version, &error)) {
+        state.offlineImage = {};
+        m_archiveDetails->setStyleSheet(QStringLiteral("color: #b00020;"));
+        m_archiveDetails->setText(tr("%1 cannot be used: %2").arg(name, error));
+        return;
+    }
+    state.offlineImage = image;
+    state.offlineImage.version = version;
+    m_version->setText(version);
+    m_version->setReadOnly(true); // the archive decides the version
+    m_clear->show();
+    m_archiveDetails->setStyleSheet(QString());
+    m_archiveDetails->setText(
+        tr("<b>%1</b><br>Tags: %2<br>Version: MyST Studio %3<br>Image ID: %4<br>%5 layers, %6. "
+           "It will be uploaded to the host (resumable, checksum verified), loaded and tagged "
+           "myst-studio in place of pull.sh.")
+            .arg(name.toHtmlEscaped(),
+                 archive.repoTags.isEmpty()
+                     ? tr("(none)")
+                     : archive.repoTags.join(QStringLiteral(", ")).toHtmlEscaped(),
+                 version.toHtmlEscaped(), archive.imageId.left(19))
+            .arg(archive.layers)
+            .arg(QLocale().formattedDataSize(archive.size)));
+}
+
+void ImagePage::clearArchive()
+{
+    wizardOf(this)->state().offlineImage = {};
+    m_version->setReadOnly(false);
+    m_version->clear();
+    m_archiveDetails->clear();
+    m_clear->hide();
+    emit completeChanged();
+}
+
+bool ImagePage::isComplete() const
+{
+    return !m_reading && QWizardPage::isComplete();
+}
+
 bool ImagePage::validatePage()
 {
-    return isValidVersion(m_version->text());
+    return !m_reading && isValidVersion(m_version->text());
 }
 
 } // namespace myst

@@ -6,7 +6,9 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyle>
@@ -82,6 +84,14 @@ RunPage::RunPage()
     m_status->setObjectName(QStringLiteral("runStatusLabel"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_upload = new QProgressBar(this);
+    m_upload->setObjectName(QStringLiteral("uploadProgressBar"));
+    m_upload->setRange(0, 1000);
+    m_upload->setTextVisible(false);
+    m_uploadText = new QLabel(this);
+    m_uploadText->setObjectName(QStringLiteral("uploadProgressLabel"));
+    m_upload->hide();
+    m_uploadText->hide();
     m_outage = new QLabel(this);
     m_outage->setObjectName(QStringLiteral("outageLabel"));
     m_cancel = new QPushButton(tr("Cancel run"), this);
@@ -100,6 +110,10 @@ RunPage::RunPage()
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_gate);
+    auto* upload = new QHBoxLayout;
+    upload->addWidget(m_uploadText);
+    upload->addWidget(m_upload, 1);
+    layout->addLayout(upload);
     layout->addWidget(m_status);
     layout->addLayout(buttons);
 
@@ -118,6 +132,8 @@ void RunPage::initializePage()
     m_layoutSplitter->setOrientation(Qt::Horizontal);
     m_layoutSplitter->setSizes({360, 640}); // the log gets the room
     m_gate->hide();
+    m_upload->hide();
+    m_uploadText->hide();
     m_done = false;
     m_firstRow = 0;
     if (state.rollbackMode && state.rollbackSource) {
@@ -147,10 +163,12 @@ void RunPage::initializePage()
     setTitle(phased ? tr("Phased upgrade to MyST Studio %1").arg(version)
                     : tr("Upgrade to MyST Studio %1").arg(version));
     const Plan plan =
-        phased ? phasedUpgradePlan(state.site.hosts.value(QStringLiteral("nonprod")),
-                                   state.site.hosts.value(QStringLiteral("prod")), version,
-                                   field(QStringLiteral("copyProdData")).toBool())
-               : inPlaceUpgradePlan(state.site.hosts.value(QStringLiteral("prod")), version);
+        phased
+            ? phasedUpgradePlan(state.site.hosts.value(QStringLiteral("nonprod")),
+                                state.site.hosts.value(QStringLiteral("prod")), version,
+                                field(QStringLiteral("copyProdData")).toBool(), state.offlineImage)
+            : inPlaceUpgradePlan(state.site.hosts.value(QStringLiteral("prod")), version,
+                                 state.offlineImage);
     m_isRollbackRun = false;
     startRun(plan, Journal::create(plan.kind));
 }
@@ -183,6 +201,7 @@ void RunPage::startRun(const Plan& plan, Journal journal)
                 paneFor(m_runner->plan().steps.at(index).role)->appendLine(stream, line);
             });
     connect(m_runner, &Runner::gateReached, this, &RunPage::onGate);
+    connect(m_runner, &Runner::uploadProgress, this, &RunPage::onUploadProgress);
     connect(m_runner, &Runner::captured, this,
             [this](const QString&, const QString& key, const QString& value) {
                 if (key == QLatin1String("backupPath") && !value.isEmpty()) {
@@ -199,6 +218,25 @@ void RunPage::startRun(const Plan& plan, Journal journal)
     wizardOf(this)->setBusy(true);
     m_ticker.start();
     m_runner->start();
+}
+
+void RunPage::onUploadProgress(int, const QString& role, const TransferProgress& p)
+{
+    const QLocale locale;
+    m_upload->show();
+    m_uploadText->show();
+    m_upload->setValue(p.total > 0 ? int(p.done * 1000 / p.total) : 1000);
+    QString text =
+        tr("Uploading to %1: %2 of %3")
+            .arg(role, locale.formattedDataSize(p.done), locale.formattedDataSize(p.total));
+    if (p.bytesPerSecond > 0)
+        text += tr(", %1/s").arg(locale.formattedDataSize(qint64(p.bytesPerSecond)));
+    if (p.etaSeconds > 0)
+        text += tr(", %1 s left").arg(qRound(p.etaSeconds));
+    if (p.last)
+        text = tr("Uploaded to %1: %2, checking the checksum on the host")
+                   .arg(role, locale.formattedDataSize(p.total));
+    m_uploadText->setText(text);
 }
 
 void RunPage::onStepStarted(int index, const StepRecord& step)
@@ -227,6 +265,11 @@ void RunPage::onStepFinished(int index, const StepRecord& step)
     m_runningRow = -1;
     paneFor(step.role)->appendNote(
         QStringLiteral("%1 %2").arg(ok ? QStringLiteral("✔") : QStringLiteral("✘"), step.message));
+    if (m_runner->plan().steps.at(index).kind == StepKind::UploadImage) {
+        m_uploadText->show();
+        m_uploadText->setText(ok ? tr("Uploaded to %1: %2").arg(step.role, step.message)
+                                 : tr("Upload to %1 stopped: %2").arg(step.role, step.message));
+    }
     if (ok && m_runner->plan().steps.at(index).endsOutage && m_outageOpen) {
         m_outageOpen = false;
         m_outage->setText(

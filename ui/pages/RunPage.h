@@ -12,6 +12,7 @@
 
 class QFrame;
 class QLabel;
+class QProgressBar;
 class QSplitter;
 class QPushButton;
 class QTreeWidget;
@@ -44,6 +45,7 @@ private:
     void onGate(int index, const QString& summary);
     LogPane* paneFor(const QString& role);
     void tick();
+    void onUploadProgress(int index, const QString& role, const TransferProgress& progress);
 
     QTreeWidget* m_steps;
     QSplitter* m_layoutSplitter; // steps beside the log (one host) or above the logs (two)
@@ -52,6 +54,8 @@ private:
     QFrame* m_gate;
     QLabel* m_gateText;
     QLabel* m_status;
+    QProgressBar* m_upload; // an offline image on its way to a host
+    QLabel* m_uploadText;
     QLabel* m_outage;
     QPushButton* m_cancel;
     QPushButton* m_rollback;

@@ -3,9 +3,8 @@
 #include "ExecChannel.h"
 
 #include "RemoteCommand.h"
+#include "Sha256.h"
 #include "ShellQuote.h"
-
-#include <QCryptographicHash>
 
 namespace myst {
 
@@ -44,7 +43,7 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
         removePart();
         return result;
     }
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    Sha256 hash;
     static thread_local char buffer[64 * 1024];
     qint64 lastReport = -1;
     for (;;) {
@@ -65,7 +64,7 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
             }
             continue; // timed out waiting: check cancel, read again
         }
-        hash.addData(QByteArrayView(buffer, n));
+        hash.addData(buffer, n);
         if (ssh_channel_write(writer.get(), buffer, n) != n) {
             result.message = QStringLiteral("Writing to %1 failed during the copy (disk full?): %2")
                                  .arg(target.endpoint().id(), target.lastError());
@@ -96,7 +95,7 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
         removePart();
         return result;
     }
-    result.sha256 = QString::fromLatin1(hash.result().toHex());
+    result.sha256 = hash.hexResult();
     const QString atTarget = remoteSha256(target, part, ChecksumTimeoutMs);
     const QString atSource = remoteSha256(source, sourcePath, ChecksumTimeoutMs);
     if (atTarget != result.sha256 || atSource != result.sha256) {

@@ -20,12 +20,12 @@ struct UploadResult
     qint64 sentBytes = 0;   // bytes sent by this attempt
 };
 
-// Uploads a file to <remoteDirectory>/<its name>, as <name>.part until complete. The bytes go
-// into `cat >> <name>.part` on an exec channel: bounded by the SSH window, not by a round trip
-// per chunk as libssh 0.10's sftp_write is. A second attempt continues from the size already
-// on the host. The sha256 is computed while reading here and by sha256sum on the host; only
-// when they match is the file renamed, otherwise the partial file is removed. Free disk is
-// checked first. Blocking: call on the connection's worker thread.
+// Uploads a file to <remoteDirectory>/<its name>, as <name>.part until complete, over one exec
+// channel (one login): the bytes stream into the host bounded by the SSH window, not by a
+// round trip per chunk as libssh 0.10's sftp_write is. A second attempt continues from the
+// size already on the host. The sha256 is computed here while reading and on the host while
+// writing; only when they match is the file renamed, otherwise the partial file is removed.
+// Free disk is checked first. Blocking: call on the connection's worker thread.
 UploadResult uploadFile(SshConnection& connection, const QString& localPath,
                         const QString& remoteDirectory,
                         const std::function<void(qint64 done, qint64 total)>& progress,

@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake ninja-build pkg-config clang-format \
-    qt6-base-dev qt6-tools-dev libgl-dev libssh-dev qtkeychain-qt6-dev libspdlog-dev libarchive-dev \
+    qt6-base-dev qt6-tools-dev libgl-dev libssh-dev qtkeychain-qt6-dev libspdlog-dev libarchive-dev libssl-dev \
     qt6-qpa-plugins \
     openssh-server openssh-client procps xvfb xauth x11-apps imagemagick \
     gnome-keyring dbus dbus-x11 sqlite3 python3 curl util-linux coreutils >/dev/null

@@ -83,16 +83,16 @@ private slots:
             QVERIFY2(r.message.contains(QStringLiteral("dropped")), qPrintable(r.message));
         }
         const QString part = remoteFile() + QStringLiteral(".part");
-        // The host's cat ends when its session does; wait until the partial file stops growing.
-        qint64 partial = -1;
+        // The host's writer ends when its session does. The simulated host is this machine,
+        // so wait until no process has the partial file open: then its size is final.
         QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                const qint64 now = QFileInfo(part).size();
-                const bool stable = now == partial;
-                partial = now;
-                return stable;
-            }(),
-            5000);
+            HostSim::sh(QStringLiteral("find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "
+                                       "'%1' 2>/dev/null")
+                            .arg(part))
+                .trimmed()
+                .isEmpty(),
+            10000);
+        const qint64 partial = QFileInfo(part).size();
         QVERIFY2(partial > 0 && partial < m_bytes.size(), qPrintable(QString::number(partial)));
 
         SshConnection again(m_sim->endpoint(QStringLiteral("prod")));
@@ -101,6 +101,32 @@ private slots:
         QVERIFY2(r.ok, qPrintable(r.message));
         QCOMPARE(r.resumedFrom, partial);
         QCOMPARE(r.sentBytes, qint64(m_bytes.size()) - partial); // only the rest went over the wire
+        QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
+    }
+
+    void endsAStaleWriterBeforeResuming()
+    {
+        // A writer from a dropped attempt that the host has not ended yet: it still holds the
+        // partial file open and would append after the size is read. The upload ends it first.
+        const QString part = remoteFile() + QStringLiteral(".part");
+        QFile f(part);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(m_bytes.left(5 * 1024 * 1024));
+        f.close();
+        HostSim::sh(QStringLiteral("sh -c 'exec sleep 60' >> '%1' 2>/dev/null &").arg(part));
+        const auto holders = [&] {
+            return HostSim::sh(QStringLiteral("find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 "
+                                              "-lname '%1' 2>/dev/null")
+                                   .arg(part))
+                .trimmed();
+        };
+        QVERIFY(!holders().isEmpty());
+        SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(c.open({}).ok());
+        const UploadResult r = uploadFile(c, m_file, remoteDir(), {}, nullptr);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QCOMPARE(r.resumedFrom, qint64(5 * 1024 * 1024));
+        QVERIFY(holders().isEmpty());
         QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
     }
 

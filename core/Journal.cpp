@@ -2,6 +2,7 @@
 
 #include "StatePaths.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -10,6 +11,9 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSysInfo>
+
+#include <signal.h>
 
 #include <algorithm>
 
@@ -102,14 +106,23 @@ QJsonObject Journal::toJson() const
                                      {QStringLiteral("logFile"), s.logFile},
                                      {QStringLiteral("message"), s.message}});
     }
-    return {
-        {QStringLiteral("runId"), runId},          {QStringLiteral("kind"), kind},
-        {QStringLiteral("approach"), approach},    {QStringLiteral("targetVersion"), targetVersion},
-        {QStringLiteral("site"), sitePath},        {QStringLiteral("rollbackOf"), rollbackOf},
-        {QStringLiteral("status"), status},        {QStringLiteral("message"), message},
-        {QStringLiteral("started"), iso(started)}, {QStringLiteral("finished"), iso(finished)},
-        {QStringLiteral("outageMs"), outageMs},    {QStringLiteral("hosts"), hosts},
-        {QStringLiteral("records"), recs},         {QStringLiteral("steps"), stepArray}};
+    return {{QStringLiteral("runId"), runId},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("approach"), approach},
+            {QStringLiteral("targetVersion"), targetVersion},
+            {QStringLiteral("site"), sitePath},
+            {QStringLiteral("rollbackOf"), rollbackOf},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("message"), message},
+            {QStringLiteral("started"), iso(started)},
+            {QStringLiteral("finished"), iso(finished)},
+            {QStringLiteral("outageMs"), outageMs},
+            {QStringLiteral("hosts"), hosts},
+            {QStringLiteral("records"), recs},
+            {QStringLiteral("steps"), stepArray},
+            {QStringLiteral("plan"), plan},
+            {QStringLiteral("pid"), pid},
+            {QStringLiteral("machine"), machine}};
 }
 
 Journal Journal::fromJson(const QJsonObject& json)
@@ -127,6 +140,9 @@ Journal Journal::fromJson(const QJsonObject& json)
     j.finished = fromIso(json.value(QStringLiteral("finished")));
     j.outageMs = json.value(QStringLiteral("outageMs")).toInteger(-1);
     j.hosts = json.value(QStringLiteral("hosts")).toObject();
+    j.plan = json.value(QStringLiteral("plan")).toObject();
+    j.pid = json.value(QStringLiteral("pid")).toInteger(0);
+    j.machine = json.value(QStringLiteral("machine")).toString();
     const QJsonObject recs = json.value(QStringLiteral("records")).toObject();
     for (auto it = recs.begin(); it != recs.end(); ++it) {
         const QJsonObject r = it.value().toObject();
@@ -250,6 +266,31 @@ std::optional<Journal> Journal::lastUpgrade(const QString& sitePath)
         }
     }
     return std::nullopt;
+}
+
+std::optional<Journal> Journal::lastUnfinished(const QString& sitePath)
+{
+    const QString wanted = QFileInfo(sitePath).absoluteFilePath();
+    for (const Journal& j : loadAll()) {
+        if (j.isUnfinished() && QFileInfo(j.sitePath).absoluteFilePath() == wanted) {
+            return j;
+        }
+    }
+    return std::nullopt;
+}
+
+bool Journal::ownerIsAlive() const
+{
+    if (pid <= 0 || machine != QSysInfo::machineHostName() ||
+        pid == QCoreApplication::applicationPid()) {
+        return false;
+    }
+    // kill(pid, 0): the process exists (a reused PID would have to be a myst program, too).
+    if (::kill(pid_t(pid), 0) != 0) {
+        return false;
+    }
+    QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+    return !comm.open(QIODevice::ReadOnly) || comm.readAll().startsWith("myst-");
 }
 
 } // namespace myst

@@ -72,6 +72,15 @@ public:
     QJsonObject hosts;
     QMap<QString, HostRecord> records;
     QList<StepRecord> steps;
+    QJsonObject plan; // the plan as run (planToJson), for resume
+    qint64 pid = 0;   // the process running it, on...
+    QString machine;  // ...this computer: a resume checks that it is gone
+
+    // Started but not ended: the process running it died, or lost its hosts.
+    bool isUnfinished() const
+    {
+        return status == QLatin1String("running") || status == QLatin1String("interrupted");
+    }
 
     static Journal create(const QString& kind);
     QString filePath() const;
@@ -90,6 +99,10 @@ public:
     static QList<Journal> loadAll(); // newest first
     // The newest upgrade run of the given site file.
     static std::optional<Journal> lastUpgrade(const QString& sitePath);
+    // The newest unfinished run of the given site file (any kind).
+    static std::optional<Journal> lastUnfinished(const QString& sitePath);
+    // Whether the process that ran it is still alive on this computer.
+    bool ownerIsAlive() const;
 };
 
 bool isValidRunId(const QString& runId);

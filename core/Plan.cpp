@@ -5,6 +5,9 @@
 #include "ShellQuote.h"
 #include "Validation.h"
 
+#include <QJsonArray>
+#include <QRegularExpression>
+
 namespace myst {
 
 namespace {
@@ -55,6 +58,82 @@ bool offlineVersion(const OfflineImage& image, const QString& asked, QString* ve
     return true;
 }
 
+QJsonObject planToJson(const Plan& plan)
+{
+    QJsonArray steps;
+    for (const Step& s : plan.steps) {
+        steps.append(QJsonObject{{QStringLiteral("id"), s.id},
+                                 {QStringLiteral("title"), s.title},
+                                 {QStringLiteral("role"), s.role},
+                                 {QStringLiteral("kind"), int(s.kind)},
+                                 {QStringLiteral("argv"), QJsonArray::fromStringList(s.argv)},
+                                 {QStringLiteral("startsOutage"), s.startsOutage},
+                                 {QStringLiteral("endsOutage"), s.endsOutage},
+                                 {QStringLiteral("expectVersion"), s.expectVersion},
+                                 {QStringLiteral("imageId"), s.imageId},
+                                 {QStringLiteral("backupPath"), s.backupPath},
+                                 {QStringLiteral("sourceRole"), s.sourceRole},
+                                 {QStringLiteral("localPath"), s.localPath},
+                                 {QStringLiteral("remotePath"), s.remotePath}});
+    }
+    return {{QStringLiteral("kind"), plan.kind},
+            {QStringLiteral("approach"), plan.approach},
+            {QStringLiteral("targetVersion"), plan.targetVersion},
+            {QStringLiteral("steps"), steps}};
+}
+
+std::optional<Plan> planFromJson(const QJsonObject& json, QString* error)
+{
+    Plan plan;
+    plan.kind = json.value(QStringLiteral("kind")).toString();
+    plan.approach = json.value(QStringLiteral("approach")).toString();
+    plan.targetVersion = json.value(QStringLiteral("targetVersion")).toString();
+    const QJsonArray steps = json.value(QStringLiteral("steps")).toArray();
+    if (steps.isEmpty()) {
+        *error = QStringLiteral("the journal holds no plan to resume (written by an older "
+                                "version?)");
+        return std::nullopt;
+    }
+    static const QRegularExpression word(QStringLiteral("^[a-z0-9-]{1,40}$"));
+    for (const QJsonValue& v : steps) {
+        const QJsonObject o = v.toObject();
+        Step s;
+        s.id = o.value(QStringLiteral("id")).toString();
+        s.title = o.value(QStringLiteral("title")).toString();
+        s.role = o.value(QStringLiteral("role")).toString();
+        const int kind = o.value(QStringLiteral("kind")).toInt(-1);
+        for (const QJsonValue& a : o.value(QStringLiteral("argv")).toArray())
+            s.argv << a.toString();
+        s.startsOutage = o.value(QStringLiteral("startsOutage")).toBool();
+        s.endsOutage = o.value(QStringLiteral("endsOutage")).toBool();
+        s.expectVersion = o.value(QStringLiteral("expectVersion")).toString();
+        s.imageId = o.value(QStringLiteral("imageId")).toString();
+        s.backupPath = o.value(QStringLiteral("backupPath")).toString();
+        s.sourceRole = o.value(QStringLiteral("sourceRole")).toString();
+        s.localPath = o.value(QStringLiteral("localPath")).toString();
+        s.remotePath = o.value(QStringLiteral("remotePath")).toString();
+        // Commands are quoted when run, but a journal is a file: the executable must be an
+        // absolute plain path or docker, and every value that reaches a host must be plain.
+        const QString program = s.argv.value(0);
+        const bool programOk =
+            s.argv.isEmpty() || program == QLatin1String("docker") || isSafeAbsolutePath(program);
+        const bool valuesOk = (s.imageId.isEmpty() || isValidImageId(s.imageId)) &&
+                              (s.backupPath.isEmpty() || isSafeAbsolutePath(s.backupPath)) &&
+                              (s.remotePath.isEmpty() || isSafeAbsolutePath(s.remotePath)) &&
+                              (s.expectVersion.isEmpty() || isValidVersion(s.expectVersion));
+        if (!word.match(s.id).hasMatch() || !word.match(s.role).hasMatch() || kind < 0 ||
+            kind > int(StepKind::CheckReadiness) || !programOk || !valuesOk) {
+            *error = QStringLiteral("the journal's plan has a step that is not valid (\"%1\"); "
+                                    "it was edited or damaged, so it is not resumed")
+                         .arg(s.id.left(40));
+            return std::nullopt;
+        }
+        s.kind = StepKind(kind);
+        plan.steps << s;
+    }
+    return plan;
+}
+
 QString Step::commandText() const
 {
     switch (kind) {
@@ -76,6 +155,10 @@ QString Step::commandText() const
             .arg(sourceRole);
     case StepKind::Gate:
         return QStringLiteral("(the operator confirms)");
+    case StepKind::CheckReadiness:
+        return QStringLiteral("docker image inspect <recorded previous image>; test -s "
+                              "<recorded backup>; df -Pk %1  (enough free disk)")
+            .arg(shellQuote(argv.value(0)));
     case StepKind::UploadImage:
         return QStringLiteral(
                    "upload %1 → %2/ (as .part, resumable; sha256 here = sha256sum there)")
@@ -96,6 +179,7 @@ struct InPlaceSteps
     Step record;
     QList<Step> getImage; // pull.sh, or upload + load
     Step backup;
+    Step ready;
     Step stop;
     Step start;
     Step verify;
@@ -107,6 +191,14 @@ Step recordImageStep(const SiteHost& host)
                     host.role, StepKind::RecordImage,
                     {QStringLiteral("docker"), QStringLiteral("image"), QStringLiteral("inspect"),
                      QStringLiteral("myst-studio")});
+}
+
+// Rollback readiness, checked before the first step that changes the service: the previous
+// image is there by ID, the backup exists and is not empty, and there is free disk left.
+Step readinessStep(const SiteHost& host)
+{
+    return makeStep(QStringLiteral("ready"), QStringLiteral("Check rollback is ready"), host.role,
+                    StepKind::CheckReadiness, {host.mystHome});
 }
 
 QList<Step> offlineImageSteps(const SiteHost& host, const OfflineImage& offline)
@@ -139,6 +231,7 @@ InPlaceSteps inPlaceSteps(const SiteHost& host, const QString& version, const Of
                                             {host.script(QStringLiteral("pull.sh")), version})};
     s.backup = makeStep(QStringLiteral("backup"), QStringLiteral("Back up the database"), role,
                         StepKind::Backup, {host.script(QStringLiteral("backup-database.sh"))});
+    s.ready = readinessStep(host);
     s.stop = makeStep(QStringLiteral("stop"), QStringLiteral("Stop MyST Studio"), role,
                       StepKind::Script, {host.script(QStringLiteral("stop.sh"))});
     s.stop.startsOutage = true;
@@ -161,7 +254,7 @@ Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version, const Offl
     plan.approach = QStringLiteral("in-place");
     plan.targetVersion = version;
     const InPlaceSteps s = inPlaceSteps(host, version, offline);
-    plan.steps << s.record << s.getImage << s.backup << s.stop << s.start << s.verify;
+    plan.steps << s.record << s.getImage << s.backup << s.ready << s.stop << s.start << s.verify;
     return plan;
 }
 
@@ -176,7 +269,7 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
     const InPlaceSteps p = inPlaceSteps(prod, version, offline);
     const InPlaceSteps n = inPlaceSteps(nonprod, version, offline);
     // Non-production: what its own rollback needs (image, backup), then the new image.
-    plan.steps << n.record << n.backup << n.getImage;
+    plan.steps << n.record << n.backup << n.getImage << n.ready;
     if (copyProdData) {
         Step backup = p.backup;
         backup.id = QStringLiteral("backup-for-copy");
@@ -208,7 +301,8 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
                  QStringLiteral("Check production has the image verified on non-production"),
                  prod.role, StepKind::CheckImage);
     check.sourceRole = np;
-    plan.steps << p.record << p.getImage << check << p.backup << p.stop << p.start << p.verify;
+    plan.steps << p.record << p.getImage << check << p.backup << p.ready << p.stop << p.start
+               << p.verify;
     // Step ids name the log files; make them unique per host.
     for (Step& step : plan.steps) {
         if (step.role == np) {

@@ -2,9 +2,12 @@
 
 #include "Site.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace myst {
 
@@ -25,6 +28,7 @@ enum class StepKind
     Gate,          // the operator decides to go on (the CLI: --yes)
     UploadImage,   // offline: the archive → <image directory>/<name>, resumable, sha256 checked
     LoadImage, // offline: import.sh <archive>, else docker load -i + docker tag <ID> myst-studio
+    CheckReadiness, // before the service changes: what rollback needs is there, and free disk
 };
 
 // An offline image: a `docker save` archive on this computer, already read and checked
@@ -74,6 +78,12 @@ struct Plan
     QString targetVersion;
     QList<Step> steps;
 };
+
+// A plan as the journal keeps it, so that an interrupted run can be resumed exactly as it was
+// planned, whatever happened to the site file since. fromJson validates every command
+// argument again: a journal is a file someone could have edited.
+QJsonObject planToJson(const Plan& plan);
+std::optional<Plan> planFromJson(const QJsonObject& json, QString* error);
 
 // The guide's in-place upgrade, decomposed (DESIGN §3): record, pull, backup, stop, start,
 // verify. The version must already be validated.

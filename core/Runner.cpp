@@ -3,6 +3,7 @@
 #include "Upload.h"
 
 #include "AppLog.h"
+#include "HostLock.h"
 #include "OutputParsers.h"
 #include "RemoteCommandJob.h"
 #include "RemoteCopy.h"
@@ -10,10 +11,13 @@
 #include "Validation.h"
 #include "Verify.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
+#include <QRegularExpression>
+#include <QSysInfo>
 
 namespace myst {
 
@@ -25,11 +29,28 @@ void registerRunnerMetaTypes()
     qRegisterMetaType<myst::TransferProgress>();
 }
 
-Runner::Runner(Site site, Plan plan, Journal journal, QObject* parent)
+Runner::Runner(Site site, Plan plan, Journal journal, QObject* parent, Mode mode)
     : QObject(parent), m_site(std::move(site)), m_plan(std::move(plan)),
-      m_journal(std::move(journal))
+      m_journal(std::move(journal)), m_mode(mode)
 {
     registerRunnerMetaTypes();
+    m_journal.pid = QCoreApplication::applicationPid();
+    m_journal.machine = QSysInfo::machineHostName();
+    if (mode == Mode::Resume) {
+        m_journal.status = QStringLiteral("running");
+        m_journal.finished = {};
+        for (int i = 0; i < m_journal.steps.size(); ++i) {
+            StepRecord& r = m_journal.steps[i];
+            if (r.status == StepStatus::Running) {
+                m_reattach.insert(i);
+            }
+            if (r.status != StepStatus::Succeeded) {
+                r.status = StepStatus::Pending;
+            }
+        }
+        return;
+    }
+    m_journal.plan = planToJson(m_plan);
     m_journal.kind = m_plan.kind;
     m_journal.approach = m_plan.approach;
     m_journal.targetVersion = m_plan.targetVersion;
@@ -124,7 +145,14 @@ void Runner::logLine(int index, OutputStream stream, const QString& line)
 SshConnection* Runner::connectionFor(const QString& role, SshStatus* status)
 {
     auto it = m_connections.find(role);
-    if (it != m_connections.end() && it->second->isConnected()) {
+    if (it != m_connections.end()) {
+        // Reopened in place: steps hold references to it.
+        if (!it->second->isConnected()) {
+            *status = it->second->open(m_auth.value(role));
+            if (!status->ok()) {
+                return nullptr;
+            }
+        }
         return it->second.get();
     }
     auto connection = std::make_unique<SshConnection>(m_site.hosts.value(role).endpoint);
@@ -132,22 +160,52 @@ SshConnection* Runner::connectionFor(const QString& role, SshStatus* status)
     if (!status->ok()) {
         return nullptr;
     }
+    // Before anything changes on the host: no other wizard may be upgrading it.
+    const QString mystHome = m_site.hosts.value(role).mystHome;
+    LockResult lock = HostLock::acquire(*connection, mystHome, LockHolder::me(m_journal.runId),
+                                        m_journal.rollbackOf);
+    if (!lock.ok && isStaleOwnLock(lock.holder)) {
+        // Left by a run of this computer that has ended, but could not release it (its
+        // connection was gone at the end): not another wizard, so it is taken over.
+        log::runner()->info("taking over the lock of ended run {} on {}",
+                            lock.holder.runId.toStdString(), role.toStdString());
+        lock = HostLock::acquire(*connection, mystHome, LockHolder::me(m_journal.runId),
+                                 lock.holder.runId);
+    }
+    if (!lock.ok) {
+        *status = SshStatus{};
+        status->message = QString(lock.message)
+                              .replace(QStringLiteral("<site>"), shellQuote(m_journal.sitePath))
+                              .replace(QStringLiteral("<role>"), role);
+        return nullptr;
+    }
     SshConnection* raw = connection.get();
     m_connections[role] = std::move(connection);
     return raw;
 }
 
+bool Runner::isStaleOwnLock(const LockHolder& holder) const
+{
+    if (holder.from != LockHolder::me(m_journal.runId).from || !isValidRunId(holder.runId)) {
+        return false;
+    }
+    QString error;
+    const std::optional<Journal> run = Journal::loadRun(holder.runId, &error);
+    return run && !run->isUnfinished() && !run->ownerIsAlive();
+}
+
 void Runner::work()
 {
     RunResult result;
-    qint64 outageStartMs = -1;
-    QElapsedTimer clock;
-    clock.start();
     int failedIndex = -1;
+    bool interrupted = false;
 
     for (int i = 0; i < m_plan.steps.size(); ++i) {
         const Step& step = m_plan.steps.at(i);
         StepRecord& record = m_journal.steps[i];
+        if (record.status == StepStatus::Succeeded) {
+            continue; // resume: done before
+        }
         if (m_cancel) {
             result.cancelled = true;
             break;
@@ -156,9 +214,6 @@ void Runner::work()
         record.started = QDateTime::currentDateTimeUtc();
         saveJournal();
         emit stepStarted(i, record);
-        if (step.startsOutage && outageStartMs < 0) {
-            outageStartMs = clock.elapsed();
-        }
 
         SshStatus status;
         SshConnection* connection = connectionFor(step.role, &status);
@@ -169,21 +224,42 @@ void Runner::work()
             outcome.message = status.message;
         } else {
             m_stepLog.setFileName(record.logFile);
-            m_stepLog.open(QIODevice::WriteOnly | QIODevice::Append);
+            // Resuming a step that was running: the host has all its output; read it again.
+            m_stepLog.open(QIODevice::WriteOnly |
+                           (m_reattach.contains(i) ? QIODevice::Truncate : QIODevice::Append));
             m_stepLog.write(QStringLiteral("# [%1] %2\n# $ %3\n")
                                 .arg(step.role, step.title, record.command)
                                 .toUtf8());
             outcome = execute(i, step, *connection);
+            // A dropped connection: what the step started goes on on the host. Reconnect and
+            // run the step again; a detached command is reattached, not started twice.
+            while (!outcome.ok && !m_cancel && (outcome.lost || !connection->isConnected())) {
+                QString why;
+                if (!reconnect(i, step.role, *connection, &why)) {
+                    interrupted = true;
+                    result.connectionError = SshError::Lost;
+                    outcome.message = why;
+                    break;
+                }
+                outcome = execute(i, step, *connection);
+            }
             m_stepLog.write(QStringLiteral("# %1\n").arg(outcome.message).toUtf8());
             m_stepLog.close();
         }
         record.finished = QDateTime::currentDateTimeUtc();
         record.exitCode = outcome.exitCode;
         record.message = outcome.message;
-        record.status = outcome.ok ? StepStatus::Succeeded
-                                   : (m_cancel ? StepStatus::Cancelled : StepStatus::Failed);
-        if (outcome.ok && step.endsOutage && outageStartMs >= 0) {
-            m_journal.outageMs = clock.elapsed() - outageStartMs;
+        record.status = outcome.ok    ? StepStatus::Succeeded
+                        : interrupted ? StepStatus::Running // it may still run on the host
+                                      : (m_cancel ? StepStatus::Cancelled : StepStatus::Failed);
+        if (outcome.ok && step.endsOutage) {
+            // From the journal's times, so that a resumed run measures the whole outage.
+            for (int k = 0; k < i; ++k) {
+                if (m_plan.steps.at(k).startsOutage && m_journal.steps.at(k).started.isValid()) {
+                    m_journal.outageMs = m_journal.steps.at(k).started.msecsTo(record.finished);
+                    break;
+                }
+            }
         }
         saveJournal();
         emit stepFinished(i, record);
@@ -200,9 +276,10 @@ void Runner::work()
         }
     }
     result.ok = failedIndex < 0 && !result.cancelled;
-    m_journal.status =
-        result.ok ? QStringLiteral("succeeded")
-                  : (result.cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed"));
+    m_journal.status = result.ok          ? QStringLiteral("succeeded")
+                       : interrupted      ? QStringLiteral("interrupted")
+                       : result.cancelled ? QStringLiteral("cancelled")
+                                          : QStringLiteral("failed");
     if (result.ok) {
         if (m_plan.kind == QLatin1String("rollback")) {
             result.message = QStringLiteral("Rollback complete: MyST Studio %1 is running again.")
@@ -226,10 +303,20 @@ void Runner::work()
     } else {
         const Step& failed = m_plan.steps.at(failedIndex >= 0 ? failedIndex : 0);
         const QString what = failedIndex >= 0 ? m_journal.steps.at(failedIndex).message : QString();
-        result.message = (result.cancelled ? QStringLiteral("Cancelled at step \"%1\" on %2. ")
-                                           : QStringLiteral("Step \"%1\" failed on %2: %3 "))
-                             .arg(failed.title, failed.role, what) +
-                         failureAdvice(failed);
+        if (interrupted) {
+            result.message =
+                QStringLiteral("Interrupted at step \"%1\" on %2: %3 The step goes on on the host. "
+                               "When it is reachable again, continue with: myst-upgrade resume "
+                               "--site %4 --run %5 --yes. ")
+                    .arg(failed.title, failed.role, what, shellQuote(m_journal.sitePath),
+                         m_journal.runId) +
+                failureAdvice(failed);
+        } else {
+            result.message = (result.cancelled ? QStringLiteral("Cancelled at step \"%1\" on %2. ")
+                                               : QStringLiteral("Step \"%1\" failed on %2: %3 "))
+                                 .arg(failed.title, failed.role, what) +
+                             failureAdvice(failed);
+        }
         for (int i = failedIndex + 1; i < m_plan.steps.size(); ++i) {
             if (m_plan.steps.at(i).kind == StepKind::Gate) { // failed before the gate
                 result.message +=
@@ -241,6 +328,13 @@ void Runner::work()
     m_journal.message = result.message;
     m_journal.finished = QDateTime::currentDateTimeUtc();
     saveJournal();
+    if (!interrupted) { // an interrupted step may still run there: the lock stays
+        for (const auto& [role, connection] : m_connections) {
+            if (connection->isConnected()) {
+                HostLock::release(*connection, m_site.hosts.value(role).mystHome, m_journal.runId);
+            }
+        }
+    }
     m_connections.clear(); // sessions are freed on the thread that used them
     log::runner()->info("run {} {}: {}", m_journal.runId.toStdString(),
                         m_journal.status.toStdString(), result.message.toStdString());
@@ -296,34 +390,109 @@ Runner::Outcome Runner::execute(int index, const Step& step, SshConnection& conn
         return uploadImage(index, step, connection);
     case StepKind::LoadImage:
         return loadImage(index, step, connection);
+    case StepKind::CheckReadiness:
+        return checkReadiness(index, step, connection);
     }
     return {};
 }
 
 Runner::Outcome Runner::runScript(int index, const Step& step, SshConnection& connection,
-                                  QStringList* stdoutLines)
+                                  QStringList* stdoutLines, const QString& part)
 {
-    RemoteCommand command(connection, shellCommand(step.argv));
+    const QString stem = QFileInfo(m_journal.steps.at(index).logFile).completeBaseName() +
+                         (part.isEmpty() ? QString() : QLatin1Char('-') + part);
+    DetachedStep& detached = m_detached[stem];
+    if (detached.name.isEmpty()) {
+        detached.directory = m_site.hosts.value(step.role).mystHome +
+                             QStringLiteral("/.myst-upgrade/runs/") + m_journal.runId;
+        detached.name = stem;
+    }
+    DetachedCommand command(connection, detached, shellCommand(step.argv));
     command.setTimeoutMs(qint64(m_site.settings.stepTimeoutSeconds) * 1000);
     command.setCancelFlag(&m_cancel);
-    command.setLineHandler([&](OutputStream stream, const QString& line) {
-        if (stdoutLines && stream == OutputStream::Stdout) {
-            *stdoutLines << line;
-        }
-        logLine(index, stream, line);
-    });
+    command.setLineHandler(
+        [&](OutputStream stream, const QString& line) { logLine(index, stream, line); });
     const CommandResult result = command.run();
+    if (stdoutLines) {
+        *stdoutLines = detached.stdoutLines; // all of them, also those from before a drop
+    }
     Outcome out;
     out.exitCode = result.exitStatus;
     out.ok = result.succeeded();
+    out.lost = result.error == SshError::Lost;
     if (result.timedOut) {
-        out.message = QStringLiteral("timed out after %1 s and was stopped; MyST Studio may be in "
-                                     "an intermediate state")
-                          .arg(m_site.settings.stepTimeoutSeconds);
+        out.message = QStringLiteral("timed out after %1 s and was stopped; %2")
+                          .arg(m_site.settings.stepTimeoutSeconds)
+                          .arg(serviceState(step.role));
     } else {
         out.message = result.describe();
+        if (!out.ok && result.exitStatus > 0 && !detached.lastStderrLine.isEmpty()) {
+            out.message += QStringLiteral(": ") + detached.lastStderrLine.left(300);
+        }
     }
     return out;
+}
+
+QString Runner::serviceState(const QString& role)
+{
+    const SiteHost host = m_site.hosts.value(role);
+    if (host.consoleUrl.isEmpty()) {
+        return QStringLiteral("MyST Studio may be in an intermediate state (no console URL to "
+                              "check it)");
+    }
+    RunSettings quick = m_site.settings; // a look, not a wait for it to come up
+    quick.consoleTimeoutSeconds = qMin(quick.consoleTimeoutSeconds, 3);
+    const ConsoleResult console = readConsoleVersion(host.consoleUrl, quick, nullptr);
+    return console.ok ? QStringLiteral("MyST Studio on %1 answers, showing version %2")
+                            .arg(role, console.version)
+                      : QStringLiteral("MyST Studio on %1 is not answering (%2)")
+                            .arg(role, console.message);
+}
+
+bool Runner::reconnect(int index, const QString& role, SshConnection& connection, QString* why)
+{
+    logLine(index, OutputStream::Stderr,
+            QStringLiteral("[wizard] the connection to %1 dropped; the step goes on on the host. "
+                           "Reconnecting…")
+                .arg(role));
+    QElapsedTimer clock;
+    clock.start();
+    const qint64 budgetMs = qint64(m_site.settings.reconnectSeconds) * 1000;
+    int delayMs = 500;
+    for (int attempt = 1;; ++attempt) {
+        for (int waited = 0; waited < delayMs && !m_cancel; waited += 100) {
+            QThread::msleep(100);
+        }
+        if (m_cancel) {
+            *why = QStringLiteral("cancelled while reconnecting to %1.").arg(role);
+            return false;
+        }
+        const SshStatus status = connection.open(m_auth.value(role));
+        if (status.ok()) {
+            logLine(index, OutputStream::Stdout,
+                    QStringLiteral("[wizard] reconnected to %1 (attempt %2, after %3 s); "
+                                   "following the step from where it was")
+                        .arg(role)
+                        .arg(attempt)
+                        .arg(clock.elapsed() / 1000.0, 0, 'f', 1));
+            return true;
+        }
+        if (status.error == SshError::HostKeyChanged || status.error == SshError::HostKeyUnknown ||
+            status.error == SshError::Auth) {
+            *why = QStringLiteral("the connection to %1 dropped and reconnecting was refused: %2")
+                       .arg(role, status.message);
+            return false;
+        }
+        if (clock.elapsed() + delayMs > budgetMs) {
+            *why = QStringLiteral("the connection to %1 dropped and it could not be reached "
+                                  "again for %2 s (%3).")
+                       .arg(role)
+                       .arg(m_site.settings.reconnectSeconds)
+                       .arg(status.message);
+            return false;
+        }
+        delayMs = qMin(delayMs * 2, 15000);
+    }
 }
 
 Runner::Outcome Runner::recordImage(int index, const Step& step, SshConnection& connection)
@@ -470,8 +639,51 @@ Runner::Outcome Runner::verify(int index, const Step& step, SshConnection& conne
     return {true, 0, QStringLiteral("%1; console shows %2").arg(log.message, console.version)};
 }
 
+namespace {
+// $1 the interrupted run's step folder on the host, $2 the step timeout in seconds. A step of
+// that run may still be running there (its wizard died): the rollback waits for it to end,
+// and stops it once it has run longer than a step may, as its own wizard would have.
+const char* const WaitForInterruptedSteps = R"SH(dir=$1 limit=$2
+for p in "$dir"/*.pid; do
+  [ -f "$p" ] || continue
+  b=${p%.pid}; [ -f "$b.status" ] && continue
+  pid=$(cat "$p"); kill -0 "$pid" 2>/dev/null || continue
+  echo "waiting for ${b##*/} of the interrupted run to end on the host (pid $pid)"
+  start=$(stat -c %Y -- "$p")
+  while kill -0 "$pid" 2>/dev/null && [ ! -f "$b.status" ]; do
+    if [ $(($(date +%s) - start)) -ge "$limit" ]; then
+      echo "stopping ${b##*/}: it has run longer than the step timeout ($limit s)"
+      kill -s TERM -- "-$pid" 2>/dev/null; sleep 2; kill -s KILL -- "-$pid" 2>/dev/null
+      break
+    fi
+    sleep 1
+  done
+  [ -f "$b.status" ] && echo "${b##*/} ended with status $(cat "$b.status")"
+done)SH";
+} // namespace
+
 Runner::Outcome Runner::checkRollback(int index, const Step& step, SshConnection& connection)
 {
+    if (isValidRunId(m_journal.rollbackOf)) {
+        const int limit = m_site.settings.stepTimeoutSeconds;
+        const CapturedOutput waited = runCaptured(
+            connection,
+            shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                          QString::fromLatin1(WaitForInterruptedSteps), QStringLiteral("myst-wait"),
+                          m_site.hosts.value(step.role).mystHome +
+                              QStringLiteral("/.myst-upgrade/runs/") + m_journal.rollbackOf,
+                          QString::number(limit)}),
+            qint64(limit + 60) * 1000);
+        for (const QString& l : waited.stdoutLines)
+            logLine(index, OutputStream::Stdout, l);
+        if (!waited.result.succeeded()) {
+            return {false, -1,
+                    QStringLiteral("Could not make sure no step of run %1 is still running on "
+                                   "%2 (%3): rollback refused, nothing was changed.")
+                        .arg(m_journal.rollbackOf, step.role, waited.result.describe()),
+                    waited.result.error == SshError::Lost};
+        }
+    }
     const CapturedOutput image =
         runCaptured(connection, shellCommand({QStringLiteral("docker"), QStringLiteral("image"),
                                               QStringLiteral("inspect"), QStringLiteral("--format"),
@@ -495,6 +707,65 @@ Runner::Outcome Runner::checkRollback(int index, const Step& step, SshConnection
     return {true, 0,
             QStringLiteral("image %1 and backup %2 are present")
                 .arg(step.imageId.left(19), step.backupPath)};
+}
+
+Runner::Outcome Runner::checkReadiness(int index, const Step& step, SshConnection& connection)
+{
+    const HostRecord r = m_journal.records.value(step.role);
+    if (!isValidImageId(r.previousImageId) || !isSafeAbsolutePath(r.backupPath)) {
+        return {false, -1,
+                QStringLiteral("Rollback is not ready on %1: the run has not recorded %2. "
+                               "MyST Studio was not stopped.")
+                    .arg(step.role, isValidImageId(r.previousImageId)
+                                        ? QStringLiteral("a database backup")
+                                        : QStringLiteral("the previous image"))};
+    }
+    // One login for the three checks.
+    const CapturedOutput out = runCaptured(
+        connection,
+        shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                      QStringLiteral("docker image inspect --format '{{.Id}}' \"$1\" >/dev/null "
+                                     "2>&1 && echo image || echo no-image\n"
+                                     "[ -s \"$2\" ] && echo \"backup $(stat -c %s -- \"$2\")\" || "
+                                     "echo no-backup\n"
+                                     "echo \"free $(df -Pk -- \"$3\" | awk 'NR==2 {print $4}')\""),
+                      QStringLiteral("myst-ready"), r.previousImageId, r.backupPath,
+                      step.argv.value(0)}));
+    const QStringList lines = out.stdoutLines;
+    for (const QString& l : lines)
+        logLine(index, OutputStream::Stdout, l);
+    QStringList problems;
+    if (!lines.contains(QStringLiteral("image")))
+        problems << QStringLiteral("the previous image %1 is not on the host")
+                        .arg(r.previousImageId.left(19));
+    const QString backupLine =
+        lines.filter(QRegularExpression(QStringLiteral("^backup "))).value(0);
+    if (backupLine.isEmpty())
+        problems << QStringLiteral("the backup %1 is missing or empty").arg(r.backupPath);
+    bool freeKnown = false;
+    const qint64 freeMb = lines.filter(QRegularExpression(QStringLiteral("^free ")))
+                              .value(0)
+                              .mid(5)
+                              .toLongLong(&freeKnown) /
+                          1024;
+    if (!freeKnown)
+        problems << QStringLiteral("the free disk in %1 could not be read").arg(step.argv.value(0));
+    else if (freeMb < m_site.settings.minFreeMegabytes)
+        problems << QStringLiteral(
+                        "only %1 MB free in %2, %3 MB needed (settings.minFreeMegabytes)")
+                        .arg(freeMb)
+                        .arg(step.argv.value(0))
+                        .arg(m_site.settings.minFreeMegabytes);
+    if (!problems.isEmpty()) {
+        return {false, -1,
+                QStringLiteral("Rollback is not ready on %1: %2. MyST Studio was not stopped.")
+                    .arg(step.role, problems.join(QStringLiteral("; ")))};
+    }
+    return {true, 0,
+            QStringLiteral("previous image %1 present, backup %2 (%3), %4 MB free")
+                .arg(r.previousImageId.left(19), r.backupPath,
+                     QLocale::c().formattedDataSize(backupLine.mid(7).toLongLong()))
+                .arg(freeMb)};
 }
 
 Runner::Outcome Runner::copyBackup(int index, const Step& step, SshConnection& target)
@@ -629,7 +900,7 @@ Runner::Outcome Runner::uploadImage(int index, const Step& step, SshConnection& 
         uploadFile(connection, step.localPath, step.remotePath, progress, &m_cancel);
     logLine(index, r.ok ? OutputStream::Stdout : OutputStream::Stderr, r.message);
     if (!r.ok) {
-        return {false, -1, r.message};
+        return {false, -1, r.message, r.connectionLost};
     }
     if (r.resumedFrom == r.size) { // nothing was sent: the bar still ends full
         TransferProgress full;
@@ -667,19 +938,19 @@ Runner::Outcome Runner::loadImage(int index, const Step& step, SshConnection& co
     if (hasImport) {
         run.argv = QStringList{importScript, archive};
         logLine(index, OutputStream::Stdout, QStringLiteral("$ ") + shellCommand(run.argv));
-        out = runScript(index, run, connection);
+        out = runScript(index, run, connection, nullptr, QStringLiteral("import"));
     } else {
         run.argv = QStringList{QStringLiteral("docker"), QStringLiteral("load"),
                                QStringLiteral("-i"), archive};
         logLine(index, OutputStream::Stdout,
                 QStringLiteral("this host has no import.sh: docker load, then docker tag"));
         logLine(index, OutputStream::Stdout, QStringLiteral("$ ") + shellCommand(run.argv));
-        out = runScript(index, run, connection);
+        out = runScript(index, run, connection, nullptr, QStringLiteral("load"));
         if (out.ok) {
             run.argv = QStringList{QStringLiteral("docker"), QStringLiteral("tag"), step.imageId,
                                    QStringLiteral("myst-studio")};
             logLine(index, OutputStream::Stdout, QStringLiteral("$ ") + shellCommand(run.argv));
-            out = runScript(index, run, connection);
+            out = runScript(index, run, connection, nullptr, QStringLiteral("tag"));
         }
     }
     if (!out.ok) {

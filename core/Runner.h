@@ -1,5 +1,7 @@
 #pragma once
 
+#include "DetachedCommand.h"
+#include "HostLock.h"
 #include "Journal.h"
 #include "OutputParsers.h"
 #include "Plan.h"
@@ -33,7 +35,15 @@ class Runner : public QObject
 {
     Q_OBJECT
 public:
-    Runner(Site site, Plan plan, Journal journal, QObject* parent = nullptr);
+    // Resume: the journal is of an unfinished run of this plan (planFromJson(journal.plan));
+    // its finished steps are skipped and the one that was running is reattached on the host.
+    enum class Mode
+    {
+        Fresh,
+        Resume
+    };
+    Runner(Site site, Plan plan, Journal journal, QObject* parent = nullptr,
+           Mode mode = Mode::Fresh);
     ~Runner() override;
 
     void setAuth(const QString& role, const SshAuth& auth) { m_auth.insert(role, auth); }
@@ -62,17 +72,28 @@ private:
         bool ok = false;
         int exitCode = -1;
         QString message;
+        bool lost = false; // the connection dropped: the step is run again after reconnecting
     };
 
     void work();
     SshConnection* connectionFor(const QString& role, SshStatus* status);
+    // A lock left by a run of this computer that has ended: safe to take over.
+    bool isStaleOwnLock(const LockHolder& holder) const;
     Outcome execute(int index, const Step& step, SshConnection& connection);
+    // Runs the step's command detached on the host (see DetachedCommand); `part` names one of
+    // several commands of a step. After a drop, running it again reattaches.
     Outcome runScript(int index, const Step& step, SshConnection& connection,
-                      QStringList* stdoutLines = nullptr);
+                      QStringList* stdoutLines = nullptr, const QString& part = {});
+    // After a dropped connection: reopens it in place, with backoff, for up to
+    // settings.reconnectSeconds. False when it gave up (or a host key or login problem).
+    // For a message after a step timed out: is MyST Studio answering, with which version.
+    QString serviceState(const QString& role);
+    bool reconnect(int index, const QString& role, SshConnection& connection, QString* why);
     Outcome recordImage(int index, const Step& step, SshConnection& connection);
     Outcome backup(int index, const Step& step, SshConnection& connection);
     Outcome verify(int index, const Step& step, SshConnection& connection);
     Outcome checkRollback(int index, const Step& step, SshConnection& connection);
+    Outcome checkReadiness(int index, const Step& step, SshConnection& connection);
     Outcome copyBackup(int index, const Step& step, SshConnection& connection);
     Outcome restoreCopy(int index, const Step& step, SshConnection& connection);
     Outcome checkImage(int index, const Step& step, SshConnection& connection);
@@ -90,6 +111,10 @@ private:
     Journal m_journal; // owned by the worker while it runs
     QMap<QString, SshAuth> m_auth;
     std::map<QString, std::unique_ptr<SshConnection>> m_connections;
+    std::map<QString, DetachedStep> m_detached;
+    Mode m_mode = Mode::Fresh;
+    QSet<int> m_reattach; // resume: steps that were running; their logs are rebuilt from the host
+                          // // by file stem, kept across reconnections
     std::atomic<bool> m_cancel{false};
     std::atomic<bool> m_autoApprove{false};
     std::atomic<bool> m_gateApproved{false};

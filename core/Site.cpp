@@ -41,6 +41,7 @@ void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
     positive("stepTimeoutSeconds", s.stepTimeoutSeconds);
     positive("startupTimeoutSeconds", s.startupTimeoutSeconds);
     positive("consoleTimeoutSeconds", s.consoleTimeoutSeconds);
+    positive("reconnectSeconds", s.reconnectSeconds);
     int minFree = static_cast<int>(s.minFreeMegabytes);
     positive("minFreeMegabytes", minFree);
     s.minFreeMegabytes = minFree;

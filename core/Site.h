@@ -40,6 +40,9 @@ struct RunSettings
     QString errorPattern = QStringLiteral("\\b(ERROR|SEVERE|FATAL)\\b|Exception\\b");
     QString consoleVersionPattern = QStringLiteral("MyST Studio\\s+v?([0-9][0-9A-Za-z._-]*)");
     qint64 minFreeMegabytes = 1024;
+    // How long a run keeps trying to reconnect to a host after a dropped connection before it
+    // stops (the step goes on on the host; `resume` picks it up later).
+    int reconnectSeconds = 300;
 };
 
 // The site file of DESIGN §2: which hosts play which role. Parsed strictly; every problem is

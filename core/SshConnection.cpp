@@ -243,22 +243,11 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
     return status;
 }
 
-QString SshConnection::knownFingerprintFor(const QString& file) const
+QString knownFingerprintIn(const QByteArray& knownHostsText, const QByteArray& host)
 {
-    // libssh 0.10 gives no entry for a changed key, so read the file with its own line parser
-    // (which also matches hashed host names) to show the user what was expected.
-    QFile known(file);
-    if (!known.open(QIODevice::ReadOnly)) {
-        return {};
-    }
-    const QByteArray host =
-        (m_endpoint.port == 22
-             ? m_endpoint.host
-             : QStringLiteral("[%1]:%2").arg(m_endpoint.host).arg(m_endpoint.port))
-            .toUtf8();
-    while (!known.atEnd()) {
-        const QByteArray line = known.readLine().trimmed();
-        if (line.isEmpty() || line.startsWith('#')) {
+    for (const QByteArray& raw : knownHostsText.split('\n')) {
+        const QByteArray line = raw.trimmed();
+        if (line.isEmpty() || line.startsWith('#') || line.contains('\0')) {
             continue;
         }
         ssh_knownhosts_entry* entry = nullptr;
@@ -270,6 +259,22 @@ QString SshConnection::knownFingerprintFor(const QString& file) const
         }
     }
     return {};
+}
+
+QString SshConnection::knownFingerprintFor(const QString& file) const
+{
+    // libssh 0.10 gives no entry for a changed key, so read the file with its own line parser
+    // to show the user what was expected.
+    QFile known(file);
+    if (!known.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    const QByteArray host =
+        (m_endpoint.port == 22
+             ? m_endpoint.host
+             : QStringLiteral("[%1]:%2").arg(m_endpoint.host).arg(m_endpoint.port))
+            .toUtf8();
+    return knownFingerprintIn(known.read(16 * 1024 * 1024), host);
 }
 
 void SshConnection::enableTcpKeepalive()

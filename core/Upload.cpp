@@ -202,6 +202,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     // equals this file's, there is nothing to send. Both ends hash at the same time.
     if (existing == 0 && finishedSize == out.size) {
         if (!sendLine(channel.get(), QStringLiteral("final-sha"))) {
+            out.connectionLost = true;
             out.message = droppedMessage(0, out.size);
             return out;
         }
@@ -248,6 +249,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     // while the host rehashes its copy of it.
     out.resumedFrom = existing;
     if (!sendLine(channel.get(), QStringLiteral("send %1").arg(out.size - existing))) {
+        out.connectionLost = true;
         out.message = droppedMessage(existing, out.size);
         return out;
     }
@@ -278,6 +280,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
         if (ssh_channel_write(channel.get(), buffer.constData(), uint32_t(buffer.size())) !=
             buffer.size()) {
             const QStringList reply = replies.next(2000); // a write failure on the host?
+            out.connectionLost = reply.value(0) != QLatin1String("short");
             out.message = reply.value(0) == QLatin1String("short")
                               ? shortMessage(part, reply.value(1), out.size)
                               : droppedMessage(done, out.size);
@@ -290,6 +293,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     }
     out.sha256 = hash.hexResult();
     if (!sendLine(channel.get(), QStringLiteral("commit %1 %2").arg(out.sha256).arg(out.size))) {
+        out.connectionLost = true;
         out.message = droppedMessage(done, out.size);
         return out;
     }
@@ -312,6 +316,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     } else if (word == QLatin1String("short")) {
         out.message = shortMessage(part, verdict.value(1), out.size);
     } else {
+        out.connectionLost = !cancelled();
         out.message = cancelled()
                           ? cancelledMessage
                           : QStringLiteral("No verdict from the host after the upload: %1")

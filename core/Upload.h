@@ -12,6 +12,7 @@ namespace myst {
 struct UploadResult
 {
     bool ok = false;
+    bool connectionLost = false; // a retry continues from the bytes the host has
     QString message;
     QString remotePath; // the finished file
     QString sha256;     // of the whole file, computed here and confirmed by the host

@@ -24,6 +24,7 @@ struct WizardState
     OfflineImage offlineImage; // set: upload and load it in place of pull.sh
     std::optional<Journal> upgradeRun;
     std::optional<Journal> rollbackRun;
+    std::optional<Journal> resumeRun; // an interrupted run to continue (Start → Run)
 };
 
 // The MyST Studio upgrade as a QWizard: Start → Approach → Hosts → Image → Pre-flight → Run →

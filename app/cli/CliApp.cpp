@@ -2,6 +2,7 @@
 
 #include "Background.h"
 #include "Credentials.h"
+#include "HostLock.h"
 #include "ImageArchive.h"
 #include "Plan.h"
 #include "Preflight.h"
@@ -30,6 +31,8 @@ const char* const Usage = R"(Usage:
   myst-upgrade rollback --site SITE (--last | --run RUN_ID) [--role ROLE] --yes
   myst-upgrade upload   --site SITE [--role ROLE] --image-tar FILE --yes   # upload, verify, docker load, tag
   myst-upgrade runs
+  myst-upgrade resume   --site SITE (--last | --run RUN_ID) --yes   # reattach to / continue an interrupted run
+  myst-upgrade unlock   --site SITE [--role ROLE] --yes      # break a stale lock left on a host
   myst-upgrade secret   --site SITE --role ROLE [--delete]   # password/passphrase from stdin → keychain
 Options: --json (one JSON object per line), --yes (do not ask), --help.
 APPROACH: in-place, or phased (hosts nonprod then prod; --copy-prod-data restores
@@ -199,7 +202,9 @@ void CliApp::run()
     else if (m_command == QLatin1String("upload"))
         cmdUpload();
     else if (m_command == QLatin1String("resume"))
-        usage(QStringLiteral("\"%1\" is not available in this version yet").arg(m_command));
+        cmdResume();
+    else if (m_command == QLatin1String("unlock"))
+        cmdUnlock();
     else
         usage(QStringLiteral("unknown command \"%1\"\n%2")
                   .arg(m_command, QString::fromLatin1(Usage)));
@@ -598,12 +603,147 @@ void CliApp::cmdRollback()
     });
 }
 
+// ---- resume and unlock ---------------------------------------------------------------------
+
+void CliApp::cmdResume()
+{
+    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+        return;
+    }
+    const bool last = m_flags.contains(QStringLiteral("last"));
+    const QString runId = m_options.value(QStringLiteral("run"));
+    if (last == !runId.isEmpty()) {
+        usage(QStringLiteral("give exactly one of --last or --run RUN_ID"));
+        return;
+    }
+    QString error;
+    const std::optional<Journal> run =
+        last ? Journal::lastUnfinished(m_site.path) : Journal::loadRun(runId, &error);
+    if (!run) {
+        usage(last ? QStringLiteral("no unfinished run of this site is in the journal (%1)")
+                         .arg(m_site.path)
+                   : error);
+        return;
+    }
+    if (!run->isUnfinished()) {
+        usage(QStringLiteral("run %1 has ended (%2): there is nothing to resume%3")
+                  .arg(run->runId, run->status,
+                       run->kind == QLatin1String("upgrade") &&
+                               run->status != QLatin1String("succeeded")
+                           ? QStringLiteral("; to undo it: myst-upgrade rollback --site %1 --run "
+                                            "%2 --yes")
+                                 .arg(shellQuote(m_site.path), run->runId)
+                           : QString()));
+        return;
+    }
+    if (run->ownerIsAlive()) {
+        usage(QStringLiteral("run %1 is still running in process %2 on this computer; resume it "
+                             "only once that process has ended")
+                  .arg(run->runId)
+                  .arg(run->pid));
+        return;
+    }
+    const std::optional<Plan> plan = planFromJson(run->plan, &error);
+    if (!plan || plan->steps.size() != run->steps.size()) {
+        usage(QStringLiteral("run %1 cannot be resumed: %2")
+                  .arg(run->runId, plan ? QStringLiteral("its plan and steps differ") : error));
+        return;
+    }
+    QStringList roles;
+    for (const Step& step : plan->steps) {
+        if (!m_site.hosts.contains(step.role)) {
+            usage(QStringLiteral("the site file no longer has the host \"%1\" of run %2")
+                      .arg(step.role, run->runId));
+            return;
+        }
+        if (!roles.contains(step.role)) {
+            roles << step.role;
+        }
+    }
+    QString where = QStringLiteral("the end");
+    for (int i = 0; i < run->steps.size(); ++i) {
+        if (run->steps.at(i).status != StepStatus::Succeeded) {
+            where = QStringLiteral("step %1 \"%2\" on %3")
+                        .arg(i + 1)
+                        .arg(run->steps.at(i).title, run->steps.at(i).role);
+            break;
+        }
+    }
+    if (!confirm(QStringLiteral("Resume run %1 (%2, %3) at %4?")
+                     .arg(run->runId, run->kind, run->status, where))) {
+        return;
+    }
+    say(QStringLiteral("Resuming run %1 at %2").arg(run->runId, where));
+    const Journal journal = *run;
+    const Plan resumed = *plan;
+    loadSecrets(roles,
+                [this, resumed, journal] { runPlan(resumed, journal, Runner::Mode::Resume); });
+}
+
+void CliApp::cmdUnlock()
+{
+    if (!loadSite(m_options.value(QStringLiteral("site")))) {
+        return;
+    }
+    QString role = m_options.value(QStringLiteral("role"));
+    if (role.isEmpty()) {
+        role = m_site.defaultRole();
+    }
+    if (!m_site.hosts.contains(role)) {
+        usage(QStringLiteral("give --role ROLE (the site has: %1)")
+                  .arg(m_site.hosts.keys().join(QStringLiteral(", "))));
+        return;
+    }
+    if (!confirm(QStringLiteral("Break the upgrade lock on %1? Only when no other wizard is "
+                                "working on it.")
+                     .arg(role))) {
+        return;
+    }
+    loadSecrets({role}, [this, role] {
+        const SiteHost host = m_site.hosts.value(role);
+        const SshAuth auth = m_auth.value(role);
+        struct Outcome
+        {
+            SshStatus connection;
+            LockResult lock;
+        };
+        runInBackground<Outcome>(
+            this,
+            [host, auth] {
+                Outcome out;
+                SshConnection connection(host.endpoint);
+                out.connection = connection.open(auth);
+                if (out.connection.ok()) {
+                    out.lock = HostLock::breakLock(connection, host.mystHome);
+                }
+                return out;
+            },
+            [this](Outcome out) {
+                const int code = !out.connection.ok() ? exitCodeFor(out.connection.error)
+                                 : out.lock.ok        ? int(ExitOk)
+                                                      : int(ExitStepFailed);
+                const QString message =
+                    out.connection.ok() ? out.lock.message : out.connection.message;
+                if (m_json) {
+                    event({{QStringLiteral("event"), QStringLiteral("result")},
+                           {QStringLiteral("status"),
+                            code == ExitOk ? QStringLiteral("unlocked") : QStringLiteral("failed")},
+                           {QStringLiteral("exitCode"), code},
+                           {QStringLiteral("holder"), out.lock.holder.line()},
+                           {QStringLiteral("message"), message}});
+                }
+                code == ExitOk ? say(message) : warn(message);
+                finish(code);
+            });
+    });
+}
+
 // ---- running a plan ------------------------------------------------------------------------
 
-void CliApp::runPlan(const Plan& plan, Journal journal)
+void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
 {
     const QString runId = journal.runId;
-    m_runner = new Runner(m_site, plan, journal, this);
+    m_runner = new Runner(m_site, plan, journal, this, mode);
     // The operator confirmed (--yes or at the prompt); a failed non-production verify still
     // stops the run before production, as every failed step does.
     m_runner->setAutoApproveGates(true);

@@ -45,13 +45,15 @@ private:
     void cmdRuns();
     void cmdSecret();
     void cmdUpload();
+    void cmdResume();
+    void cmdUnlock();
 
     bool loadSite(const QString& path);
     QMap<QString, QString> planOptions() const;
     // Site file + options → the upgrade plan; on bad input reports it (exit 2) and returns none.
     std::optional<Plan> upgradePlanFromOptions();
     bool confirm(const QString& question);
-    void runPlan(const Plan& plan, Journal journal);
+    void runPlan(const Plan& plan, Journal journal, Runner::Mode mode = Runner::Mode::Fresh);
     void checkNextRole(QStringList roles, int worst);
     // Reads the keychain secrets the given roles need (password auth, encrypted keys), then
     // calls next. Without a keychain the run goes on with what SSH can do without secrets.

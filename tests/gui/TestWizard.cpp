@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
@@ -150,8 +151,8 @@ private slots:
                                  30000); // backup recorded
         QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
         auto* steps = child<QTreeWidget>(&w, "stepsTree");
-        QCOMPARE(steps->topLevelItemCount(), 6);
-        for (int i = 0; i < 6; ++i)
+        QCOMPARE(steps->topLevelItemCount(), 7);
+        for (int i = 0; i < 7; ++i)
             QVERIFY2(!steps->topLevelItem(i)->text(3).isEmpty(), "every step shows its duration");
         QVERIFY(child<LogView>(&w, "logView")
                     ->toPlainText()
@@ -409,6 +410,75 @@ private slots:
                  qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
         QCOMPARE(sim.taggedImageId(QStringLiteral("prod")), imageId);
         QCOMPARE(consoleOf(sim, QStringLiteral("prod")), QStringLiteral("2.1.0"));
+    }
+
+    // The CLI, killed (SIGKILL) while stop.sh runs, as a crashed laptop would leave a run.
+    void interruptAnUpgrade(const QString& version)
+    {
+        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QStringLiteral("slow 3"));
+        QProcess cli;
+        cli.start(
+            qEnvironmentVariable("MYST_CLI", QStringLiteral(MYST_BINARY_DIR "/app/myst-upgrade")),
+            {QStringLiteral("upgrade"), QStringLiteral("--site"), m_sim->siteFile(),
+             QStringLiteral("--approach"), QStringLiteral("in-place"), QStringLiteral("--version"),
+             version, QStringLiteral("--yes"), QStringLiteral("--json")});
+        QVERIFY(cli.waitForStarted());
+        QByteArray seen;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (seen += cli.readAllStandardOutput()).contains("stop: working slowly..."), 60000);
+        cli.kill();
+        cli.waitForFinished();
+        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QString());
+    }
+
+    void interruptedRunIsOfferedFirstAndContinued()
+    {
+        interruptAnUpgrade(QStringLiteral("3.1.0"));
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        auto* panel = child<QFrame>(&w, "interruptedPanel");
+        QVERIFY(panel->isVisible());
+        QVERIFY(panel->findChild<QLabel*>()->text().contains(QStringLiteral("did not finish")));
+        QVERIFY(panel->findChild<QLabel*>()->text().contains(QStringLiteral("Stop MyST Studio")));
+        shot(&w, QStringLiteral("0-start-interrupted"));
+        click(child<QPushButton>(&w, "continueRunButton")); // one click, nothing typed
+        QCOMPARE(w.currentId(), int(UpgradeWizard::RunId));
+        // The Rollback button is there from the start: the backup was recorded before the crash.
+        QVERIFY(child<QPushButton>(&w, "rollbackButton")->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                     ->text()
+                     .contains(QStringLiteral("Upgrade complete")),
+                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+        shot(&w, QStringLiteral("0b-run-continued"));
+        QCOMPARE(console(), QStringLiteral("3.1.0"));
+        auto* log = child<LogView>(&w, "logView");
+        int slowLines = 0;
+        for (int i = 0; i < log->lineCount(); ++i)
+            slowLines += log->line(i).text == QStringLiteral("stop: done working slowly");
+        QCOMPARE(slowLines, 1); // the end of the step that ran while nobody watched
+    }
+
+    void interruptedRunIsRolledBackInTwoClicks()
+    {
+        interruptAnUpgrade(QStringLiteral("3.2.0"));
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        click(child<QPushButton>(&w, "rollbackInterruptedButton"));
+        QMessageBox* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<QMessageBox*>(QStringLiteral("rollbackDialog"))) &&
+                    dialog->isVisible());
+        QVERIFY(dialog->text().contains(QStringLiteral("will be lost")));
+        click(dialog->findChild<QPushButton*>(QStringLiteral("confirmRollbackButton")));
+        QTRY_COMPARE(w.currentId(), int(UpgradeWizard::RunId));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                     ->text()
+                     .contains(QStringLiteral("Rollback complete")),
+                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+        shot(&w, QStringLiteral("0c-interrupted-rolled-back"));
+        QCOMPARE(console(), QStringLiteral("3.1.0"));
+        QCOMPARE(m_sim->schemaVersion(QStringLiteral("prod")), QStringLiteral("3.1.0"));
     }
 
     void logPaneRendersColoursAndKeepsTheCap()

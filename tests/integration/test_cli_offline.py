@@ -66,7 +66,7 @@ class OfflineImage(CliTestCase):
 
         journal = self.journal(result["runId"])
         self.assertEqual([s["id"] for s in journal["steps"]],
-                         ["record-image", "upload", "load", "backup", "stop", "start", "verify"])
+                         ["record-image", "upload", "load", "backup", "ready", "stop", "start", "verify"])
         record = journal["records"]["prod"]
         self.assertEqual(record["loadedImageId"], image_id)
         self.assertEqual(record["uploadedImagePath"], uploaded)

@@ -37,7 +37,7 @@ class UpgradeThenRollback(CliTestCase):
         with open(backup) as f:
             self.assertEqual(f.read(), before_dump)  # the backup is the pre-upgrade database
         self.assertEqual([s["id"] for s in journal["steps"]],
-                         ["record-image", "pull", "backup", "stop", "start", "verify"])
+                         ["record-image", "pull", "backup", "ready", "stop", "start", "verify"])
         for step in journal["steps"]:
             self.assertEqual(step["status"], "succeeded")
             self.assertGreater(os.path.getsize(step["logFile"]), 0, step["id"])

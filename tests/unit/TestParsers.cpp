@@ -1,9 +1,11 @@
+#include "HostLock.h"
 #include "Journal.h"
 #include "OutputParsers.h"
 #include "Plan.h"
 #include "Site.h"
 #include "Validation.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -154,6 +156,50 @@ private slots:
         // No temporary files are left beside the journal.
         QCOMPARE(QDir(dir.path() + "/myst-upgrade/runs").entryList(QDir::Files).size(), 1);
         QVERIFY(!Journal::loadRun("../../etc/passwd", &error));
+    }
+
+    void planSurvivesTheJournalAndAnEditedOneIsRefused()
+    {
+        SiteHost host;
+        host.role = "prod";
+        host.mystHome = "/opt/myst-studio";
+        const Plan plan = inPlaceUpgradePlan(host, "2.0.0");
+        QString error;
+        const std::optional<Plan> back = planFromJson(planToJson(plan), &error);
+        QVERIFY2(back, qPrintable(error));
+        QCOMPARE(back->steps.size(), plan.steps.size());
+        for (int i = 0; i < plan.steps.size(); ++i) {
+            QCOMPARE(back->steps.at(i).commandText(), plan.steps.at(i).commandText());
+            QCOMPARE(back->steps.at(i).kind, plan.steps.at(i).kind);
+            QCOMPARE(back->steps.at(i).startsOutage, plan.steps.at(i).startsOutage);
+        }
+        QCOMPARE(back->steps.at(3).id, QStringLiteral("ready")); // readiness before stop.sh
+        QCOMPARE(back->steps.at(4).id, QStringLiteral("stop"));
+
+        QJsonObject edited = planToJson(plan);
+        QJsonArray steps = edited.value("steps").toArray();
+        QJsonObject pull = steps.at(1).toObject();
+        pull.insert("argv", QJsonArray{"sh", "-c", "rm -rf /"});
+        steps.replace(1, pull);
+        edited.insert("steps", steps);
+        QVERIFY(!planFromJson(edited, &error));
+        QVERIFY(error.contains("not valid"));
+        QVERIFY(!planFromJson(QJsonObject{}, &error));
+    }
+
+    void lockLineIsReadBackPlainly()
+    {
+        const LockHolder h = LockHolder::parse(
+            "run=20261125-101010-abcd user=alice from=laptop pid=42 since=2026-11-25T10:10:10Z");
+        QCOMPARE(h.runId, QStringLiteral("20261125-101010-abcd"));
+        QCOMPARE(h.describe(), QStringLiteral("run 20261125-101010-abcd, alice on laptop (pid 42), "
+                                              "since 2026-11-25 10:10 UTC"));
+        // Whatever another program wrote there is shown, never interpreted.
+        const LockHolder odd = LockHolder::parse("user=$(reboot) from=`x` junk");
+        QCOMPARE(odd.user, QStringLiteral("__reboot_"));
+        QVERIFY(!odd.describe().contains('`'));
+        QCOMPARE(LockHolder::parse(LockHolder::me("20261125-101010-abcd").line()).runId,
+                 QStringLiteral("20261125-101010-abcd"));
     }
 };
 

@@ -136,6 +136,30 @@ void RunPage::initializePage()
     m_uploadText->hide();
     m_done = false;
     m_firstRow = 0;
+    if (state.resumeRun) {
+        const Journal run = *state.resumeRun;
+        state.resumeRun.reset(); // once: Back and Next again must not resume twice
+        QString error;
+        const std::optional<Plan> plan = planFromJson(run.plan, &error);
+        setTitle(tr("Continue run %1").arg(run.runId));
+        if (!plan || plan->steps.size() != run.steps.size()) {
+            m_status->setText(tr("Run %1 cannot be continued: %2")
+                                  .arg(run.runId, plan ? tr("its plan and steps differ") : error));
+            m_done = true;
+            m_cancel->setEnabled(false);
+            emit completeChanged();
+            return;
+        }
+        m_isRollbackRun = run.kind == QLatin1String("rollback");
+        if (!m_isRollbackRun) {
+            state.upgradeRun = run; // what the Rollback button undoes
+            const HostRecord r = run.records.value(QStringLiteral("prod"));
+            m_backupPath = r.backupPath;
+            m_previousImage = r.previousImageId;
+        }
+        startRun(*plan, run, Runner::Mode::Resume);
+        return;
+    }
     if (state.rollbackMode && state.rollbackSource) {
         setTitle(tr("Roll back"));
         m_backupPath = state.rollbackSource->records.value(QStringLiteral("prod")).backupPath;
@@ -178,7 +202,7 @@ bool RunPage::isComplete() const
     return m_done;
 }
 
-void RunPage::startRun(const Plan& plan, Journal journal)
+void RunPage::startRun(const Plan& plan, Journal journal, Runner::Mode mode)
 {
     WizardState& state = wizardOf(this)->state();
     m_firstRow = m_steps->topLevelItemCount();
@@ -191,7 +215,18 @@ void RunPage::startRun(const Plan& plan, Journal journal)
              step.role, QString()});
         item->setToolTip(StepColumn, step.commandText());
     }
-    m_runner = new Runner(state.site, plan, journal, this);
+    if (mode == Runner::Mode::Resume) { // what was done before the interruption
+        for (int i = 0; i < journal.steps.size(); ++i) {
+            const StepRecord& done = journal.steps.at(i);
+            if (done.status != StepStatus::Succeeded)
+                continue;
+            QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + i);
+            item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_DialogApplyButton));
+            item->setText(DurationColumn, seconds(done.started.msecsTo(done.finished)));
+        }
+        m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
+    }
+    m_runner = new Runner(state.site, plan, journal, this, mode);
     for (auto it = state.auth.begin(); it != state.auth.end(); ++it)
         m_runner->setAuth(it.key(), it.value());
     connect(m_runner, &Runner::stepStarted, this, &RunPage::onStepStarted);

@@ -35,7 +35,7 @@ public:
     void cleanupPage() override {}
 
 private:
-    void startRun(const Plan& plan, Journal journal);
+    void startRun(const Plan& plan, Journal journal, Runner::Mode mode = Runner::Mode::Fresh);
     void onStepStarted(int index, const StepRecord& step);
     void onStepFinished(int index, const StepRecord& step);
     void onFinished(const RunResult& result);

@@ -3,11 +3,17 @@
 #include "../UpgradeWizard.h"
 #include "Journal.h"
 
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace myst {
 
@@ -29,7 +35,34 @@ StartPage::StartPage()
     m_runs->header()->setStretchLastSection(true);
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
+
+    m_interrupted = new QFrame(this);
+    m_interrupted->setObjectName(QStringLiteral("interruptedPanel"));
+    m_interrupted->setFrameShape(QFrame::StyledPanel);
+    m_interrupted->setStyleSheet(
+        QStringLiteral("#interruptedPanel { background: #fff4e5; border: 1px solid #e0a040; }"));
+    m_interruptedText = new QLabel(m_interrupted);
+    m_interruptedText->setWordWrap(true);
+    m_interruptedText->setTextFormat(Qt::RichText);
+    auto* continueButton = new QPushButton(tr("&Continue the run"), m_interrupted);
+    continueButton->setObjectName(QStringLiteral("continueRunButton"));
+    continueButton->setToolTip(tr("Reconnect, follow the step that was running on the host, and "
+                                  "go on with the rest"));
+    auto* rollbackButton = new QPushButton(tr("Roll &back…"), m_interrupted);
+    rollbackButton->setObjectName(QStringLiteral("rollbackInterruptedButton"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(continueButton);
+    buttons->addWidget(rollbackButton);
+    buttons->addStretch(1);
+    auto* panel = new QVBoxLayout(m_interrupted);
+    panel->addWidget(m_interruptedText);
+    panel->addLayout(buttons);
+    m_interrupted->hide();
+    connect(continueButton, &QPushButton::clicked, this, [this] { chooseInterrupted(false); });
+    connect(rollbackButton, &QPushButton::clicked, this, [this] { chooseInterrupted(true); });
+
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_interrupted);
     layout->addWidget(m_upgrade);
     layout->addWidget(m_rollback);
     layout->addWidget(new QLabel(tr("Upgrades in the journal:"), this));
@@ -48,8 +81,102 @@ StartPage::StartPage()
     });
 }
 
+void StartPage::offerInterruptedRun()
+{
+    m_unfinished.reset();
+    for (const Journal& j : Journal::loadAll()) { // newest first
+        if (j.isUnfinished() && !j.ownerIsAlive()) {
+            m_unfinished = j;
+            break;
+        }
+    }
+    m_interrupted->setVisible(bool(m_unfinished));
+    if (!m_unfinished)
+        return;
+    const Journal& j = *m_unfinished;
+    QString at;
+    for (const StepRecord& s : j.steps) {
+        if (s.status != StepStatus::Succeeded) {
+            at = tr("at “%1” on %2").arg(s.title.toHtmlEscaped(), s.role);
+            break;
+        }
+    }
+    const QString what = j.kind == QLatin1String("rollback")
+                             ? tr("A rollback to MyST Studio %1").arg(j.targetVersion)
+                             : tr("An upgrade to MyST Studio %1").arg(j.targetVersion);
+    m_interruptedText->setText(
+        tr("<b>%1 did not finish</b> (run %2, started %3) %4.<br>The step that was running goes "
+           "on on the host. Continue the run to follow it and finish, or roll back.")
+            .arg(what, j.runId,
+                 j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), at));
+    // Rolling back needs what the upgrade recorded: the previous image and a backup.
+    const bool canRollBack =
+        j.kind == QLatin1String("upgrade") &&
+        std::any_of(j.records.begin(), j.records.end(), [](const HostRecord& r) {
+            return !r.backupPath.isEmpty() && !r.previousImageId.isEmpty();
+        });
+    m_interrupted->findChild<QPushButton*>(QStringLiteral("rollbackInterruptedButton"))
+        ->setEnabled(canRollBack);
+}
+
+bool StartPage::adoptSiteOf(const Journal& run)
+{
+    QStringList errors;
+    const Site site = Site::load(run.sitePath, &errors);
+    if (!errors.isEmpty()) {
+        m_message->setText(tr("The site file of run %1 cannot be used: %2")
+                               .arg(run.runId, errors.join(QStringLiteral("; "))));
+        return false;
+    }
+    WizardState& state = wizardOf(this)->state();
+    state.site = site;
+    state.siteFile = run.sitePath;
+    return true;
+}
+
+void StartPage::chooseInterrupted(bool rollBack)
+{
+    if (!m_unfinished || !adoptSiteOf(*m_unfinished))
+        return;
+    WizardState& state = wizardOf(this)->state();
+    const Journal run = *m_unfinished;
+    if (!rollBack) {
+        state.rollbackMode = false;
+        state.resumeRun = run;
+        m_choseInterrupted = true;
+        wizard()->next();
+        return;
+    }
+    auto* box = new QMessageBox(
+        QMessageBox::Warning, tr("Roll back?"),
+        tr("This re-tags the previous image as myst-studio, restores the database backup taken "
+           "before the upgrade (run %1) and restarts MyST Studio.\n\nEverything changed in MyST "
+           "Studio since %2 will be lost.")
+            .arg(run.runId, run.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("rollbackDialog"));
+    QPushButton* go = box->addButton(tr("Roll back"), QMessageBox::DestructiveRole);
+    go->setObjectName(QStringLiteral("confirmRollbackButton"));
+    box->setDefaultButton(go);
+    box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, go, run] {
+        if (box->clickedButton() != go)
+            return;
+        WizardState& state = wizardOf(this)->state();
+        state.resumeRun.reset();
+        state.rollbackMode = true;
+        state.rollbackSource = run;
+        m_choseInterrupted = true;
+        wizard()->next();
+    });
+    box->open();
+}
+
 void StartPage::initializePage()
 {
+    m_choseInterrupted = false;
+    offerInterruptedRun();
     m_runs->clear();
     QList<Journal> runs;
     for (const Journal& j : Journal::loadAll()) {
@@ -71,9 +198,9 @@ void StartPage::initializePage()
                 j.targetVersion);
         }
         auto* item = new QTreeWidgetItem(
-            m_runs,
-            {j.runId, hosts.join(QStringLiteral(", ")), versions.join(QStringLiteral(", ")),
-             j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), j.status});
+            m_runs, {j.runId, hosts.join(QStringLiteral(", ")), versions.join(QStringLiteral(", ")),
+                     j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                     j.isUnfinished() && !j.ownerIsAlive() ? tr("interrupted") : j.status});
         item->setData(0, Qt::UserRole, j.runId);
         item->setToolTip(4, j.message);
         if (j.status != QLatin1String("succeeded"))
@@ -90,7 +217,7 @@ void StartPage::initializePage()
 
 bool StartPage::isComplete() const
 {
-    return m_upgrade->isChecked() ||
+    return m_upgrade->isChecked() || m_choseInterrupted ||
            (m_runs->currentItem() &&
             !m_runs->currentItem()->data(0, Qt::UserRole).toString().isEmpty());
 }
@@ -98,6 +225,10 @@ bool StartPage::isComplete() const
 bool StartPage::validatePage()
 {
     WizardState& state = wizardOf(this)->state();
+    if (m_choseInterrupted) {
+        return true; // the state and site were set when the button was pressed
+    }
+    state.resumeRun.reset();
     state.rollbackMode = m_rollback->isChecked();
     if (!state.rollbackMode) {
         return true;
@@ -121,7 +252,8 @@ bool StartPage::validatePage()
 
 int StartPage::nextId() const
 {
-    return m_rollback->isChecked() ? UpgradeWizard::RunId : UpgradeWizard::ApproachId;
+    return m_rollback->isChecked() || m_choseInterrupted ? UpgradeWizard::RunId
+                                                         : UpgradeWizard::ApproachId;
 }
 
 } // namespace myst

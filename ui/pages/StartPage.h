@@ -1,9 +1,14 @@
 #pragma once
 
+#include "Journal.h"
+
 #include <QWizardPage>
+
+#include <optional>
 
 class QRadioButton;
 class QTreeWidget;
+class QFrame;
 class QLabel;
 
 namespace myst {
@@ -21,6 +26,16 @@ public:
     int nextId() const override;
 
 private:
+    // An unfinished run whose process is gone (the app or laptop died, the network dropped):
+    // offered first, with Continue and Roll back, before anything else.
+    void offerInterruptedRun();
+    void chooseInterrupted(bool rollBack);
+    bool adoptSiteOf(const Journal& run);
+
+    QFrame* m_interrupted;
+    QLabel* m_interruptedText;
+    std::optional<Journal> m_unfinished;
+    bool m_choseInterrupted = false; // Continue or Roll back on the panel, not the list
     QRadioButton* m_upgrade;
     QRadioButton* m_rollback;
     QTreeWidget* m_runs;

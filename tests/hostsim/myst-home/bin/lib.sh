@@ -14,7 +14,8 @@ LABEL=com.rubiconred.myst.version
 #   diskfull  (backup-database) the disk fills during the dump
 #   rebuilt   (pull) the registry serves a different image under the same tag
 #   forge     (backup-database) prints a forged "Backed up to" line holding a command
-#   drop      the SSH connection serving the script is killed, the script goes on
+#   slow [N]  the script takes N (default 4) more seconds
+#   drop      every SSH connection to the host is killed once, the script goes on
 fault() {
     local f="$MYST_HOME/faults/$1"
     [ -f "$f" ] && cat "$f" || true
@@ -24,21 +25,25 @@ check_fault() {
     case "$(fault "$1")" in
     fail) echo "ERROR: $1 failed (simulated fault)" >&2; exit 1 ;;
     hang) echo "$1: waiting..." ; exec sleep 3600 ;;
-    drop) drop_connection ;;
+    drop) echo "$1: working..."; drop_connection "$1"; echo "$1: still working after the drop" ;;
+    slow*) echo "$1: working slowly..."; f=$(fault "$1"); n=${f#slow}; sleep "${n:-4}"
+           echo "$1: done working slowly" ;;
     esac
 }
 
-# Kill the sshd process that serves this session, as a dropped network would.
+# Kill every SSH connection to this host, as a dropped network would: the processes sshd
+# forked for its connections, not the listener. The script itself goes on (it runs detached
+# from the wizard's session) after a pause, so the wizard has to reattach to see the rest.
+# One-shot: the switch is removed when it fires, so the step is not dropped again.
 drop_connection() {
-    local pid=$$ comm
-    while [ "$pid" -gt 1 ]; do
-        comm=$(ps -o comm= -p "$pid" 2>/dev/null | tr -d ' ')
-        case "$comm" in sshd*) kill -9 "$pid"; break ;; esac
-        pid=$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')
-        [ -n "$pid" ] || break
+    rm -f "$MYST_HOME/faults/$1"
+    local listener child
+    listener=$(cat "$MYST_HOME/../ssh/sshd.pid" 2>/dev/null) || return 0
+    for child in $(pgrep -P "$listener"); do
+        pkill -KILL -P "$child" 2>/dev/null
+        kill -KILL "$child" 2>/dev/null
     done
-    # The script goes on without its connection, as a nohup'ed one would.
-    exec </dev/null >/dev/null 2>&1
+    sleep 1
 }
 
 image_version() {

@@ -1,0 +1,196 @@
+#include "DetachedCommand.h"
+
+#include "ShellQuote.h"
+
+#include <QElapsedTimer>
+
+namespace myst {
+
+namespace {
+// The follower's last stderr line: "\x1emyst-status <exit status | lost>".
+const QString StatusMarker = QStringLiteral("\x1emyst-status ");
+constexpr int PollMs = 50;
+
+// $1 folder, $2 stem, $3 command, $4 and $5 the offsets of .out and .err already seen.
+// Launch (only if there is no .pid yet): setsid puts the step in its own session, so the end
+// of the SSH session cannot signal it; the wrapper writes the exit status through a rename,
+// so a reader sees all of it or nothing, and traps TERM only to get to that line.
+// Follow: GNU tail from the offsets; --pid ends it once the step is gone (after a last read),
+// and is left out when the status is already there (the PID may belong to someone else by
+// then). A watcher on stdin turns "cancel" into TERM, then KILL, of the step's group.
+const char* const Script = R"SH(dir=$1 base=$1/$2 cmd=$3
+if [ ! -f "$base.pid" ]; then
+  mkdir -p -- "$dir" || exit 125
+  : > "$base.out"; : > "$base.err"
+  setsid sh -c 'trap : TERM; sh -c "$1" </dev/null >>"$2.out" 2>>"$2.err"; st=$?
+    echo "$st" > "$2.status.tmp" && mv -f "$2.status.tmp" "$2.status"' myst-step "$cmd" "$base" \
+    </dev/null >/dev/null 2>&1 &
+  echo "$!" > "$base.pid.tmp" && mv -f "$base.pid.tmp" "$base.pid"
+fi
+pid=$(cat "$base.pid")
+exec 3<&0
+{ trap '' TERM
+  while read -r line; do
+    if [ "$line" = cancel ]; then
+      kill -s TERM -- "-$pid" 2>/dev/null; sleep 2; kill -s KILL -- "-$pid" 2>/dev/null
+    fi
+  done; } <&3 >/dev/null 2>&1 &
+watcher=$!
+exec 3<&-
+follow=
+[ -f "$base.status" ] || follow="-f --pid=$pid"
+tail -s 0.2 -c +$(($4 + 1)) $follow -- "$base.out" & t1=$!
+tail -s 0.2 -c +$(($5 + 1)) $follow -- "$base.err" >&2 & t2=$!
+wait "$t1"; wait "$t2"
+kill "$watcher" 2>/dev/null
+last=$(tail -c 1 -- "$base.err" | od -An -tx1 | tr -d ' \n')
+[ -n "$last" ] && [ "$last" != 0a ] && printf '\n' >&2
+if [ -f "$base.status" ]; then st=$(cat "$base.status"); else st=lost; fi
+printf '\036myst-status %s\n' "$st" >&2)SH";
+
+QString signalName(int status)
+{
+    switch (status - 128) {
+    case 1:
+        return QStringLiteral("HUP");
+    case 2:
+        return QStringLiteral("INT");
+    case 9:
+        return QStringLiteral("KILL");
+    case 15:
+        return QStringLiteral("TERM");
+    default:
+        return QString::number(status - 128);
+    }
+}
+} // namespace
+
+DetachedCommand::DetachedCommand(SshConnection& connection, DetachedStep& step, QString commandLine)
+    : m_connection(connection), m_step(step), m_commandLine(std::move(commandLine))
+{
+}
+
+void DetachedCommand::deliver(int stream, const QString& line)
+{
+    if (stream == 1 && line.startsWith(StatusMarker)) {
+        m_status = line.mid(StatusMarker.size()).trimmed();
+        return;
+    }
+    if (stream == 0) {
+        m_step.stdoutLines << line;
+    } else if (!line.trimmed().isEmpty()) {
+        m_step.lastStderrLine = line.trimmed();
+    }
+    if (m_handler) {
+        m_handler(stream == 0 ? OutputStream::Stdout : OutputStream::Stderr, line);
+    }
+}
+
+CommandResult DetachedCommand::run()
+{
+    CommandResult result;
+    const QString id = m_connection.endpoint().id();
+    const auto lost = [&](const QString& what) {
+        result.error = SshError::Lost;
+        result.errorMessage =
+            QStringLiteral("Connection to %1 lost%2: %3").arg(id, what, m_connection.lastError());
+    };
+    if (!m_connection.isConnected()) {
+        lost(QString());
+        return result;
+    }
+    const QString command =
+        shellCommand({QStringLiteral("sh"), QStringLiteral("-c"), QString::fromLatin1(Script),
+                      QStringLiteral("myst-follow"), m_step.directory, m_step.name, m_commandLine,
+                      QString::number(m_step.offsets[0]), QString::number(m_step.offsets[1])});
+    ssh_channel channel = ssh_channel_new(m_connection.session());
+    if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
+        ssh_channel_request_exec(channel, command.toUtf8().constData()) != SSH_OK) {
+        if (channel) {
+            ssh_channel_free(channel);
+        }
+        lost(QStringLiteral(" before the step could be followed"));
+        return result;
+    }
+    result.started = true;
+    if (m_step.firstStartedMs < 0) {
+        m_step.firstStartedMs = QDateTime::currentMSecsSinceEpoch();
+    }
+    const LineSplitter::Sink sinks[2] = {[this](const QString& l) { deliver(0, l); },
+                                         [this](const QString& l) { deliver(1, l); }};
+    bool stopSent = false;
+    static thread_local char buffer[256 * 1024];
+    for (;;) {
+        bool gotData = false;
+        for (int stream = 0; stream < 2; ++stream) {
+            const int n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, stream);
+            if (n == SSH_ERROR) {
+                lost(QString());
+                break;
+            }
+            if (n > 0) {
+                // Once the status has come, the step is over and offsets no longer matter.
+                m_step.offsets[stream] += n;
+                m_step.splitters[stream].feed(buffer, n, sinks[stream]);
+                gotData = true;
+            }
+        }
+        if (result.error != SshError::None) {
+            break;
+        }
+        if (gotData) {
+            continue;
+        }
+        if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel)) {
+            break;
+        }
+        if (!stopSent) {
+            const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - m_step.firstStartedMs;
+            const bool timeUp = m_timeoutMs > 0 && elapsed > m_timeoutMs;
+            if (timeUp || (m_cancel && m_cancel->load())) {
+                result.timedOut = timeUp;
+                result.cancelled = !timeUp;
+                stopSent = true;
+                ssh_channel_write(channel, "cancel\n", 7);
+            }
+        }
+        if (ssh_channel_poll_timeout(channel, PollMs, 0) == SSH_ERROR) {
+            lost(QString());
+            break;
+        }
+    }
+    if (result.error == SshError::None) {
+        ssh_channel_get_exit_status(channel); // the follower has finished
+    }
+    if (ssh_is_connected(m_connection.session())) {
+        ssh_channel_close(channel);
+    }
+    ssh_channel_free(channel);
+    if (result.error != SshError::None) {
+        return result; // the step goes on on the host; run() again to reattach
+    }
+    // Only now can the last line, without a newline, be known to be complete.
+    for (int stream = 0; stream < 2; ++stream) {
+        m_step.splitters[stream].finish(sinks[stream]);
+    }
+    bool numeric = false;
+    const int status = m_status.toInt(&numeric);
+    if (!numeric) {
+        result.error = SshError::Channel;
+        result.errorMessage =
+            m_status == QLatin1String("lost")
+                ? QStringLiteral("the step's process on %1 ended without an exit status (killed, "
+                                 "or the host restarted)")
+                      .arg(id)
+                : QStringLiteral("could not follow the step on %1").arg(id);
+        return result;
+    }
+    if (status > 128 && status < 160) {
+        result.exitSignal = signalName(status);
+    } else {
+        result.exitStatus = status;
+    }
+    return result;
+}
+
+} // namespace myst

@@ -184,6 +184,29 @@ SshConnection* Runner::connectionFor(const QString& role, SshStatus* status)
     return raw;
 }
 
+// An interrupted upgrade that was rolled back instead of continued is over: it must not be
+// offered for Continue again.
+void Runner::closeUndoneRun()
+{
+    QString error;
+    std::optional<Journal> undone = Journal::loadRun(m_journal.rollbackOf, &error);
+    if (!undone || !undone->isUnfinished()) {
+        return;
+    }
+    undone->status = QStringLiteral("rolled-back");
+    undone->message =
+        QStringLiteral("Interrupted, then rolled back by run %1.").arg(m_journal.runId);
+    undone->finished = m_journal.finished;
+    for (StepRecord& step : undone->steps) {
+        if (step.status == StepStatus::Running || step.status == StepStatus::Pending) {
+            step.status = StepStatus::Skipped;
+        }
+    }
+    if (!undone->save(&error)) {
+        log::runner()->error("{}", error.toStdString());
+    }
+}
+
 bool Runner::isStaleOwnLock(const LockHolder& holder) const
 {
     if (holder.from != LockHolder::me(m_journal.runId).from || !isValidRunId(holder.runId)) {
@@ -328,6 +351,9 @@ void Runner::work()
     m_journal.message = result.message;
     m_journal.finished = QDateTime::currentDateTimeUtc();
     saveJournal();
+    if (result.ok && m_plan.kind == QLatin1String("rollback")) {
+        closeUndoneRun();
+    }
     if (!interrupted) { // an interrupted step may still run there: the lock stays
         for (const auto& [role, connection] : m_connections) {
             if (connection->isConnected()) {

@@ -77,6 +77,8 @@ private:
 
     void work();
     SshConnection* connectionFor(const QString& role, SshStatus* status);
+    // After a successful rollback of an interrupted run: marks that run rolled back.
+    void closeUndoneRun();
     // A lock left by a run of this computer that has ended: safe to take over.
     bool isStaleOwnLock(const LockHolder& holder) const;
     Outcome execute(int index, const Step& step, SshConnection& connection);

@@ -479,6 +479,9 @@ private slots:
         shot(&w, QStringLiteral("0c-interrupted-rolled-back"));
         QCOMPARE(console(), QStringLiteral("3.1.0"));
         QCOMPARE(m_sim->schemaVersion(QStringLiteral("prod")), QStringLiteral("3.1.0"));
+        UpgradeWizard again(m_sim->siteFile()); // the rolled-back run is not offered again
+        again.show();
+        QVERIFY(!child<QFrame>(&again, "interruptedPanel")->isVisible());
     }
 
     void logPaneRendersColoursAndKeepsTheCap()

@@ -50,6 +50,27 @@ void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
     pattern("consoleVersionPattern", s.consoleVersionPattern);
 }
 
+// Only what differs from the defaults, so that a site file saved by the wizard stays short and
+// a later release's better default still reaches it.
+QJsonObject writeSettings(const RunSettings& s)
+{
+    const RunSettings d;
+    QJsonObject o;
+    auto put = [&](const char* key, const auto& value, const auto& fallback) {
+        if (value != fallback)
+            o.insert(QLatin1String(key), value);
+    };
+    put("stepTimeoutSeconds", s.stepTimeoutSeconds, d.stepTimeoutSeconds);
+    put("startupTimeoutSeconds", s.startupTimeoutSeconds, d.startupTimeoutSeconds);
+    put("consoleTimeoutSeconds", s.consoleTimeoutSeconds, d.consoleTimeoutSeconds);
+    put("reconnectSeconds", s.reconnectSeconds, d.reconnectSeconds);
+    put("minFreeMegabytes", s.minFreeMegabytes, d.minFreeMegabytes);
+    put("startupMarker", s.startupMarker, d.startupMarker);
+    put("errorPattern", s.errorPattern, d.errorPattern);
+    put("consoleVersionPattern", s.consoleVersionPattern, d.consoleVersionPattern);
+    return o;
+}
+
 } // namespace
 
 Site Site::load(const QString& path, QStringList* errors)
@@ -180,7 +201,12 @@ QJsonObject Site::toJson() const
         o.insert(QStringLiteral("auth"), h.auth);
         hostsJson.insert(h.role, o);
     }
-    return {{QStringLiteral("knownHosts"), knownHostsFile}, {QStringLiteral("hosts"), hostsJson}};
+    QJsonObject json{{QStringLiteral("knownHosts"), knownHostsFile},
+                     {QStringLiteral("hosts"), hostsJson}};
+    const QJsonObject settingsJson = writeSettings(settings);
+    if (!settingsJson.isEmpty())
+        json.insert(QStringLiteral("settings"), settingsJson);
+    return json;
 }
 
 bool Site::save(const QString& path, QString* error) const

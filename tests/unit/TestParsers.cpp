@@ -113,6 +113,31 @@ private slots:
         }
     }
 
+    // The wizard saves the site file it edits: tuned settings must survive that.
+    void siteSettingsSurviveSaving()
+    {
+        const QJsonObject json =
+            QJsonDocument::fromJson("{\"hosts\":{\"prod\":{\"host\":\"myst\",\"user\":\"oracle\","
+                                    "\"mystHome\":\"/opt/myst\"}},\"settings\":{"
+                                    "\"stepTimeoutSeconds\":60,\"reconnectSeconds\":30,"
+                                    "\"minFreeMegabytes\":5000,\"startupMarker\":\"Ready\"}}")
+                .object();
+        QStringList errors;
+        const Site site = Site::fromJson(json, "site.json", &errors);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
+        const QJsonObject saved = site.toJson();
+        const Site again = Site::fromJson(saved, "site.json", &errors);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
+        QCOMPARE(again.settings.stepTimeoutSeconds, 60);
+        QCOMPARE(again.settings.reconnectSeconds, 30);
+        QCOMPARE(again.settings.minFreeMegabytes, qint64(5000));
+        QCOMPARE(again.settings.startupMarker, QStringLiteral("Ready"));
+        // Defaults are not written out.
+        const QJsonObject settings = saved.value("settings").toObject();
+        QVERIFY(!settings.contains("errorPattern"));
+        QVERIFY(!settings.contains("startupTimeoutSeconds"));
+    }
+
     void rollbackPlanNeedsTheRecord()
     {
         SiteHost host;

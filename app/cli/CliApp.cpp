@@ -92,17 +92,17 @@ void CliApp::finish(int code)
 int CliApp::usage(const QString& message)
 {
     if (m_json) {
-        event({{QStringLiteral("event"), QStringLiteral("result")},
-               {QStringLiteral("status"), QStringLiteral("usage")},
-               {QStringLiteral("exitCode"), ExitUsage},
-               {QStringLiteral("message"), message}});
+        emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+                   {QStringLiteral("status"), QStringLiteral("usage")},
+                   {QStringLiteral("exitCode"), ExitUsage},
+                   {QStringLiteral("message"), message}});
     }
     warn(QStringLiteral("myst-upgrade: ") + message);
     finish(ExitUsage);
     return ExitUsage;
 }
 
-void CliApp::event(const QJsonObject& object)
+void CliApp::emitEvent(const QJsonObject& object)
 {
     m_out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
     m_out.flush();
@@ -302,10 +302,10 @@ void CliApp::checkNextRole(QStringList roles, int worst)
 {
     if (roles.isEmpty()) {
         if (m_json) {
-            event({{QStringLiteral("event"), QStringLiteral("result")},
-                   {QStringLiteral("status"),
-                    worst == ExitOk ? QStringLiteral("passed") : QStringLiteral("failed")},
-                   {QStringLiteral("exitCode"), worst}});
+            emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+                       {QStringLiteral("status"),
+                        worst == ExitOk ? QStringLiteral("passed") : QStringLiteral("failed")},
+                       {QStringLiteral("exitCode"), worst}});
         } else {
             say(worst == ExitOk ? QStringLiteral("All checks passed.")
                                 : QStringLiteral("Some checks failed."));
@@ -323,11 +323,11 @@ void CliApp::checkNextRole(QStringList roles, int worst)
             say(QStringLiteral("%1 (%2)").arg(host.role, host.endpoint.id()));
             for (const CheckItem& item : result.items) {
                 if (m_json) {
-                    event({{QStringLiteral("event"), QStringLiteral("check")},
-                           {QStringLiteral("role"), item.role},
-                           {QStringLiteral("name"), item.name},
-                           {QStringLiteral("level"), checkLevelName(item.level)},
-                           {QStringLiteral("message"), item.message}});
+                    emitEvent({{QStringLiteral("event"), QStringLiteral("check")},
+                               {QStringLiteral("role"), item.role},
+                               {QStringLiteral("name"), item.name},
+                               {QStringLiteral("level"), checkLevelName(item.level)},
+                               {QStringLiteral("message"), item.message}});
                 }
                 say(QStringLiteral("  [%1] %2: %3")
                         .arg(checkLevelName(item.level), item.name, item.message));
@@ -461,13 +461,13 @@ void CliApp::cmdPlan()
     for (int i = 0; i < plan.steps.size(); ++i) {
         const Step& s = plan.steps.at(i);
         if (m_json) {
-            event({{QStringLiteral("event"), QStringLiteral("step")},
-                   {QStringLiteral("index"), i},
-                   {QStringLiteral("id"), s.id},
-                   {QStringLiteral("role"), s.role},
-                   {QStringLiteral("title"), s.title},
-                   {QStringLiteral("command"), s.commandText()},
-                   {QStringLiteral("outage"), s.startsOutage}});
+            emitEvent({{QStringLiteral("event"), QStringLiteral("step")},
+                       {QStringLiteral("index"), i},
+                       {QStringLiteral("id"), s.id},
+                       {QStringLiteral("role"), s.role},
+                       {QStringLiteral("title"), s.title},
+                       {QStringLiteral("command"), s.commandText()},
+                       {QStringLiteral("outage"), s.startsOutage}});
         }
         say(QStringLiteral("%1. [%2] %3%4\n     $ %5")
                 .arg(i + 1)
@@ -476,9 +476,9 @@ void CliApp::cmdPlan()
                      s.commandText()));
     }
     if (m_json) {
-        event({{QStringLiteral("event"), QStringLiteral("result")},
-               {QStringLiteral("status"), QStringLiteral("planned")},
-               {QStringLiteral("exitCode"), ExitOk}});
+        emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+                   {QStringLiteral("status"), QStringLiteral("planned")},
+                   {QStringLiteral("exitCode"), ExitOk}});
     }
     finish(ExitOk);
 }
@@ -725,12 +725,13 @@ void CliApp::cmdUnlock()
                 const QString message =
                     out.connection.ok() ? out.lock.message : out.connection.message;
                 if (m_json) {
-                    event({{QStringLiteral("event"), QStringLiteral("result")},
-                           {QStringLiteral("status"),
-                            code == ExitOk ? QStringLiteral("unlocked") : QStringLiteral("failed")},
-                           {QStringLiteral("exitCode"), code},
-                           {QStringLiteral("holder"), out.lock.holder.line()},
-                           {QStringLiteral("message"), message}});
+                    emitEvent(
+                        {{QStringLiteral("event"), QStringLiteral("result")},
+                         {QStringLiteral("status"),
+                          code == ExitOk ? QStringLiteral("unlocked") : QStringLiteral("failed")},
+                         {QStringLiteral("exitCode"), code},
+                         {QStringLiteral("holder"), out.lock.holder.line()},
+                         {QStringLiteral("message"), message}});
                 }
                 code == ExitOk ? say(message) : warn(message);
                 finish(code);
@@ -755,12 +756,12 @@ void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
             .arg(runId, plan.kind, plan.approach, journal.filePath()));
     connect(m_runner, &Runner::stepStarted, this, [this, total](int i, const StepRecord& s) {
         if (m_json) {
-            event({{QStringLiteral("event"), QStringLiteral("step-started")},
-                   {QStringLiteral("index"), i},
-                   {QStringLiteral("id"), s.id},
-                   {QStringLiteral("role"), s.role},
-                   {QStringLiteral("title"), s.title},
-                   {QStringLiteral("command"), s.command}});
+            emitEvent({{QStringLiteral("event"), QStringLiteral("step-started")},
+                       {QStringLiteral("index"), i},
+                       {QStringLiteral("id"), s.id},
+                       {QStringLiteral("role"), s.role},
+                       {QStringLiteral("title"), s.title},
+                       {QStringLiteral("command"), s.command}});
         }
         say(QStringLiteral("[%1/%2] %3: %4\n      $ %5")
                 .arg(i + 1)
@@ -770,12 +771,12 @@ void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
     connect(m_runner, &Runner::output, this,
             [this](int i, OutputStream stream, const QString& line) {
                 if (m_json) {
-                    event({{QStringLiteral("event"), QStringLiteral("output")},
-                           {QStringLiteral("index"), i},
-                           {QStringLiteral("stream"), stream == OutputStream::Stderr
-                                                          ? QStringLiteral("stderr")
-                                                          : QStringLiteral("stdout")},
-                           {QStringLiteral("line"), line}});
+                    emitEvent({{QStringLiteral("event"), QStringLiteral("output")},
+                               {QStringLiteral("index"), i},
+                               {QStringLiteral("stream"), stream == OutputStream::Stderr
+                                                              ? QStringLiteral("stderr")
+                                                              : QStringLiteral("stdout")},
+                               {QStringLiteral("line"), line}});
                 } else {
                     say((stream == OutputStream::Stderr ? QStringLiteral("    ! ")
                                                         : QStringLiteral("    | ")) +
@@ -785,10 +786,10 @@ void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
     connect(m_runner, &Runner::captured, this,
             [this](const QString& role, const QString& key, const QString& value) {
                 if (m_json) {
-                    event({{QStringLiteral("event"), QStringLiteral("captured")},
-                           {QStringLiteral("role"), role},
-                           {QStringLiteral("key"), key},
-                           {QStringLiteral("value"), value}});
+                    emitEvent({{QStringLiteral("event"), QStringLiteral("captured")},
+                               {QStringLiteral("role"), role},
+                               {QStringLiteral("key"), key},
+                               {QStringLiteral("value"), value}});
                 } else if (!value.isEmpty()) {
                     say(QStringLiteral("    recorded %1 for %2: %3").arg(key, role, value));
                 }
@@ -796,14 +797,14 @@ void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
     connect(m_runner, &Runner::uploadProgress, this,
             [this](int i, const QString& role, const TransferProgress& p) {
                 if (m_json) {
-                    event({{QStringLiteral("event"), QStringLiteral("upload-progress")},
-                           {QStringLiteral("index"), i},
-                           {QStringLiteral("role"), role},
-                           {QStringLiteral("bytes"), p.done},
-                           {QStringLiteral("total"), p.total},
-                           {QStringLiteral("sent"), p.sent},
-                           {QStringLiteral("bytesPerSecond"), qRound64(p.bytesPerSecond)},
-                           {QStringLiteral("etaSeconds"), qRound(p.etaSeconds)}});
+                    emitEvent({{QStringLiteral("event"), QStringLiteral("upload-progress")},
+                               {QStringLiteral("index"), i},
+                               {QStringLiteral("role"), role},
+                               {QStringLiteral("bytes"), p.done},
+                               {QStringLiteral("total"), p.total},
+                               {QStringLiteral("sent"), p.sent},
+                               {QStringLiteral("bytesPerSecond"), qRound64(p.bytesPerSecond)},
+                               {QStringLiteral("etaSeconds"), qRound(p.etaSeconds)}});
                 } else if (isatty(STDOUT_FILENO)) { // one line, rewritten in place
                     m_out << "\r    " << progressText(p) << (p.last ? "\n" : "");
                     m_out.flush();
@@ -811,14 +812,14 @@ void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
             });
     connect(m_runner, &Runner::stepFinished, this, [this](int i, const StepRecord& s) {
         if (m_json) {
-            event({{QStringLiteral("event"), QStringLiteral("step-finished")},
-                   {QStringLiteral("index"), i},
-                   {QStringLiteral("id"), s.id},
-                   {QStringLiteral("status"), stepStatusName(s.status)},
-                   {QStringLiteral("exitCode"), s.exitCode},
-                   {QStringLiteral("durationMs"), s.started.msecsTo(s.finished)},
-                   {QStringLiteral("message"), s.message},
-                   {QStringLiteral("log"), s.logFile}});
+            emitEvent({{QStringLiteral("event"), QStringLiteral("step-finished")},
+                       {QStringLiteral("index"), i},
+                       {QStringLiteral("id"), s.id},
+                       {QStringLiteral("status"), stepStatusName(s.status)},
+                       {QStringLiteral("exitCode"), s.exitCode},
+                       {QStringLiteral("durationMs"), s.started.msecsTo(s.finished)},
+                       {QStringLiteral("message"), s.message},
+                       {QStringLiteral("log"), s.logFile}});
         }
         say(QStringLiteral("      %1 %2 (%3)")
                 .arg(s.status == StepStatus::Succeeded ? QStringLiteral("ok:")
@@ -832,13 +833,13 @@ void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
                                                        : int(ExitStepFailed);
         }
         if (m_json) {
-            event({{QStringLiteral("event"), QStringLiteral("result")},
-                   {QStringLiteral("status"), r.journal.status},
-                   {QStringLiteral("runId"), r.journal.runId},
-                   {QStringLiteral("exitCode"), code},
-                   {QStringLiteral("outageMs"), r.journal.outageMs},
-                   {QStringLiteral("message"), r.message},
-                   {QStringLiteral("journal"), r.journal.filePath()}});
+            emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+                       {QStringLiteral("status"), r.journal.status},
+                       {QStringLiteral("runId"), r.journal.runId},
+                       {QStringLiteral("exitCode"), code},
+                       {QStringLiteral("outageMs"), r.journal.outageMs},
+                       {QStringLiteral("message"), r.message},
+                       {QStringLiteral("journal"), r.journal.filePath()}});
         }
         say(r.message);
         if (!r.ok) {
@@ -865,7 +866,7 @@ void CliApp::cmdRuns()
             QJsonObject o = j.toJson();
             o.insert(QStringLiteral("event"), QStringLiteral("run"));
             o.remove(QStringLiteral("steps"));
-            event(o);
+            emitEvent(o);
         } else {
             say(QStringLiteral("%1  %2 %3  %4  %5  %6  %7")
                     .arg(j.runId, j.kind, j.approach,
@@ -877,10 +878,10 @@ void CliApp::cmdRuns()
         say(QStringLiteral("No runs yet."));
     }
     if (m_json) {
-        event({{QStringLiteral("event"), QStringLiteral("result")},
-               {QStringLiteral("status"), QStringLiteral("listed")},
-               {QStringLiteral("count"), int(runs.size())},
-               {QStringLiteral("exitCode"), ExitOk}});
+        emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+                   {QStringLiteral("status"), QStringLiteral("listed")},
+                   {QStringLiteral("count"), int(runs.size())},
+                   {QStringLiteral("exitCode"), ExitOk}});
     }
     finish(ExitOk);
 }

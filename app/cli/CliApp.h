@@ -59,9 +59,9 @@ private:
     // calls next. Without a keychain the run goes on with what SSH can do without secrets.
     void loadSecrets(QStringList roles, std::function<void()> next);
 
-    void event(const QJsonObject& object); // --json: one object per line
-    void say(const QString& text);         // human text to stdout
-    void warn(const QString& text);        // to stderr
+    void emitEvent(const QJsonObject& object); // --json: one object per line
+    void say(const QString& text);             // human text to stdout
+    void warn(const QString& text);            // to stderr
     static int exitCodeFor(SshError error);
 
     QStringList m_args;

@@ -1,0 +1,110 @@
+// libFuzzer target for everything the wizard parses from outside: docker's output, the
+// "Backed up to" line, df, the console page, manifest.json (through a whole archive),
+// known_hosts lines, the site file, the journal and its plan, the host lock line, and the
+// line splitter that cuts remote output. The first byte picks the parser; the rest is input.
+// Built with clang, -fsanitize=fuzzer,address,undefined (MYST_FUZZ=ON); run by hand or by
+// packaging/run-sanitized.sh for a bounded time:  build-asan/tests/fuzz_parsers -max_total_time=60
+#include "HostLock.h"
+#include "ImageArchive.h"
+#include "Journal.h"
+#include "LineSplitter.h"
+#include "OutputParsers.h"
+#include "Plan.h"
+#include "Site.h"
+#include "SshConnection.h"
+
+#include <QJsonDocument>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+
+using namespace myst;
+
+namespace {
+
+QStringList linesOf(const QByteArray& bytes)
+{
+    return QString::fromUtf8(bytes).split(QLatin1Char('\n'));
+}
+
+// ImageArchive reads a path, as the drop zone gives it: an anonymous in-memory file.
+void fuzzArchive(const QByteArray& bytes)
+{
+    const int fd = memfd_create("archive", 0);
+    if (fd < 0)
+        return;
+    if (write(fd, bytes.constData(), size_t(bytes.size())) == bytes.size()) {
+        const ImageArchive archive = ImageArchive::read(QStringLiteral("/proc/self/fd/%1").arg(fd));
+        if (archive.ok && (archive.imageId.isEmpty() || archive.layers < 0))
+            __builtin_trap(); // accepted, yet without what an image must have
+    }
+    close(fd);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    const QByteArray input(reinterpret_cast<const char*>(data) + 1, int(size - 1));
+    QString error;
+    switch (data[0] % 10) {
+    case 0:
+        if (const auto info = parseImageInspect(QString::fromUtf8(input), &error))
+            (void)info->version.size();
+        break;
+    case 1:
+        // A path accepted from backup-database.sh's output goes into commands later: it must
+        // never hold anything but plain path characters.
+        if (const auto path = parseBackupPath(linesOf(input), &error)) {
+            for (const QChar c : *path) {
+                if (!(c.isLetterOrNumber() || QStringLiteral("/._+-").contains(c)) ||
+                    c.unicode() > 127)
+                    __builtin_trap();
+            }
+        }
+        break;
+    case 2:
+        (void)parseDfAvailableMegabytes(linesOf(input));
+        break;
+    case 3:
+        (void)parseConsoleVersion(QString::fromUtf8(input), RunSettings().consoleVersionPattern);
+        break;
+    case 4:
+        fuzzArchive(input);
+        break;
+    case 5:
+        (void)knownFingerprintIn(input, QByteArrayLiteral("[127.0.0.1]:2222"));
+        break;
+    case 6: {
+        QStringList errors;
+        (void)Site::fromJson(QJsonDocument::fromJson(input).object(), QStringLiteral("site.json"),
+                             &errors);
+        break;
+    }
+    case 7: {
+        const Journal journal = Journal::fromJson(QJsonDocument::fromJson(input).object());
+        (void)planFromJson(journal.plan, &error);
+        break;
+    }
+    case 8:
+        (void)LockHolder::parse(QString::fromUtf8(input)).describe();
+        break;
+    case 9: {
+        LineSplitter splitter;
+        qsizetype total = 0;
+        const LineSplitter::Sink sink = [&](const QString& line) { total += line.size(); };
+        // In two pieces: a line may be cut anywhere by the network.
+        const int half = int(input.size() / 2);
+        splitter.feed(input.constData(), half, sink);
+        splitter.feed(input.constData() + half, int(input.size()) - half, sink);
+        splitter.finish(sink);
+        break;
+    }
+    }
+    return 0;
+}

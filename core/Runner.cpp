@@ -173,6 +173,8 @@ SshConnection* Runner::connectionFor(const QString& role, SshStatus* status)
                                  lock.holder.runId);
     }
     if (!lock.ok) {
+        m_lockedRole = role;
+        m_lockHolder = lock.holder.describe();
         *status = SshStatus{};
         status->message = QString(lock.message)
                               .replace(QStringLiteral("<site>"), shellQuote(m_journal.sitePath))
@@ -243,6 +245,10 @@ void Runner::work()
         Outcome outcome;
         if (!connection) {
             result.connectionError = status.error;
+            if (m_lockedRole == step.role) {
+                result.lockedRole = m_lockedRole;
+                result.lockHolder = m_lockHolder;
+            }
             result.connectionStatus = status;
             outcome.message = status.message;
         } else {
@@ -335,10 +341,11 @@ void Runner::work()
                          m_journal.runId) +
                 failureAdvice(failed);
         } else {
+            const QString restored = restorePreviousTag(failed.role);
             result.message = (result.cancelled ? QStringLiteral("Cancelled at step \"%1\" on %2. ")
                                                : QStringLiteral("Step \"%1\" failed on %2: %3 "))
                                  .arg(failed.title, failed.role, what) +
-                             failureAdvice(failed);
+                             (restored.isEmpty() ? failureAdvice(failed) : restored);
         }
         for (int i = failedIndex + 1; i < m_plan.steps.size(); ++i) {
             if (m_plan.steps.at(i).kind == StepKind::Gate) { // failed before the gate
@@ -366,6 +373,64 @@ void Runner::work()
                         m_journal.status.toStdString(), result.message.toStdString());
     result.journal = m_journal;
     emit finished(result);
+}
+
+bool Runner::serviceTouched(const QString& role) const
+{
+    static const QStringList serviceScripts{QStringLiteral("stop"), QStringLiteral("start"),
+                                            QStringLiteral("restart")};
+    for (int i = 0; i < m_plan.steps.size(); ++i) {
+        const Step& step = m_plan.steps.at(i);
+        const bool changesService =
+            step.kind == StepKind::RestoreCopy ||
+            (step.kind == StepKind::Script && serviceScripts.contains(step.id));
+        const StepStatus status = m_journal.steps.at(i).status;
+        if (step.role == role && changesService && status != StepStatus::Pending &&
+            status != StepStatus::Skipped) {
+            return true;
+        }
+    }
+    return false;
+}
+
+QString Runner::restorePreviousTag(const QString& role)
+{
+    if (m_plan.kind != QLatin1String("upgrade") || serviceTouched(role)) {
+        return {};
+    }
+    bool tagMoved = false; // pull or load ran, or began to
+    for (int i = 0; i < m_plan.steps.size(); ++i) {
+        const Step& step = m_plan.steps.at(i);
+        const StepStatus status = m_journal.steps.at(i).status;
+        if (step.role == role &&
+            (step.id == QLatin1String("pull") || step.kind == StepKind::LoadImage) &&
+            (status == StepStatus::Succeeded || status == StepStatus::Failed ||
+             status == StepStatus::Cancelled)) {
+            tagMoved = true;
+        }
+    }
+    const QString previous = m_journal.records.value(role).previousImageId;
+    if (!tagMoved || !isValidImageId(previous)) {
+        return {};
+    }
+    SshStatus status;
+    SshConnection* connection = connectionFor(role, &status);
+    const QString command = shellCommand(
+        {QStringLiteral("docker"), QStringLiteral("tag"), previous, QStringLiteral("myst-studio")});
+    const CapturedOutput out = connection ? runCaptured(*connection, command) : CapturedOutput{};
+    if (!out.result.succeeded()) {
+        return QStringLiteral("MyST Studio was not stopped on %1, but the myst-studio tag may now "
+                              "point at the new image and could not be put back (%2); put it "
+                              "back by hand before any restart: %3")
+            .arg(role,
+                 connection ? out.stderrLines.value(0, out.result.errorMessage) : status.message,
+                 command);
+    }
+    log::runner()->info("{}: myst-studio tagged {} again", role.toStdString(),
+                        previous.toStdString());
+    return QStringLiteral("MyST Studio was not stopped on %1, and myst-studio is tagged %2 again, "
+                          "as before the run: there is nothing to roll back.")
+        .arg(role, previous.left(19));
 }
 
 QString Runner::failureAdvice(const Step& failed) const
@@ -758,8 +823,8 @@ Runner::Outcome Runner::checkReadiness(int index, const Step& step, SshConnectio
                       QStringLiteral("myst-ready"), r.previousImageId, r.backupPath,
                       step.argv.value(0)}));
     const QStringList lines = out.stdoutLines;
-    for (const QString& l : lines)
-        logLine(index, OutputStream::Stdout, l);
+    for (const QString& l : out.stderrLines)
+        logLine(index, OutputStream::Stderr, l);
     QStringList problems;
     if (!lines.contains(QStringLiteral("image")))
         problems << QStringLiteral("the previous image %1 is not on the host")
@@ -782,6 +847,22 @@ Runner::Outcome Runner::checkReadiness(int index, const Step& step, SshConnectio
                         .arg(freeMb)
                         .arg(step.argv.value(0))
                         .arg(m_site.settings.minFreeMegabytes);
+    // What was found, as a person reads it (the raw answers are "image", "backup N", "free K").
+    logLine(index, OutputStream::Stdout,
+            QStringLiteral("previous image %1: %2")
+                .arg(r.previousImageId.left(19), lines.contains(QStringLiteral("image"))
+                                                     ? QStringLiteral("present")
+                                                     : QStringLiteral("missing")));
+    logLine(index, OutputStream::Stdout,
+            QStringLiteral("backup %1: %2")
+                .arg(r.backupPath, backupLine.isEmpty() ? QStringLiteral("missing or empty")
+                                                        : QLocale::c().formattedDataSize(
+                                                              backupLine.mid(7).toLongLong())));
+    logLine(index, OutputStream::Stdout,
+            QStringLiteral("free disk in %1: %2 (at least %3 MB wanted)")
+                .arg(step.argv.value(0),
+                     freeKnown ? QStringLiteral("%1 MB").arg(freeMb) : QStringLiteral("unknown"))
+                .arg(m_site.settings.minFreeMegabytes));
     if (!problems.isEmpty()) {
         return {false, -1,
                 QStringLiteral("Rollback is not ready on %1: %2. MyST Studio was not stopped.")

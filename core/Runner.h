@@ -26,6 +26,10 @@ struct RunResult
     QString message;
     SshError connectionError = SshError::None; // set when a host could not be reached
     SshStatus connectionStatus;
+    // The run could not start on a host because another upgrade holds its lock: which host,
+    // and who (LockHolder::describe), so that the wizard can offer to break a stale lock.
+    QString lockedRole;
+    QString lockHolder;
     Journal journal;
 };
 
@@ -107,6 +111,13 @@ private:
     void logLine(int index, OutputStream stream, const QString& line);
     void saveJournal();
     QString failureAdvice(const Step& failed) const;
+    // Whether a step on this host that stops, starts or migrates MyST Studio has begun.
+    bool serviceTouched(const QString& role) const;
+    // A run that failed before the service changed on a host: pull.sh (or the offline load)
+    // may have moved the myst-studio tag already; put the previous image back under it so
+    // that the host is as it was and a later restart does not start the new version by
+    // surprise. Returns what happened, for the run's message.
+    QString restorePreviousTag(const QString& role);
 
     Site m_site;
     Plan m_plan;
@@ -115,6 +126,7 @@ private:
     std::map<QString, std::unique_ptr<SshConnection>> m_connections;
     std::map<QString, DetachedStep> m_detached;
     Mode m_mode = Mode::Fresh;
+    QString m_lockedRole, m_lockHolder; // the last lock refused (see RunResult)
     QSet<int> m_reattach; // resume: steps that were running; their logs are rebuilt from the host
                           // // by file stem, kept across reconnections
     std::atomic<bool> m_cancel{false};

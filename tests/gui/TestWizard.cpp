@@ -10,6 +10,7 @@
 #include <QClipboard>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
@@ -482,6 +483,49 @@ private slots:
         UpgradeWizard again(m_sim->siteFile()); // the rolled-back run is not offered again
         again.show();
         QVERIFY(!child<QFrame>(&again, "interruptedPanel")->isVisible());
+    }
+
+    // A lock left by a wizard on a computer that died: named on the Run page, broken only
+    // after a warning, and the run goes on.
+    void staleLockIsBrokenFromTheRunPage()
+    {
+        const QString lock = m_sim->mystHome(QStringLiteral("prod")) + "/.myst-upgrade/lock";
+        QDir().mkpath(QFileInfo(lock).path());
+        QFile file(lock);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("run=20260101-000000-dead user=bob from=old-laptop pid=4242 "
+                   "since=2026-01-01T00:00:00Z\n");
+        file.close();
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        walkToPreflight(w, QStringLiteral("3.3.0"), false);
+        click(w.button(QWizard::CommitButton));
+        auto* status = child<QLabel>(&w, "runStatusLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("locked by another")),
+                                 60000);
+        QVERIFY(status->text().contains(QStringLiteral("bob on old-laptop")));
+        auto* breakLock = child<QPushButton>(&w, "breakLockButton");
+        QTRY_VERIFY(breakLock->isVisible());
+        QCOMPARE(console(), QStringLiteral("3.1.0")); // nothing was touched
+        shot(&w, QStringLiteral("12-run-locked"));
+        click(breakLock);
+        QMessageBox* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<QMessageBox*>(QStringLiteral("breakLockDialog"))) &&
+                    dialog->isVisible());
+        QVERIFY(dialog->text().contains(QStringLiteral("bob on old-laptop")));
+        QVERIFY(QFile::exists(lock)); // not before the operator confirms
+        shot(dialog, QStringLiteral("13-break-lock-confirm"));
+        click(dialog->findChild<QPushButton*>(QStringLiteral("confirmBreakLockButton")));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("Upgrade complete")),
+                                 90000);
+        QTRY_VERIFY(w.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(child<LogView>(&w, "logView")
+                    ->toPlainText()
+                    .contains(QStringLiteral("Broke the lock")));
+        QVERIFY(!breakLock->isVisible());
+        shot(&w, QStringLiteral("14-run-after-lock-broken"));
+        QCOMPARE(console(), QStringLiteral("3.3.0"));
+        QVERIFY(!QFile::exists(lock)); // released at the end of the run
     }
 
     void logPaneRendersColoursAndKeepsTheCap()

@@ -202,6 +202,7 @@ class Faults(CliTestCase):
 
     def test_7_disk_full_during_backup_stops_before_stop(self):
         self.set_fault("backup-database", "diskfull")
+        before = self.tagged_image()
         p, events = self.upgrade("7.0.0")
         self.assertEqual(p.returncode, 1)
         started = [e["id"] for e in events if e["event"] == "step-started"]
@@ -211,14 +212,13 @@ class Faults(CliTestCase):
         self.assertIn("was not stopped", message)
         self.assertEqual(self.console_version(), "5.0.0")  # production untouched
         self.assertEqual(self.schema_version(), "5.0.0")
+        # pull.sh had moved the tag; a restart must not bring up 7.0.0 by surprise.
+        self.assertEqual(self.tagged_image(), before)
+        self.assertIn("nothing to roll back", message)
+        self.assertNotIn("Rollback is available", message)
 
     def test_8_a_hanging_script_times_out_and_the_service_state_is_reported(self):
-        with open(self.site) as f:
-            site = json.load(f)
-        site["settings"] = {"stepTimeoutSeconds": 4}
-        short = os.path.join(self.tmp.name, "site-short-timeout.json")
-        with open(short, "w") as f:
-            json.dump(site, f)
+        short = self.site_with(stepTimeoutSeconds=4)
         self.set_fault("start", "hang")
         began = time.monotonic()
         p, events = self.cli_json("upgrade", "--site", short, "--approach", "in-place",
@@ -234,6 +234,42 @@ class Faults(CliTestCase):
         for pid in left.stdout.split():
             with open(f"/proc/{pid}/environ", "rb") as f:
                 self.assertNotIn(("MYST_HOME=" + self.home()).encode(), f.read())
+
+    def site_with(self, **settings):
+        with open(self.site) as f:
+            site = json.load(f)
+        site["settings"] = settings
+        path = os.path.join(self.tmp.name, "site-%d.json" % len(os.listdir(self.tmp.name)))
+        with open(path, "w") as f:
+            json.dump(site, f)
+        return path
+
+    def test_9a_rollback_not_ready_stops_before_stop(self):
+        # More free disk asked for than the host has: the readiness step refuses to go on.
+        before = self.tagged_image()
+        site = self.site_with(minFreeMegabytes=2000000000)
+        p, events = self.cli_json("upgrade", "--site", site, "--approach", "in-place",
+                                  "--version", "9.0.0", "--yes")
+        self.assertEqual(p.returncode, 1)
+        started = [e["id"] for e in events if e["event"] == "step-started"]
+        self.assertEqual(started[-1], "ready")
+        message = self.result_of(events)["message"]
+        self.assertIn("Rollback is not ready on prod", message)
+        self.assertIn("2000000000 MB needed", message)
+        self.assertIn("was not stopped", message)
+        self.assertEqual(self.tagged_image(), before)
+        self.assertFalse(os.path.exists(os.path.join(self.home(), ".myst-upgrade", "lock")))
+
+    def test_9b_a_backup_that_is_empty_is_not_trusted(self):
+        before = self.tagged_image()
+        self.set_fault("backup-database", "empty")
+        p, events = self.upgrade("10.0.0")
+        self.assertEqual(p.returncode, 1)
+        started = [e["id"] for e in events if e["event"] == "step-started"]
+        self.assertNotIn("stop", started)
+        message = self.result_of(events)["message"]
+        self.assertIn("missing or empty", message)
+        self.assertEqual(self.tagged_image(), before)
 
 
 if __name__ == "__main__":

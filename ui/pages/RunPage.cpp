@@ -3,6 +3,9 @@
 #include "../LogPane.h"
 #include "../UpgradeWizard.h"
 
+#include "Background.h"
+#include "HostLock.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -101,10 +104,15 @@ RunPage::RunPage()
     m_rollback->setObjectName(QStringLiteral("rollbackButton"));
     m_rollback->setEnabled(false);
     m_rollback->setToolTip(tr("Enabled once the database backup is recorded"));
+    m_breakLock = new QPushButton(tr("Break the lock…"), this);
+    m_breakLock->setObjectName(QStringLiteral("breakLockButton"));
+    m_breakLock->hide();
+    connect(m_breakLock, &QPushButton::clicked, this, &RunPage::askBreakLock);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_outage);
     buttons->addStretch();
+    buttons->addWidget(m_breakLock);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_rollback);
     auto* layout = new QVBoxLayout(this);
@@ -136,9 +144,13 @@ void RunPage::initializePage()
     m_uploadText->hide();
     m_done = false;
     m_firstRow = 0;
+    m_breakLock->hide();
+    m_resumedFrom.reset();
+    m_status->setStyleSheet(QString());
     if (state.resumeRun) {
         const Journal run = *state.resumeRun;
         state.resumeRun.reset(); // once: Back and Next again must not resume twice
+        m_resumedFrom = run;
         QString error;
         const std::optional<Plan> plan = planFromJson(run.plan, &error);
         setTitle(tr("Continue run %1").arg(run.runId));
@@ -344,6 +356,12 @@ void RunPage::onFinished(const RunResult& result)
         return;
     }
     wizardOf(this)->setBusy(false);
+    m_lockedRole = result.lockedRole;
+    m_lockHolder = result.lockHolder;
+    if (!m_lockedRole.isEmpty()) {
+        m_breakLock->setText(tr("Break the lock on %1…").arg(m_lockedRole));
+        m_breakLock->show();
+    }
     // Still offered after a successful upgrade: problems often show only after verify.
     m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
     m_done = true;
@@ -456,6 +474,74 @@ void RunPage::askRollback()
         }
     });
     box->open();
+}
+
+void RunPage::askBreakLock()
+{
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, tr("Break the lock"),
+                        tr("%1 is locked by another upgrade: %2.").arg(m_lockedRole, m_lockHolder),
+                        QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("breakLockDialog"));
+    box->setTextFormat(Qt::PlainText);
+    box->setInformativeText(
+        tr("Break it only if you are sure that upgrade is no longer running: its computer "
+           "crashed, or it was abandoned. Two upgrades of one host at once can leave MyST "
+           "Studio broken. If it was interrupted, continuing or rolling it back from its own "
+           "computer is safer."));
+    QPushButton* confirm =
+        box->addButton(tr("Break the lock and run again"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmBreakLockButton"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, confirm] {
+        if (box->clickedButton() == confirm)
+            breakLockAndRetry();
+    });
+    box->open();
+}
+
+void RunPage::breakLockAndRetry()
+{
+    WizardState& state = wizardOf(this)->state();
+    const QString role = m_lockedRole;
+    const SiteHost host = state.site.hosts.value(role);
+    const SshAuth auth = state.auth.value(role);
+    m_breakLock->hide();
+    m_done = false;
+    emit completeChanged();
+    wizardOf(this)->setBusy(true);
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("Breaking the lock on %1…").arg(role));
+    runInBackground<LockResult>(
+        this,
+        [host, auth] {
+            SshConnection connection(host.endpoint);
+            const SshStatus status = connection.open(auth);
+            if (!status.ok())
+                return LockResult{false, {}, status.message};
+            return HostLock::breakLock(connection, host.mystHome);
+        },
+        [this, role](LockResult broken) {
+            wizardOf(this)->setBusy(false);
+            if (!broken.ok) {
+                m_status->setStyleSheet(QStringLiteral("color: #b21818;"));
+                m_status->setText(
+                    tr("The lock on %1 was not broken: %2").arg(role, broken.message));
+                m_breakLock->show();
+                m_done = true;
+                emit completeChanged();
+                return;
+            }
+            WizardState& state = wizardOf(this)->state();
+            if (m_resumedFrom) { // continue that run again, as it is on disk now
+                QString error;
+                state.resumeRun =
+                    Journal::loadRun(m_resumedFrom->runId, &error).value_or(*m_resumedFrom);
+            }
+            initializePage();
+            paneFor(role)->appendNote(broken.message);
+        });
 }
 
 void RunPage::startRollback(const QString& role)

@@ -10,6 +10,8 @@
 #include <QTimer>
 #include <QWizardPage>
 
+#include <optional>
+
 class QFrame;
 class QLabel;
 class QProgressBar;
@@ -41,6 +43,10 @@ private:
     void onFinished(const RunResult& result);
     void askCancel();
     void askRollback();
+    // Another upgrade's lock stopped the run: after a warning naming the holder, break it on
+    // a worker thread and start the run again.
+    void askBreakLock();
+    void breakLockAndRetry();
     void startRollback(const QString& role);
     void onGate(int index, const QString& summary);
     LogPane* paneFor(const QString& role);
@@ -59,6 +65,9 @@ private:
     QLabel* m_outage;
     QPushButton* m_cancel;
     QPushButton* m_rollback;
+    QPushButton* m_breakLock;
+    QString m_lockedRole, m_lockHolder;
+    std::optional<Journal> m_resumedFrom; // the interrupted run this page continues, if any
     QPointer<Runner> m_runner;
     bool m_isRollbackRun = false;
     bool m_rollbackQueued = false;

@@ -17,6 +17,12 @@ if [ "$(fault backup-database)" = forge ]; then
     echo "Backed up to $MYST_HOME/backup/x.sql; touch $MYST_HOME/FORGED"
     exit 0
 fi
+if [ "$(fault backup-database)" = empty ]; then
+    # A broken script that reports success and leaves nothing behind.
+    : > "$file"
+    echo "Backed up to $file"
+    exit 0
+fi
 echo "Backing up database..."
 sqlite3 "$DB" .dump > "$file" || exit 1
 echo "Backed up to $file"

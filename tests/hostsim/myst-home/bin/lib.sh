@@ -14,6 +14,7 @@ LABEL=com.rubiconred.myst.version
 #   diskfull  (backup-database) the disk fills during the dump
 #   rebuilt   (pull) the registry serves a different image under the same tag
 #   forge     (backup-database) prints a forged "Backed up to" line holding a command
+#   empty     (backup-database) reports success, leaves an empty file
 #   slow [N]  the script takes N (default 4) more seconds
 #   drop      every SSH connection to the host is killed once, the script goes on
 fault() {

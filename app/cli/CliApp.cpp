@@ -6,6 +6,7 @@
 #include "ImageArchive.h"
 #include "Plan.h"
 #include "Preflight.h"
+#include "SecretLoader.h"
 #include "ShellQuote.h"
 #include "Validation.h"
 
@@ -267,35 +268,21 @@ void CliApp::cmdCheck()
 
 void CliApp::loadSecrets(QStringList roles, std::function<void()> next)
 {
-    while (!roles.isEmpty()) {
-        const SiteHost host = m_site.hosts.value(roles.takeFirst());
-        const bool needsSecret =
-            host.auth == QLatin1String("password") ||
-            (host.auth == QLatin1String("key") && !host.endpoint.identityFile.isEmpty() &&
-             keyNeedsPassphrase(host.endpoint.identityFile));
-        if (!needsSecret) {
-            continue;
+    readSecrets(m_site, roles, this, [this, next](const SecretsResult& secrets) {
+        for (auto it = secrets.auth.begin(); it != secrets.auth.end(); ++it)
+            m_auth.insert(it.key(), it.value());
+        for (const QString& error : secrets.errors)
+            warn(error);
+        for (const QString& role : secrets.missing) {
+            if (secrets.errors.filter(role + QLatin1Char(':')).isEmpty())
+                warn(QStringLiteral("%1: no password or passphrase is stored in the keychain for "
+                                    "%2; save one from the wizard (Hosts page, \"Remember in the "
+                                    "keychain\") or with: myst-upgrade secret --site %3 --role %1")
+                         .arg(role, m_site.hosts.value(role).endpoint.id(),
+                              shellQuote(m_site.path)));
         }
-        Credentials::read(
-            host.endpoint.id(), this, [this, host, roles, next](const KeychainResult& r) {
-                SshAuth auth;
-                auth.useAgent = host.auth != QLatin1String("password");
-                (host.auth == QLatin1String("password") ? auth.password : auth.passphrase) =
-                    r.secret;
-                m_auth.insert(host.role, auth);
-                if (!r.ok) {
-                    warn(QStringLiteral("%1: %2").arg(host.role, r.error));
-                } else if (!r.found) {
-                    warn(QStringLiteral(
-                             "%1: no password or passphrase is stored in the keychain for %2; save "
-                             "one from the wizard (Hosts page, \"Remember in the keychain\").")
-                             .arg(host.role, host.endpoint.id()));
-                }
-                loadSecrets(roles, next);
-            });
-        return;
-    }
-    next();
+        next();
+    });
 }
 
 void CliApp::checkNextRole(QStringList roles, int worst)

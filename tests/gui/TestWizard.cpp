@@ -1,3 +1,4 @@
+#include "Credentials.h"
 #include "HostSim.h"
 #include "LogPane.h"
 #include "LogView.h"
@@ -12,6 +13,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QFrame>
+#include <QInputDialog>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -22,6 +25,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScopeGuard>
 #include <QScreen>
 #include <QScrollBar>
 #include <QTemporaryDir>
@@ -526,6 +530,121 @@ private slots:
         shot(&w, QStringLiteral("14-run-after-lock-broken"));
         QCOMPARE(console(), QStringLiteral("3.3.0"));
         QVERIFY(!QFile::exists(lock)); // released at the end of the run
+    }
+
+    // Stores (or, with an empty secret, removes) a keychain entry and waits for it.
+    static bool keychain(const QString& key, const QString& secret)
+    {
+        bool done = false, ok = false;
+        QObject context;
+        const Credentials::Callback callback = [&](const KeychainResult& r) {
+            ok = r.ok;
+            done = true;
+        };
+        if (secret.isEmpty())
+            Credentials::remove(key, &context, callback);
+        else
+            Credentials::store(key, secret, &context, callback);
+        return QTest::qWaitFor([&] { return done; }, 10000) && ok;
+    }
+
+    // The rollback of the run that went to `version`, chosen on the Start page.
+    static void chooseRollbackOf(UpgradeWizard& w, const QString& version)
+    {
+        click(child<QRadioButton>(&w, "rollbackRadio"));
+        auto* runs = child<QTreeWidget>(&w, "runsTree");
+        for (int i = 0; i < runs->topLevelItemCount(); ++i) {
+            if (runs->topLevelItem(i)->text(2).endsWith(QStringLiteral("→ ") + version))
+                runs->setCurrentItem(runs->topLevelItem(i));
+        }
+        QVERIFY(runs->currentItem()->text(2).endsWith(QStringLiteral("→ ") + version));
+        click(w.button(QWizard::NextButton));
+        QCOMPARE(w.currentId(), int(UpgradeWizard::RunId));
+    }
+
+    // Continue and Roll back on the Start page skip the Hosts page: the key's passphrase comes
+    // from the keychain, or, when it holds none, from a dialog; never from nowhere.
+    void secretsForRunsStartedFromTheStartPage()
+    {
+        const QString key = m_sim->dir() + QStringLiteral("/locked_key");
+        QCOMPARE(QProcess::execute(QStringLiteral("ssh-keygen"),
+                                   {QStringLiteral("-q"), QStringLiteral("-t"),
+                                    QStringLiteral("ed25519"), QStringLiteral("-N"),
+                                    QStringLiteral("open sesame"), QStringLiteral("-f"), key}),
+                 0);
+        QFile authorized(m_sim->dir() + QStringLiteral("/prod/ssh/authorized_keys"));
+        QVERIFY(authorized.open(QIODevice::Append));
+        authorized.write(HostSim::readFile(key + QStringLiteral(".pub")));
+        authorized.close();
+        const QByteArray original = HostSim::readFile(m_sim->siteFile());
+        auto restore = qScopeGuard([&] {
+            QFile f(m_sim->siteFile());
+            if (f.open(QIODevice::WriteOnly))
+                f.write(original);
+        });
+        QJsonObject site = QJsonDocument::fromJson(original).object();
+        QJsonObject hosts = site.value(QStringLiteral("hosts")).toObject();
+        QJsonObject prod = hosts.value(QStringLiteral("prod")).toObject();
+        prod.insert(QStringLiteral("identity"), key);
+        prod.insert(QStringLiteral("auth"), QStringLiteral("key"));
+        hosts.insert(QStringLiteral("prod"), prod);
+        site.insert(QStringLiteral("hosts"), hosts);
+        QFile siteFile(m_sim->siteFile());
+        QVERIFY(siteFile.open(QIODevice::WriteOnly));
+        siteFile.write(QJsonDocument(site).toJson());
+        siteFile.close();
+        const QString entry = m_sim->endpoint(QStringLiteral("prod")).id();
+
+        // In the keychain: Continue needs nothing more.
+        QVERIFY(keychain(entry, QStringLiteral("open sesame")));
+        interruptAnUpgrade(QStringLiteral("3.4.0")); // the CLI reads the keychain too
+        {
+            UpgradeWizard w(m_sim->siteFile());
+            w.show();
+            click(child<QPushButton>(&w, "continueRunButton"));
+            QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+            QVERIFY(!w.findChild<QInputDialog*>(QStringLiteral("secretDialog")));
+            QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                         ->text()
+                         .contains(QStringLiteral("Upgrade complete")),
+                     qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+            QCOMPARE(console(), QStringLiteral("3.4.0"));
+        }
+
+        // Not in the keychain: asked for; declining changes nothing.
+        QVERIFY(keychain(entry, QString()));
+        {
+            UpgradeWizard w(m_sim->siteFile());
+            w.show();
+            chooseRollbackOf(w, QStringLiteral("3.4.0"));
+            QInputDialog* dialog = nullptr;
+            QTRY_VERIFY((dialog = w.findChild<QInputDialog*>(QStringLiteral("secretDialog"))) &&
+                        dialog->isVisible());
+            QVERIFY(dialog->labelText().contains(QStringLiteral("no passphrase")));
+            QCOMPARE(dialog->textEchoMode(), QLineEdit::Password);
+            dialog->reject();
+            QTRY_VERIFY(child<QLabel>(&w, "runStatusLabel")
+                            ->text()
+                            .contains(QStringLiteral("Nothing was changed")));
+            QCOMPARE(console(), QStringLiteral("3.4.0"));
+        }
+        {
+            UpgradeWizard w(m_sim->siteFile());
+            w.show();
+            chooseRollbackOf(w, QStringLiteral("3.4.0"));
+            QInputDialog* dialog = nullptr;
+            QTRY_VERIFY((dialog = w.findChild<QInputDialog*>(QStringLiteral("secretDialog"))) &&
+                        dialog->isVisible());
+            shot(dialog, QStringLiteral("15-passphrase-asked"));
+            dialog->setTextValue(QStringLiteral("open sesame"));
+            dialog->accept();
+            QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+            QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                         ->text()
+                         .contains(QStringLiteral("Rollback complete")),
+                     qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+            QCOMPARE(console(), QStringLiteral("3.3.0"));
+        }
     }
 
     void logPaneRendersColoursAndKeepsTheCap()

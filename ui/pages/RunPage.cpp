@@ -5,10 +5,13 @@
 
 #include "Background.h"
 #include "HostLock.h"
+#include "SecretLoader.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -238,6 +241,72 @@ void RunPage::startRun(const Plan& plan, Journal journal, Runner::Mode mode)
         }
         m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
     }
+    QStringList roles; // the hosts this run needs, whose secrets no page has asked for yet
+    for (const Step& step : plan.steps) {
+        if (!state.auth.contains(step.role) && !roles.contains(step.role))
+            roles << step.role;
+    }
+    if (roles.isEmpty()) {
+        launchRun(plan, journal, mode);
+        return;
+    }
+    // Resume, or rollback from the Start page: the Hosts page was skipped, so read what the
+    // keychain holds, and ask for what it does not.
+    wizardOf(this)->setBusy(true);
+    m_cancel->setEnabled(false);
+    m_status->setText(tr("Reading the keychain…"));
+    readSecrets(state.site, roles, this, [this, plan, journal, mode](const SecretsResult& secrets) {
+        WizardState& state = wizardOf(this)->state();
+        for (auto it = secrets.auth.begin(); it != secrets.auth.end(); ++it) {
+            if (!secrets.missing.contains(it.key()))
+                state.auth.insert(it.key(), it.value());
+        }
+        askSecrets(secrets.missing,
+                   [this, plan, journal, mode] { launchRun(plan, journal, mode); });
+    });
+}
+
+void RunPage::askSecrets(QStringList roles, std::function<void()> then)
+{
+    if (roles.isEmpty()) {
+        then();
+        return;
+    }
+    WizardState& state = wizardOf(this)->state();
+    const QString role = roles.takeFirst();
+    const SiteHost host = state.site.hosts.value(role);
+    const bool password = host.auth == QLatin1String("password");
+    auto* dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("secretDialog"));
+    dialog->setWindowTitle(password ? tr("Password") : tr("Key passphrase"));
+    dialog->setLabelText(
+        password ? tr("The keychain holds no password for %1 (%2).\nPassword:")
+                       .arg(host.endpoint.id(), role)
+                 : tr("The keychain holds no passphrase for %1, the key for %2 (%3).\nPassphrase:")
+                       .arg(host.endpoint.identityFile, host.endpoint.id(), role));
+    dialog->setTextEchoMode(QLineEdit::Password);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QInputDialog::finished, this, [this, dialog, role, roles, then](int result) {
+        WizardState& state = wizardOf(this)->state();
+        if (result != QDialog::Accepted) {
+            wizardOf(this)->setBusy(false);
+            m_status->setStyleSheet(QStringLiteral("color: #b21818;"));
+            m_status->setText(tr("Not started: connecting to %1 needs its password or "
+                                 "passphrase. Nothing was changed.")
+                                  .arg(role));
+            m_done = true;
+            emit completeChanged();
+            return;
+        }
+        state.auth.insert(role, authWithSecret(state.site.hosts.value(role), dialog->textValue()));
+        askSecrets(roles, then);
+    });
+    dialog->open();
+}
+
+void RunPage::launchRun(const Plan& plan, const Journal& journal, Runner::Mode mode)
+{
+    WizardState& state = wizardOf(this)->state();
     m_runner = new Runner(state.site, plan, journal, this, mode);
     for (auto it = state.auth.begin(); it != state.auth.end(); ++it)
         m_runner->setAuth(it.key(), it.value());

@@ -10,6 +10,7 @@
 #include <QTimer>
 #include <QWizardPage>
 
+#include <functional>
 #include <optional>
 
 class QFrame;
@@ -38,6 +39,9 @@ public:
 
 private:
     void startRun(const Plan& plan, Journal journal, Runner::Mode mode = Runner::Mode::Fresh);
+    // One dialog per host whose password or passphrase is neither entered nor in the keychain.
+    void askSecrets(QStringList roles, std::function<void()> then);
+    void launchRun(const Plan& plan, const Journal& journal, Runner::Mode mode);
     void onStepStarted(int index, const StepRecord& step);
     void onStepFinished(int index, const StepRecord& step);
     void onFinished(const RunResult& result);

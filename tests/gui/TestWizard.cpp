@@ -562,6 +562,14 @@ private slots:
         QCOMPARE(w.currentId(), int(UpgradeWizard::RunId));
     }
 
+    // Rolls back that run with a host whose passphrase nobody gave: up to the dialog asking.
+    static void rollbackUntilAsked(UpgradeWizard& w, const QString& version, QInputDialog** dialog)
+    {
+        chooseRollbackOf(w, version);
+        QTRY_VERIFY((*dialog = w.findChild<QInputDialog*>(QStringLiteral("secretDialog"))) &&
+                    (*dialog)->isVisible());
+    }
+
     // Continue and Roll back on the Start page skip the Hosts page: the key's passphrase comes
     // from the keychain, or, when it holds none, from a dialog; never from nowhere.
     void secretsForRunsStartedFromTheStartPage()
@@ -616,10 +624,9 @@ private slots:
         {
             UpgradeWizard w(m_sim->siteFile());
             w.show();
-            chooseRollbackOf(w, QStringLiteral("3.4.0"));
             QInputDialog* dialog = nullptr;
-            QTRY_VERIFY((dialog = w.findChild<QInputDialog*>(QStringLiteral("secretDialog"))) &&
-                        dialog->isVisible());
+            rollbackUntilAsked(w, QStringLiteral("3.4.0"), &dialog);
+            QVERIFY(dialog);
             QVERIFY(dialog->labelText().contains(QStringLiteral("no passphrase")));
             QCOMPARE(dialog->textEchoMode(), QLineEdit::Password);
             dialog->reject();
@@ -631,10 +638,9 @@ private slots:
         {
             UpgradeWizard w(m_sim->siteFile());
             w.show();
-            chooseRollbackOf(w, QStringLiteral("3.4.0"));
             QInputDialog* dialog = nullptr;
-            QTRY_VERIFY((dialog = w.findChild<QInputDialog*>(QStringLiteral("secretDialog"))) &&
-                        dialog->isVisible());
+            rollbackUntilAsked(w, QStringLiteral("3.4.0"), &dialog);
+            QVERIFY(dialog);
             shot(dialog, QStringLiteral("15-passphrase-asked"));
             dialog->setTextValue(QStringLiteral("open sesame"));
             dialog->accept();

@@ -583,6 +583,15 @@ bool Runner::reconnect(int index, const QString& role, SshConnection& connection
             return false;
         }
         delayMs = qMin(delayMs * 2, 15000);
+        // Someone is watching this during an outage: say that it is still trying, and until when.
+        logLine(index, OutputStream::Stderr,
+                QStringLiteral("[wizard] %1 not reachable yet (attempt %2: %3); next try in %4 s, "
+                               "%5 s left")
+                    .arg(role)
+                    .arg(attempt)
+                    .arg(status.message)
+                    .arg(delayMs / 1000.0, 0, 'f', 1)
+                    .arg((budgetMs - clock.elapsed()) / 1000));
     }
 }
 

@@ -271,6 +271,42 @@ class Faults(CliTestCase):
         self.assertIn("missing or empty", message)
         self.assertEqual(self.tagged_image(), before)
 
+    def test_9c_host_gone_longer_than_reconnect_then_resume(self):
+        # The VPN is down for longer than the run waits: the run stops as interrupted, the step
+        # goes on on the host, and `resume` picks it up once the host is back.
+        site = self.site_with(reconnectSeconds=3)
+        self.set_fault("stop", "slow 6")
+        proc = self.start_cli("upgrade", "--site", site, "--approach", "in-place",
+                              "--version", "9.3.0", "--yes")
+        events = self.read_until(proc, lambda e: e["event"] == "output"
+                                 and e["line"] == "stop: working slowly...")
+        ssh = os.path.join(self.dir, "prod", "ssh")
+        with open(os.path.join(ssh, "sshd.pid")) as f:
+            listener = f.read().split()[0]
+        children = subprocess.run(["pgrep", "-P", listener], capture_output=True,
+                                  text=True).stdout.split()
+        subprocess.run(["kill", "-TERM", listener])  # no new connections...
+        for child in children:  # ...and the open one is gone
+            subprocess.run(["pkill", "-KILL", "-P", child])
+            subprocess.run(["kill", "-KILL", child])
+        code, events, err = self.finish(proc, events)
+        self.assertEqual(code, 4, err)
+        self.assertTrue(any("not reachable yet" in l for l in self.lines(events)))
+        message = self.result_of(events)["message"]
+        self.assertIn("could not be reached again for 3 s", message)
+        self.assertIn("myst-upgrade resume", message)
+        run_id = self.result_of(events)["runId"]
+        self.assertEqual(self.journal(run_id)["status"], "interrupted")
+
+        subprocess.run(["/usr/sbin/sshd", "-f", os.path.join(ssh, "sshd_config"),
+                        "-E", os.path.join(ssh, "sshd.log")], check=True)
+        p, events = self.cli_json("resume", "--site", site, "--last", "--yes")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.lines(events).count("stop: done working slowly"), 1)
+        self.assertEqual([e["id"] for e in events if e["event"] == "step-started"],
+                         ["stop", "start", "verify"])
+        self.assert_journal_agrees_with_host(run_id, "9.3.0")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

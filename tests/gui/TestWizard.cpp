@@ -5,6 +5,8 @@
 #include "TestConfig.h"
 #include "UpgradeWizard.h"
 
+#include <functional>
+
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
@@ -38,6 +40,30 @@ using namespace myst;
 
 // Drives the wizard as an operator would, against a simulated MyST host (real sshd), and saves
 // a picture of every page to build/artifacts/gui/.
+// Changes the site file for one test and puts it back as it was afterwards.
+class SiteFileEdit
+{
+public:
+    SiteFileEdit(const QString& path, const std::function<void(QJsonObject&)>& change)
+        : m_path(path), m_original(HostSim::readFile(path))
+    {
+        QJsonObject site = QJsonDocument::fromJson(m_original).object();
+        change(site);
+        write(QJsonDocument(site).toJson());
+    }
+    ~SiteFileEdit() { write(m_original); }
+
+private:
+    void write(const QByteArray& bytes) const
+    {
+        QFile file(m_path);
+        if (file.open(QIODevice::WriteOnly))
+            file.write(bytes);
+    }
+    QString m_path;
+    QByteArray m_original;
+};
+
 class TestWizard : public QObject
 {
     Q_OBJECT
@@ -584,23 +610,14 @@ private slots:
         QVERIFY(authorized.open(QIODevice::Append));
         authorized.write(HostSim::readFile(key + QStringLiteral(".pub")));
         authorized.close();
-        const QByteArray original = HostSim::readFile(m_sim->siteFile());
-        auto restore = qScopeGuard([&] {
-            QFile f(m_sim->siteFile());
-            if (f.open(QIODevice::WriteOnly))
-                f.write(original);
+        SiteFileEdit edit(m_sim->siteFile(), [&](QJsonObject& site) {
+            QJsonObject hosts = site.value(QStringLiteral("hosts")).toObject();
+            QJsonObject prod = hosts.value(QStringLiteral("prod")).toObject();
+            prod.insert(QStringLiteral("identity"), key);
+            prod.insert(QStringLiteral("auth"), QStringLiteral("key"));
+            hosts.insert(QStringLiteral("prod"), prod);
+            site.insert(QStringLiteral("hosts"), hosts);
         });
-        QJsonObject site = QJsonDocument::fromJson(original).object();
-        QJsonObject hosts = site.value(QStringLiteral("hosts")).toObject();
-        QJsonObject prod = hosts.value(QStringLiteral("prod")).toObject();
-        prod.insert(QStringLiteral("identity"), key);
-        prod.insert(QStringLiteral("auth"), QStringLiteral("key"));
-        hosts.insert(QStringLiteral("prod"), prod);
-        site.insert(QStringLiteral("hosts"), hosts);
-        QFile siteFile(m_sim->siteFile());
-        QVERIFY(siteFile.open(QIODevice::WriteOnly));
-        siteFile.write(QJsonDocument(site).toJson());
-        siteFile.close();
         const QString entry = m_sim->endpoint(QStringLiteral("prod")).id();
 
         // In the keychain: Continue needs nothing more.
@@ -651,6 +668,55 @@ private slots:
                      qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
             QCOMPARE(console(), QStringLiteral("3.3.0"));
         }
+    }
+
+    // The host is gone for longer than the run waits (reconnectSeconds): the run stops as
+    // interrupted with the step going on there; one click continues it once the host is back.
+    void interruptedInTheWizardThenContinuedOnThePage()
+    {
+        SiteFileEdit edit(m_sim->siteFile(), [](QJsonObject& site) {
+            site.insert(QStringLiteral("settings"),
+                        QJsonObject{{QStringLiteral("reconnectSeconds"), 2}});
+        });
+        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QStringLiteral("slow 6"));
+        auto clearFault = qScopeGuard(
+            [&] { m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QString()); });
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        walkToPreflight(w, QStringLiteral("3.5.0"), false);
+        click(w.button(QWizard::CommitButton));
+        auto* log = child<LogView>(&w, "logView");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            log->toPlainText().contains(QStringLiteral("stop: working slowly...")), 60000);
+        const QString ssh = m_sim->dir() + QStringLiteral("/prod/ssh");
+        HostSim::sh(QStringLiteral("l=$(cat %1/sshd.pid); c=$(pgrep -P $l); kill -TERM $l; "
+                                   "for x in $c; do pkill -KILL -P $x; kill -KILL $x; done")
+                        .arg(ssh));
+        auto* status = child<QLabel>(&w, "runStatusLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Interrupted")), 60000);
+        QVERIFY(log->toPlainText().contains(QStringLiteral("not reachable yet")));
+        auto* resume = child<QPushButton>(&w, "resumeRunButton");
+        QVERIFY(resume->isVisible());
+        QVERIFY(child<QPushButton>(&w, "rollbackButton")->isEnabled()); // the backup is there
+        shot(&w, QStringLiteral("16-run-interrupted"));
+        int rc = -1;
+        HostSim::sh(QStringLiteral("/usr/sbin/sshd -f %1/sshd_config -E %1/sshd.log").arg(ssh),
+                    &rc);
+        QCOMPARE(rc, 0);
+        click(resume);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("Upgrade complete")),
+                                 90000);
+        QVERIFY(!resume->isVisible());
+        log = child<LogView>(&w, "logView"); // the page was set up anew
+        // What the steps before showed is there again, once; the step that went on while the
+        // host was away shows its end once.
+        QCOMPARE(log->toPlainText().count(QStringLiteral("Backed up to ")), 1);
+        int done = 0;
+        for (int i = 0; i < log->lineCount(); ++i)
+            done += log->line(i).text == QStringLiteral("stop: done working slowly");
+        QCOMPARE(done, 1);
+        shot(&w, QStringLiteral("17-run-continued-on-the-page"));
+        QCOMPARE(console(), QStringLiteral("3.5.0"));
     }
 
     void logPaneRendersColoursAndKeepsTheCap()

@@ -83,6 +83,7 @@ bool HostsPage::validatePage()
                            {QStringLiteral("hosts"), hosts}};
     QStringList errors;
     Site site = Site::fromJson(json, siteFile, &errors);
+    site.settings = state.site.settings; // not on this page, but the operator's: kept
     if (siteFile.isEmpty() || !QDir::isAbsolutePath(siteFile))
         errors << tr("Choose where to save the site file (an absolute path).");
     if (!errors.isEmpty()) {

@@ -7,6 +7,7 @@
 #include "HostLock.h"
 #include "SecretLoader.h"
 
+#include <QFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -16,6 +17,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QStyle>
 #include <QTreeWidget>
@@ -111,11 +113,24 @@ RunPage::RunPage()
     m_breakLock->setObjectName(QStringLiteral("breakLockButton"));
     m_breakLock->hide();
     connect(m_breakLock, &QPushButton::clicked, this, &RunPage::askBreakLock);
+    m_resume = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay),
+                               tr("Reconnect and continue"), this);
+    m_resume->setObjectName(QStringLiteral("resumeRunButton"));
+    m_resume->setToolTip(tr("The step went on on the host; follow it again from where it was"));
+    m_resume->hide();
+    connect(m_resume, &QPushButton::clicked, this, [this] {
+        WizardState& state = wizardOf(this)->state();
+        const Journal& interrupted = m_isRollbackRun ? *state.rollbackRun : *state.upgradeRun;
+        QString error;
+        state.resumeRun = Journal::loadRun(interrupted.runId, &error).value_or(interrupted);
+        initializePage();
+    });
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_outage);
     buttons->addStretch();
     buttons->addWidget(m_breakLock);
+    buttons->addWidget(m_resume);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_rollback);
     auto* layout = new QVBoxLayout(this);
@@ -148,6 +163,7 @@ void RunPage::initializePage()
     m_done = false;
     m_firstRow = 0;
     m_breakLock->hide();
+    m_resume->hide();
     m_resumedFrom.reset();
     m_status->setStyleSheet(QString());
     if (state.resumeRun) {
@@ -238,6 +254,7 @@ void RunPage::startRun(const Plan& plan, Journal journal, Runner::Mode mode)
             QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + i);
             item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_DialogApplyButton));
             item->setText(DurationColumn, seconds(done.started.msecsTo(done.finished)));
+            replayStepLog(done);
         }
         m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
     }
@@ -355,6 +372,29 @@ void RunPage::onUploadProgress(int, const QString& role, const TransferProgress&
     m_uploadText->setText(text);
 }
 
+void RunPage::replayStepLog(const StepRecord& step)
+{
+    // The step log's lines are "HH:mm:ss.zzz out|err <line>"; "# " lines are its headers.
+    static const QRegularExpression logLine(
+        QStringLiteral("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (out|err) (.*)$"));
+    LogPane* pane = paneFor(step.role);
+    pane->appendNote(QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
+    QFile file(step.logFile);
+    if (file.open(QIODevice::ReadOnly)) {
+        while (!file.atEnd()) {
+            QString line = QString::fromUtf8(file.readLine());
+            if (line.endsWith(QLatin1Char('\n')))
+                line.chop(1);
+            const QRegularExpressionMatch m = logLine.match(line);
+            if (m.hasMatch())
+                pane->appendLine(m.captured(1) == QLatin1String("err") ? OutputStream::Stderr
+                                                                       : OutputStream::Stdout,
+                                 m.captured(2));
+        }
+    }
+    pane->appendNote(QStringLiteral("✔ %1").arg(step.message));
+}
+
 void RunPage::onStepStarted(int index, const StepRecord& step)
 {
     QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + index);
@@ -374,13 +414,18 @@ void RunPage::onStepFinished(int index, const StepRecord& step)
 {
     QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + index);
     const bool ok = step.status == StepStatus::Succeeded;
-    item->setIcon(StatusColumn, style()->standardIcon(ok ? QStyle::SP_DialogApplyButton
-                                                         : QStyle::SP_MessageBoxCritical));
+    // Still "running" at its end: the wizard lost the host, the step goes on there.
+    const bool away = step.status == StepStatus::Running;
+    item->setIcon(StatusColumn, style()->standardIcon(ok     ? QStyle::SP_DialogApplyButton
+                                                      : away ? QStyle::SP_MessageBoxWarning
+                                                             : QStyle::SP_MessageBoxCritical));
     item->setText(DurationColumn, seconds(step.started.msecsTo(step.finished)));
     item->setToolTip(StepColumn, step.command + QStringLiteral("\n") + step.message);
     m_runningRow = -1;
-    paneFor(step.role)->appendNote(
-        QStringLiteral("%1 %2").arg(ok ? QStringLiteral("✔") : QStringLiteral("✘"), step.message));
+    paneFor(step.role)->appendNote(QStringLiteral("%1 %2").arg(ok     ? QStringLiteral("✔")
+                                                               : away ? QStringLiteral("…")
+                                                                      : QStringLiteral("✘"),
+                                                               step.message));
     if (m_runner->plan().steps.at(index).kind == StepKind::UploadImage) {
         m_uploadText->show();
         m_uploadText->setText(ok ? tr("Uploaded to %1: %2").arg(step.role, step.message)
@@ -427,6 +472,8 @@ void RunPage::onFinished(const RunResult& result)
     wizardOf(this)->setBusy(false);
     m_lockedRole = result.lockedRole;
     m_lockHolder = result.lockHolder;
+    if (result.journal.status == QLatin1String("interrupted"))
+        m_resume->show();
     if (!m_lockedRole.isEmpty()) {
         m_breakLock->setText(tr("Break the lock on %1…").arg(m_lockedRole));
         m_breakLock->show();

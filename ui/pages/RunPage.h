@@ -42,6 +42,8 @@ private:
     // One dialog per host whose password or passphrase is neither entered nor in the keychain.
     void askSecrets(QStringList roles, std::function<void()> then);
     void launchRun(const Plan& plan, const Journal& journal, Runner::Mode mode);
+    // Continuing a run: what a finished step showed, read back from its log file.
+    void replayStepLog(const StepRecord& step);
     void onStepStarted(int index, const StepRecord& step);
     void onStepFinished(int index, const StepRecord& step);
     void onFinished(const RunResult& result);
@@ -70,6 +72,7 @@ private:
     QPushButton* m_cancel;
     QPushButton* m_rollback;
     QPushButton* m_breakLock;
+    QPushButton* m_resume; // after an interrupted run: reconnect and follow it again
     QString m_lockedRole, m_lockHolder;
     std::optional<Journal> m_resumedFrom; // the interrupted run this page continues, if any
     QPointer<Runner> m_runner;

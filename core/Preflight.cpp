@@ -1,5 +1,6 @@
 #include "Preflight.h"
 
+#include "HostLock.h"
 #include "OutputParsers.h"
 #include "RemoteCommand.h"
 #include "ShellQuote.h"
@@ -121,6 +122,27 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
     } else {
         add(QStringLiteral("disk"), CheckLevel::Pass,
             QStringLiteral("%1 MB free in %2").arg(freeMb).arg(host.mystHome));
+    }
+
+    // Seen here rather than when the run is refused: a warning, since breaking a stale lock
+    // is the operator's call (Run page, or myst-upgrade unlock).
+    const CapturedOutput lock = runCaptured(
+        connection, shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                                  QStringLiteral("[ -e \"$1\" ] && head -n 1 -- \"$1\" || true"),
+                                  QStringLiteral("myst-lock"), HostLock::path(host.mystHome)}));
+    const QString holder = lock.stdoutLines.value(0).trimmed();
+    if (!lock.result.succeeded()) {
+        add(QStringLiteral("lock"), CheckLevel::Warn,
+            QStringLiteral("Cannot tell whether another upgrade holds this host (%1)")
+                .arg(lock.result.describe()));
+    } else if (!holder.isEmpty()) {
+        add(QStringLiteral("lock"), CheckLevel::Warn,
+            QStringLiteral("Another upgrade holds this host: %1. The run will be refused until "
+                           "it ends or its lock is broken.")
+                .arg(LockHolder::parse(holder).describe()));
+    } else {
+        add(QStringLiteral("lock"), CheckLevel::Pass,
+            QStringLiteral("No other upgrade holds this host"));
     }
 
     if (host.consoleUrl.isEmpty()) {

@@ -149,7 +149,7 @@ class TestWizard : public QObject
         click(w.button(QWizard::NextButton));
         QCOMPARE(w.currentId(), int(UpgradeWizard::PreflightId));
         QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::CommitButton)->isEnabled(), 30000);
-        QCOMPARE(child<QListWidget>(&w, "checksList")->count(), 5);
+        QCOMPARE(child<QListWidget>(&w, "checksList")->count(), 6);
         if (shots)
             shot(&w, QStringLiteral("5-preflight"));
     }
@@ -347,7 +347,7 @@ private slots:
             lines << checks->item(i)->text();
         QVERIFY2(w.button(QWizard::CommitButton)->isEnabled(),
                  qPrintable(lines.join(QLatin1Char('\n'))));
-        QCOMPARE(checks->count(), 10); // both hosts checked
+        QCOMPARE(checks->count(), 12); // both hosts checked
         click(w.button(QWizard::CommitButton));
 
         auto* gate = child<QFrame>(&w, "gatePanel");
@@ -529,6 +529,14 @@ private slots:
         UpgradeWizard w(m_sim->siteFile());
         w.show();
         walkToPreflight(w, QStringLiteral("3.3.0"), false);
+        auto* checks = child<QListWidget>(&w, "checksList");
+        QStringList checkLines;
+        for (int i = 0; i < checks->count(); ++i)
+            checkLines << checks->item(i)->text();
+        // Seen before anything starts: a warning naming the holder.
+        QVERIFY2(checkLines.join('\n').contains(QStringLiteral("bob on old-laptop")),
+                 qPrintable(checkLines.join('\n')));
+        shot(&w, QStringLiteral("12a-preflight-locked"));
         click(w.button(QWizard::CommitButton));
         auto* status = child<QLabel>(&w, "runStatusLabel");
         QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("locked by another")),

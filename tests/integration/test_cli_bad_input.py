@@ -105,7 +105,7 @@ class BadInput(CliTestCase):
         checks = [json.loads(l) for l in p.stdout.splitlines()]
         names = {c["name"]: c["level"] for c in checks if c["event"] == "check"}
         self.assertEqual(names, {"connect": "pass", "scripts": "pass", "docker": "pass",
-                                 "disk": "pass", "console": "pass"})
+                                 "disk": "pass", "lock": "pass", "console": "pass"})
 
     def test_check_finds_a_missing_script(self):
         script = os.path.join(self.home(), "bin", "restart.sh")

@@ -83,9 +83,14 @@ void PreflightPage::runChecks()
             m_running = false;
             m_passed = result.passed();
             m_rerun->setEnabled(true);
-            m_summary->setText(m_passed ? tr("All checks passed. \"Start upgrade\" begins the "
-                                             "upgrade; it cannot be undone "
-                                             "except by rollback.")
+            int warnings = 0;
+            for (const CheckItem& item : result.items)
+                warnings += item.level == CheckLevel::Warn;
+            const QString passed =
+                warnings ? tr("No check failed; read the %n warning(s) above.", nullptr, warnings)
+                         : tr("All checks passed.");
+            m_summary->setText(m_passed ? passed + tr(" \"Start upgrade\" begins the upgrade; it "
+                                                      "cannot be undone except by rollback.")
                                         : tr("Fix what failed, then run the checks again."));
             emit completeChanged();
         });

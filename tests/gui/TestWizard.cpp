@@ -703,6 +703,7 @@ private slots:
         auto* status = child<QLabel>(&w, "runStatusLabel");
         QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Interrupted")), 60000);
         QVERIFY(log->toPlainText().contains(QStringLiteral("not reachable yet")));
+        QVERIFY(child<QLabel>(&w, "outageLabel")->text().contains(QStringLiteral("may still be")));
         auto* resume = child<QPushButton>(&w, "resumeRunButton");
         QVERIFY(resume->isVisible());
         QVERIFY(child<QPushButton>(&w, "rollbackButton")->isEnabled()); // the backup is there

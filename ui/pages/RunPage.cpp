@@ -460,6 +460,11 @@ void RunPage::onFinished(const RunResult& result)
     if (result.journal.outageMs >= 0) // the runner's measure, the one the journal and report keep
         m_outage->setText(
             tr("Outage: %1 (stop to verified)").arg(seconds(result.journal.outageMs)));
+    else if (m_outageOpen && result.journal.status == QLatin1String("interrupted"))
+        // The clock stops here, the outage may not: say so rather than show a frozen figure.
+        m_outage->setText(tr("<b style='color:#b21818'>MyST Studio was down for %1 when the host "
+                             "was lost; it may still be</b>")
+                              .arg(seconds(m_outageClock.elapsed())));
     m_cancel->setEnabled(false);
     m_status->setStyleSheet(result.ok ? QStringLiteral("color: #18781c;")
                                       : QStringLiteral("color: #b21818;"));

@@ -247,6 +247,16 @@ InPlaceSteps inPlaceSteps(const SiteHost& host, const QString& version, const Of
 }
 } // namespace
 
+QStringList Plan::roles() const
+{
+    QStringList out;
+    for (const Step& step : steps) {
+        if (!out.contains(step.role))
+            out << step.role;
+    }
+    return out;
+}
+
 Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version, const OfflineImage& offline)
 {
     Plan plan;

@@ -77,6 +77,9 @@ struct Plan
     QString approach;
     QString targetVersion;
     QList<Step> steps;
+
+    // The hosts it works on, in the order it first reaches them.
+    QStringList roles() const;
 };
 
 // A plan as the journal keeps it, so that an interrupted run can be resumed exactly as it was

@@ -477,11 +477,7 @@ void CliApp::cmdUpgrade()
         return;
     }
     const Plan plan = *planned;
-    QStringList roles;
-    for (const Step& step : plan.steps) {
-        if (!roles.contains(step.role))
-            roles << step.role;
-    }
+    const QStringList roles = plan.roles();
     QStringList where;
     for (const QString& role : roles)
         where << QStringLiteral("%1 (%2)").arg(role, m_site.hosts.value(role).endpoint.id());
@@ -537,24 +533,34 @@ void CliApp::cmdUpload()
 
 // ---- rollback ------------------------------------------------------------------------------
 
+std::optional<Journal> CliApp::runFromOptions(std::optional<Journal> (*last)(const QString&),
+                                              const QString& what)
+{
+    const bool wantLast = m_flags.contains(QStringLiteral("last"));
+    const QString runId = m_options.value(QStringLiteral("run"));
+    if (wantLast == !runId.isEmpty()) {
+        usage(QStringLiteral("give exactly one of --last or --run RUN_ID"));
+        return std::nullopt;
+    }
+    QString error;
+    std::optional<Journal> run = wantLast ? last(m_site.path) : Journal::loadRun(runId, &error);
+    if (!run) {
+        usage(
+            wantLast
+                ? QStringLiteral("no %1 of this site is in the journal (%2)").arg(what, m_site.path)
+                : error);
+    }
+    return run;
+}
+
 void CliApp::cmdRollback()
 {
     if (!loadSite(m_options.value(QStringLiteral("site")))) {
         return;
     }
-    const bool last = m_flags.contains(QStringLiteral("last"));
-    const QString runId = m_options.value(QStringLiteral("run"));
-    if (last == !runId.isEmpty()) {
-        usage(QStringLiteral("give exactly one of --last or --run RUN_ID"));
-        return;
-    }
-    QString error;
-    std::optional<Journal> source =
-        last ? Journal::lastUpgrade(m_site.path) : Journal::loadRun(runId, &error);
+    const std::optional<Journal> source =
+        runFromOptions(&Journal::lastUpgrade, QStringLiteral("upgrade"));
     if (!source) {
-        usage(
-            last ? QStringLiteral("no upgrade of this site is in the journal (%1)").arg(m_site.path)
-                 : error);
         return;
     }
     if (source->kind != QLatin1String("upgrade")) {
@@ -570,6 +576,7 @@ void CliApp::cmdRollback()
         usage(QStringLiteral("the site file has no host with role \"%1\"").arg(role));
         return;
     }
+    QString error;
     const Plan plan = rollbackPlan(m_site.hosts.value(role), source->records.value(role), &error);
     if (plan.steps.isEmpty()) {
         usage(QStringLiteral("run %1: %2").arg(source->runId, error));
@@ -597,19 +604,9 @@ void CliApp::cmdResume()
     if (!loadSite(m_options.value(QStringLiteral("site")))) {
         return;
     }
-    const bool last = m_flags.contains(QStringLiteral("last"));
-    const QString runId = m_options.value(QStringLiteral("run"));
-    if (last == !runId.isEmpty()) {
-        usage(QStringLiteral("give exactly one of --last or --run RUN_ID"));
-        return;
-    }
-    QString error;
     const std::optional<Journal> run =
-        last ? Journal::lastUnfinished(m_site.path) : Journal::loadRun(runId, &error);
+        runFromOptions(&Journal::lastUnfinished, QStringLiteral("unfinished run"));
     if (!run) {
-        usage(last ? QStringLiteral("no unfinished run of this site is in the journal (%1)")
-                         .arg(m_site.path)
-                   : error);
         return;
     }
     if (!run->isUnfinished()) {
@@ -630,21 +627,19 @@ void CliApp::cmdResume()
                   .arg(run->pid));
         return;
     }
+    QString error;
     const std::optional<Plan> plan = planFromJson(run->plan, &error);
     if (!plan || plan->steps.size() != run->steps.size()) {
         usage(QStringLiteral("run %1 cannot be resumed: %2")
                   .arg(run->runId, plan ? QStringLiteral("its plan and steps differ") : error));
         return;
     }
-    QStringList roles;
-    for (const Step& step : plan->steps) {
-        if (!m_site.hosts.contains(step.role)) {
+    const QStringList roles = plan->roles();
+    for (const QString& role : roles) {
+        if (!m_site.hosts.contains(role)) {
             usage(QStringLiteral("the site file no longer has the host \"%1\" of run %2")
-                      .arg(step.role, run->runId));
+                      .arg(role, run->runId));
             return;
-        }
-        if (!roles.contains(step.role)) {
-            roles << step.role;
         }
     }
     QString where = QStringLiteral("the end");

@@ -58,6 +58,10 @@ private:
     // Reads the keychain secrets the given roles need (password auth, encrypted keys), then
     // calls next. Without a keychain the run goes on with what SSH can do without secrets.
     void loadSecrets(QStringList roles, std::function<void()> next);
+    // The run named by --run RUN_ID, or by --last the newest one `last` finds for the site
+    // (`what` names it in the message when there is none). Says what is wrong, else.
+    std::optional<Journal> runFromOptions(std::optional<Journal> (*last)(const QString&),
+                                          const QString& what);
 
     void emitEvent(const QJsonObject& object); // --json: one object per line
     void say(const QString& text);             // human text to stdout

@@ -119,11 +119,8 @@ RunPage::RunPage()
     m_resume->setToolTip(tr("The step went on on the host; follow it again from where it was"));
     m_resume->hide();
     connect(m_resume, &QPushButton::clicked, this, [this] {
-        WizardState& state = wizardOf(this)->state();
-        const Journal& interrupted = m_isRollbackRun ? *state.rollbackRun : *state.upgradeRun;
-        QString error;
-        state.resumeRun = Journal::loadRun(interrupted.runId, &error).value_or(interrupted);
-        initializePage();
+        const WizardState& state = wizardOf(this)->state();
+        continueRun(m_isRollbackRun ? *state.rollbackRun : *state.upgradeRun);
     });
 
     auto* buttons = new QHBoxLayout;
@@ -259,9 +256,9 @@ void RunPage::startRun(const Plan& plan, Journal journal, Runner::Mode mode)
         m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
     }
     QStringList roles; // the hosts this run needs, whose secrets no page has asked for yet
-    for (const Step& step : plan.steps) {
-        if (!state.auth.contains(step.role) && !roles.contains(step.role))
-            roles << step.role;
+    for (const QString& role : plan.roles()) {
+        if (!state.auth.contains(role))
+            roles << role;
     }
     if (roles.isEmpty()) {
         launchRun(plan, journal, mode);
@@ -654,15 +651,19 @@ void RunPage::breakLockAndRetry()
                 emit completeChanged();
                 return;
             }
-            WizardState& state = wizardOf(this)->state();
-            if (m_resumedFrom) { // continue that run again, as it is on disk now
-                QString error;
-                state.resumeRun =
-                    Journal::loadRun(m_resumedFrom->runId, &error).value_or(*m_resumedFrom);
-            }
-            initializePage();
+            if (m_resumedFrom)
+                continueRun(*m_resumedFrom);
+            else
+                initializePage();
             paneFor(role)->appendNote(broken.message);
         });
+}
+
+void RunPage::continueRun(const Journal& run)
+{
+    QString error; // as it is on disk now; else as this page last had it
+    wizardOf(this)->state().resumeRun = Journal::loadRun(run.runId, &error).value_or(run);
+    initializePage();
 }
 
 void RunPage::startRollback(const QString& role)

@@ -53,6 +53,8 @@ private:
     // a worker thread and start the run again.
     void askBreakLock();
     void breakLockAndRetry();
+    // Sets the page up anew to continue this run (Resume mode).
+    void continueRun(const Journal& run);
     void startRollback(const QString& role);
     void onGate(int index, const QString& summary);
     LogPane* paneFor(const QString& role);

@@ -55,10 +55,7 @@ Runner::Runner(Site site, Plan plan, Journal journal, QObject* parent, Mode mode
     m_journal.approach = m_plan.approach;
     m_journal.targetVersion = m_plan.targetVersion;
     m_journal.sitePath = QFileInfo(m_site.path).absoluteFilePath();
-    QSet<QString> roles;
-    for (const Step& s : m_plan.steps) {
-        roles.insert(s.role);
-    }
+    const QStringList roles = m_plan.roles();
     // Only the hosts this run touches, as the site file names them (no secrets there).
     const QJsonObject allHosts = m_site.toJson().value(QStringLiteral("hosts")).toObject();
     for (const QString& role : roles) {
@@ -395,7 +392,7 @@ bool Runner::serviceTouched(const QString& role) const
 
 QString Runner::restorePreviousTag(const QString& role)
 {
-    if (m_plan.kind != QLatin1String("upgrade") || serviceTouched(role)) {
+    if (m_plan.kind == QLatin1String("rollback") || serviceTouched(role)) {
         return {};
     }
     bool tagMoved = false; // pull or load ran, or began to
@@ -429,7 +426,7 @@ QString Runner::restorePreviousTag(const QString& role)
     log::runner()->info("{}: myst-studio tagged {} again", role.toStdString(),
                         previous.toStdString());
     return QStringLiteral("MyST Studio was not stopped on %1, and myst-studio is tagged %2 again, "
-                          "as before the run: there is nothing to roll back.")
+                          "as before the run: there is nothing to roll back on %1.")
         .arg(role, previous.left(19));
 }
 
@@ -947,19 +944,11 @@ Runner::Outcome Runner::checkImage(int index, const Step& step, SshConnection& c
         return {true, 0,
                 QStringLiteral("the image is the one verified on %1").arg(step.sourceRole)};
     }
-    // Put the tag back, so that production is as it was: nothing was stopped.
-    const QString previous = m_journal.records.value(step.role).previousImageId;
-    if (isValidImageId(previous)) {
-        runCaptured(connection, shellCommand({QStringLiteral("docker"), QStringLiteral("tag"),
-                                              previous, QStringLiteral("myst-studio")}));
-    }
-    return {
-        false, -1,
-        QStringLiteral(
-            "%1 pulled image %2, not the image %3 verified on %4; the previous tag was restored "
-            "and MyST Studio was not stopped")
-            .arg(step.role, info->id, verified.isEmpty() ? QStringLiteral("(none)") : verified,
-                 step.sourceRole)};
+    // The run's end puts the previous tag back (restorePreviousTag): nothing was stopped.
+    return {false, -1,
+            QStringLiteral("%1 pulled image %2, not the image %3 verified on %4")
+                .arg(step.role, info->id, verified.isEmpty() ? QStringLiteral("(none)") : verified,
+                     step.sourceRole)};
 }
 
 Runner::Outcome Runner::gate(int index, const Step& step)
@@ -1079,14 +1068,9 @@ Runner::Outcome Runner::loadImage(int index, const Step& step, SshConnection& co
     QString error;
     const auto info = parseImageInspect(inspect.stdoutLines.join(QLatin1Char('\n')), &error);
     if (!info || info->id != step.imageId) {
-        const QString previous = m_journal.records.value(step.role).previousImageId;
-        if (isValidImageId(previous)) {
-            runCaptured(connection, shellCommand({QStringLiteral("docker"), QStringLiteral("tag"),
-                                                  previous, QStringLiteral("myst-studio")}));
-        }
+        // The run's end puts the previous tag back (restorePreviousTag).
         return {false, -1,
-                QStringLiteral("after loading, myst-studio is %1, not the archive's image %2; "
-                               "the previous tag was put back")
+                QStringLiteral("after loading, myst-studio is %1, not the archive's image %2")
                     .arg(info ? info->id : error, step.imageId)};
     }
     capture(step.role, QStringLiteral("loadedImageId"), info->id);

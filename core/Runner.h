@@ -113,10 +113,10 @@ private:
     QString failureAdvice(const Step& failed) const;
     // Whether a step on this host that stops, starts or migrates MyST Studio has begun.
     bool serviceTouched(const QString& role) const;
-    // A run that failed before the service changed on a host: pull.sh (or the offline load)
-    // may have moved the myst-studio tag already; put the previous image back under it so
-    // that the host is as it was and a later restart does not start the new version by
-    // surprise. Returns what happened, for the run's message.
+    // A run (upgrade or upload) that failed before the service changed on a host: pull.sh, or
+    // the offline load, may have moved the myst-studio tag already; put the previous image
+    // back under it so that the host is as it was and a later restart does not start the new
+    // version by surprise. The one place that does so. Returns what happened, for the message.
     QString restorePreviousTag(const QString& role);
 
     Site m_site;

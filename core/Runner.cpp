@@ -233,7 +233,10 @@ void Runner::work()
             break;
         }
         record.status = StepStatus::Running;
-        record.started = QDateTime::currentDateTimeUtc();
+        // A step reattached on resume has run on the host since it first started: keep that
+        // time, so that its duration and the outage count from then.
+        if (!m_reattach.contains(i) || !record.started.isValid())
+            record.started = QDateTime::currentDateTimeUtc();
         saveJournal();
         emit stepStarted(i, record);
 

@@ -5,6 +5,7 @@
 #include "TestConfig.h"
 #include "UpgradeWizard.h"
 
+#include <cstdio>
 #include <functional>
 
 #include <QAbstractButton>
@@ -12,6 +13,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QFrame>
@@ -27,6 +29,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QScreen>
 #include <QScrollBar>
@@ -63,6 +66,11 @@ private:
     QString m_path;
     QByteArray m_original;
 };
+
+// Set in the environment of a TestWizard that its parent test starts, and kills, as the
+// operator's own wizard: the version to upgrade to, and the site file.
+static const char kWizardToKill[] = "MYST_TEST_WIZARD_TO_KILL";
+static const char kWizardSite[] = "MYST_TEST_WIZARD_SITE";
 
 class TestWizard : public QObject
 {
@@ -157,6 +165,8 @@ class TestWizard : public QObject
 private slots:
     void initTestCase()
     {
+        if (!qEnvironmentVariableIsEmpty(kWizardToKill))
+            return; // the child of killedWizardIsRolledBackAfterARestart: its parent has the host
         qputenv("XDG_STATE_HOME", m_state.path().toUtf8());
         m_shots = QStringLiteral(MYST_BINARY_DIR "/artifacts/gui");
         QDir().mkpath(m_shots);
@@ -465,8 +475,11 @@ private slots:
     void interruptedRunIsOfferedFirstAndContinued()
     {
         interruptAnUpgrade(QStringLiteral("3.1.0"));
+        QElapsedTimer sinceCrash;
+        sinceCrash.start();
         UpgradeWizard w(m_sim->siteFile());
         w.show();
+        QTest::qWait(1500); // the operator reads the panel
         auto* panel = child<QFrame>(&w, "interruptedPanel");
         QVERIFY(panel->isVisible());
         QVERIFY(panel->findChild<QLabel*>()->text().contains(QStringLiteral("did not finish")));
@@ -476,6 +489,14 @@ private slots:
         QCOMPARE(w.currentId(), int(UpgradeWizard::RunId));
         // The Rollback button is there from the start: the backup was recorded before the crash.
         QVERIFY(child<QPushButton>(&w, "rollbackButton")->isEnabled());
+        // The outage began before the crash (stop.sh was running): the figure counts from
+        // then, not from the restart.
+        static const QRegularExpression down(QStringLiteral("is down: ([0-9.]+) s"));
+        QRegularExpressionMatch m;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (m = down.match(child<QLabel>(&w, "outageLabel")->text())).hasMatch(), 10000);
+        QVERIFY2(m.captured(1).toDouble() * 1000 >= sinceCrash.elapsed() - 200,
+                 qPrintable(m.captured(0)));
         QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
         QVERIFY2(child<QLabel>(&w, "runStatusLabel")
                      ->text()
@@ -513,6 +534,74 @@ private slots:
         UpgradeWizard again(m_sim->siteFile()); // the rolled-back run is not offered again
         again.show();
         QVERIFY(!child<QFrame>(&again, "interruptedPanel")->isVisible());
+    }
+
+    // The operator's wizard in a process of its own, which its parent test kills mid-step.
+    // Runs only as that child (TestWizard starts itself with kWizardToKill set to a version).
+    void operatorsWizardUntilKilled()
+    {
+        const QString version = qEnvironmentVariable(kWizardToKill);
+        if (version.isEmpty())
+            QSKIP("the child process of killedWizardIsRolledBackAfterARestart");
+        UpgradeWizard w(qEnvironmentVariable(kWizardSite));
+        w.show();
+        walkToPreflight(w, version, false);
+        click(w.button(QWizard::CommitButton));
+        QTRY_VERIFY_WITH_TIMEOUT(child<LogView>(&w, "logView")
+                                     ->toPlainText()
+                                     .contains(QStringLiteral("stop: working slowly")),
+                                 60000);
+        std::fputs("stop.sh is running\n", stdout);
+        std::fflush(stdout);
+        QTest::qWait(120000); // killed long before this
+        QFAIL("the parent did not kill the wizard");
+    }
+
+    // The wizard itself (not the CLI) dies with SIGKILL while stop.sh runs; started again, it
+    // offers the run first, and Roll back is two clicks with nothing typed.
+    void killedWizardIsRolledBackAfterARestart()
+    {
+        const QString before = console();
+        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QStringLiteral("slow 4"));
+        auto clearFault = qScopeGuard(
+            [this] { m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QString()); });
+        QProcess wizard;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QString::fromLatin1(kWizardToKill), QStringLiteral("3.3.0"));
+        env.insert(QString::fromLatin1(kWizardSite), m_sim->siteFile());
+        wizard.setProcessEnvironment(env);
+        wizard.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        wizard.start(QCoreApplication::applicationFilePath(),
+                     {QStringLiteral("operatorsWizardUntilKilled")});
+        QVERIFY(wizard.waitForStarted());
+        QByteArray seen;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (seen += wizard.readAllStandardOutput()).contains("stop.sh is running") ||
+                wizard.state() == QProcess::NotRunning,
+            90000);
+        QVERIFY2(seen.contains("stop.sh is running"), seen.constData());
+        wizard.kill();
+        QVERIFY(wizard.waitForFinished());
+        QCOMPARE(wizard.exitStatus(), QProcess::CrashExit);
+
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        auto* panel = child<QFrame>(&w, "interruptedPanel");
+        QVERIFY(panel->isVisible());
+        QVERIFY(panel->findChild<QLabel*>()->text().contains(QStringLiteral("3.3.0")));
+        click(child<QPushButton>(&w, "rollbackInterruptedButton")); // click 1
+        QMessageBox* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<QMessageBox*>(QStringLiteral("rollbackDialog"))) &&
+                    dialog->isVisible());
+        click(dialog->findChild<QPushButton*>(QStringLiteral("confirmRollbackButton"))); // 2
+        QTRY_COMPARE(w.currentId(), int(UpgradeWizard::RunId));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                     ->text()
+                     .contains(QStringLiteral("Rollback complete")),
+                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+        QCOMPARE(console(), before);
+        QCOMPARE(m_sim->schemaVersion(QStringLiteral("prod")), before);
     }
 
     // A lock left by a wizard on a computer that died: named on the Run page, broken only

@@ -148,6 +148,10 @@ class Faults(CliTestCase):
         result = self.result_of(events)
         self.assertEqual(result["runId"], journal["runId"])
         self.assertGreater(result["outageMs"], 3000)  # from stop, before the kill
+        # The stop step counts from its start before the crash, not from the resume.
+        stop_before = {s["id"]: s for s in journal["steps"]}["stop"]
+        stop_after = {s["id"]: s for s in self.journal(result["runId"])["steps"]}["stop"]
+        self.assertEqual(stop_after["started"], stop_before["started"])
         self.assert_journal_agrees_with_host(result["runId"], "4.0.0")
         with open(journal["steps"][4]["logFile"]) as f:
             log = f.read()

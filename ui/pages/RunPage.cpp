@@ -252,6 +252,16 @@ void RunPage::startRun(const Plan& plan, Journal journal, Runner::Mode mode)
             item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_DialogApplyButton));
             item->setText(DurationColumn, seconds(done.started.msecsTo(done.finished)));
             replayStepLog(done);
+            const Step& planned = plan.steps.at(i);
+            if (planned.startsOutage && !m_outageOpen) { // stopped before the interruption
+                m_outageOpen = true;
+                m_outageStarted = done.started;
+            } else if (planned.endsOutage && m_outageOpen) {
+                m_outageOpen = false;
+                if (journal.outageMs >= 0)
+                    m_outage->setText(
+                        tr("Outage: %1 (stop to verified)").arg(seconds(journal.outageMs)));
+            }
         }
         m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
     }
@@ -398,12 +408,12 @@ void RunPage::onStepStarted(int index, const StepRecord& step)
     item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_MediaPlay));
     m_steps->setCurrentItem(item);
     m_runningRow = m_firstRow + index;
-    m_stepClock.start();
+    m_stepStarted = step.started;
     paneFor(step.role)->appendNote(QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
     const Step& planned = m_runner->plan().steps.at(index);
     if (planned.startsOutage && !m_outageOpen) {
         m_outageOpen = true;
-        m_outageClock.start();
+        m_outageStarted = step.started;
     }
 }
 
@@ -430,20 +440,25 @@ void RunPage::onStepFinished(int index, const StepRecord& step)
     }
     if (ok && m_runner->plan().steps.at(index).endsOutage && m_outageOpen) {
         m_outageOpen = false;
-        m_outage->setText(
-            tr("Outage: %1 (stop to verified)").arg(seconds(m_outageClock.elapsed())));
+        m_outage->setText(tr("Outage: %1 (stop to verified)").arg(seconds(sinceOutageStarted())));
     }
+}
+
+qint64 RunPage::sinceOutageStarted() const
+{
+    return m_outageStarted.msecsTo(QDateTime::currentDateTimeUtc());
 }
 
 void RunPage::tick()
 {
     if (m_runningRow >= 0) {
         m_steps->topLevelItem(m_runningRow)
-            ->setText(DurationColumn, seconds(m_stepClock.elapsed()));
+            ->setText(DurationColumn,
+                      seconds(m_stepStarted.msecsTo(QDateTime::currentDateTimeUtc())));
     }
     if (m_outageOpen) {
         m_outage->setText(tr("<b style='color:#b21818'>MyST Studio is down: %1</b>")
-                              .arg(seconds(m_outageClock.elapsed())));
+                              .arg(seconds(sinceOutageStarted())));
     }
 }
 
@@ -461,7 +476,7 @@ void RunPage::onFinished(const RunResult& result)
         // The clock stops here, the outage may not: say so rather than show a frozen figure.
         m_outage->setText(tr("<b style='color:#b21818'>MyST Studio was down for %1 when the host "
                              "was lost; it may still be</b>")
-                              .arg(seconds(m_outageClock.elapsed())));
+                              .arg(seconds(sinceOutageStarted())));
     m_cancel->setEnabled(false);
     m_status->setStyleSheet(result.ok ? QStringLiteral("color: #18781c;")
                                       : QStringLiteral("color: #b21818;"));

@@ -4,7 +4,7 @@
 #include "Plan.h"
 #include "Runner.h"
 
-#include <QElapsedTimer>
+#include <QDateTime>
 #include <QMap>
 #include <QPointer>
 #include <QTimer>
@@ -59,6 +59,7 @@ private:
     void onGate(int index, const QString& summary);
     LogPane* paneFor(const QString& role);
     void tick();
+    qint64 sinceOutageStarted() const;
     void onUploadProgress(int index, const QString& role, const TransferProgress& progress);
 
     QTreeWidget* m_steps;
@@ -82,10 +83,10 @@ private:
     bool m_rollbackQueued = false;
     QString m_rollbackRole;
     bool m_done = false;
-    int m_firstRow = 0; // rows of the current run start here (a rollback appends its steps)
-    QElapsedTimer m_stepClock;
+    int m_firstRow = 0;      // rows of the current run start here (a rollback appends its steps)
+    QDateTime m_stepStarted; // wall clock, as the journal: a resumed step counts from its start
     int m_runningRow = -1;
-    QElapsedTimer m_outageClock;
+    QDateTime m_outageStarted; // when stop.sh started, also before a restart of the wizard
     bool m_outageOpen = false;
     QTimer m_ticker;
     QString m_backupPath;

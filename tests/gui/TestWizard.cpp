@@ -67,10 +67,17 @@ private:
     QByteArray m_original;
 };
 
-// Set in the environment of a TestWizard that its parent test starts, and kills, as the
+// Set in the environment of a TestWizard that interruptAnUpgrade starts, and kills, as the
 // operator's own wizard: the version to upgrade to, and the site file.
 static const char kWizardToKill[] = "MYST_TEST_WIZARD_TO_KILL";
 static const char kWizardSite[] = "MYST_TEST_WIZARD_SITE";
+
+// What crashes in interruptAnUpgrade: the CLI, or the operator's wizard itself.
+enum class Crashing
+{
+    Cli,
+    Wizard
+};
 
 class TestWizard : public QObject
 {
@@ -166,7 +173,7 @@ private slots:
     void initTestCase()
     {
         if (!qEnvironmentVariableIsEmpty(kWizardToKill))
-            return; // the child of killedWizardIsRolledBackAfterARestart: its parent has the host
+            return; // the wizard that interruptAnUpgrade kills: its parent has the host
         qputenv("XDG_STATE_HOME", m_state.path().toUtf8());
         m_shots = QStringLiteral(MYST_BINARY_DIR "/artifacts/gui");
         QDir().mkpath(m_shots);
@@ -453,23 +460,57 @@ private slots:
         QCOMPARE(consoleOf(sim, QStringLiteral("prod")), QStringLiteral("2.1.0"));
     }
 
-    // The CLI, killed (SIGKILL) while stop.sh runs, as a crashed laptop would leave a run.
-    void interruptAnUpgrade(const QString& version)
+    // Killed (SIGKILL) while stop.sh runs, as a crashed laptop would leave a run.
+    void interruptAnUpgrade(const QString& version, Crashing what = Crashing::Cli)
     {
-        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QStringLiteral("slow 3"));
-        QProcess cli;
-        cli.start(
-            qEnvironmentVariable("MYST_CLI", QStringLiteral(MYST_BINARY_DIR "/app/myst-upgrade")),
-            {QStringLiteral("upgrade"), QStringLiteral("--site"), m_sim->siteFile(),
-             QStringLiteral("--approach"), QStringLiteral("in-place"), QStringLiteral("--version"),
-             version, QStringLiteral("--yes"), QStringLiteral("--json")});
-        QVERIFY(cli.waitForStarted());
+        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QStringLiteral("slow 4"));
+        auto clearFault = qScopeGuard(
+            [this] { m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QString()); });
+        QProcess process;
+        if (what == Crashing::Cli) {
+            process.start(qEnvironmentVariable("MYST_CLI",
+                                               QStringLiteral(MYST_BINARY_DIR "/app/myst-upgrade")),
+                          {QStringLiteral("upgrade"), QStringLiteral("--site"), m_sim->siteFile(),
+                           QStringLiteral("--approach"), QStringLiteral("in-place"),
+                           QStringLiteral("--version"), version, QStringLiteral("--yes"),
+                           QStringLiteral("--json")});
+        } else { // this test program again, as operatorsWizardUntilKilled
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QString::fromLatin1(kWizardToKill), version);
+            env.insert(QString::fromLatin1(kWizardSite), m_sim->siteFile());
+            process.setProcessEnvironment(env);
+            process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            process.start(QCoreApplication::applicationFilePath(),
+                          {QStringLiteral("operatorsWizardUntilKilled")});
+        }
+        QVERIFY(process.waitForStarted());
         QByteArray seen;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (seen += cli.readAllStandardOutput()).contains("stop: working slowly..."), 60000);
-        cli.kill();
-        cli.waitForFinished();
-        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QString());
+        const QByteArray running = what == Crashing::Cli ? QByteArrayLiteral("stop: working slowly")
+                                                         : QByteArrayLiteral("stop.sh is running");
+        QTRY_VERIFY_WITH_TIMEOUT((seen += process.readAllStandardOutput()).contains(running) ||
+                                     process.state() == QProcess::NotRunning,
+                                 90000);
+        QVERIFY2(seen.contains(running), seen.constData());
+        process.kill();
+        QVERIFY(process.waitForFinished());
+        QCOMPARE(process.exitStatus(), QProcess::CrashExit);
+    }
+
+    // Start page → Roll back… → confirm: two clicks, nothing typed; then the rollback runs.
+    void rollBackTheInterruptedRun(UpgradeWizard& w)
+    {
+        click(child<QPushButton>(&w, "rollbackInterruptedButton"));
+        QMessageBox* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<QMessageBox*>(QStringLiteral("rollbackDialog"))) &&
+                    dialog->isVisible());
+        QVERIFY(dialog->text().contains(QStringLiteral("will be lost")));
+        click(dialog->findChild<QPushButton*>(QStringLiteral("confirmRollbackButton")));
+        QTRY_COMPARE(w.currentId(), int(UpgradeWizard::RunId));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
+        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
+                     ->text()
+                     .contains(QStringLiteral("Rollback complete")),
+                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
     }
 
     void interruptedRunIsOfferedFirstAndContinued()
@@ -511,38 +552,41 @@ private slots:
         QCOMPARE(slowLines, 1); // the end of the step that ran while nobody watched
     }
 
+    void interruptedRunIsRolledBackInTwoClicks_data()
+    {
+        QTest::addColumn<bool>("wizardCrashes"); // else the CLI
+        QTest::addColumn<QString>("version");
+        QTest::newRow("the CLI killed") << false << QStringLiteral("3.2.0");
+        QTest::newRow("the wizard killed") << true << QStringLiteral("3.3.0");
+    }
+
     void interruptedRunIsRolledBackInTwoClicks()
     {
-        interruptAnUpgrade(QStringLiteral("3.2.0"));
+        QFETCH(bool, wizardCrashes);
+        QFETCH(QString, version);
+        const QString before = console();
+        interruptAnUpgrade(version, wizardCrashes ? Crashing::Wizard : Crashing::Cli);
         UpgradeWizard w(m_sim->siteFile());
         w.show();
-        click(child<QPushButton>(&w, "rollbackInterruptedButton"));
-        QMessageBox* dialog = nullptr;
-        QTRY_VERIFY((dialog = w.findChild<QMessageBox*>(QStringLiteral("rollbackDialog"))) &&
-                    dialog->isVisible());
-        QVERIFY(dialog->text().contains(QStringLiteral("will be lost")));
-        click(dialog->findChild<QPushButton*>(QStringLiteral("confirmRollbackButton")));
-        QTRY_COMPARE(w.currentId(), int(UpgradeWizard::RunId));
-        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
-        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
-                     ->text()
-                     .contains(QStringLiteral("Rollback complete")),
-                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+        auto* panel = child<QFrame>(&w, "interruptedPanel");
+        QVERIFY(panel->isVisible());
+        QVERIFY(panel->findChild<QLabel*>()->text().contains(version));
+        rollBackTheInterruptedRun(w);
         shot(&w, QStringLiteral("0c-interrupted-rolled-back"));
-        QCOMPARE(console(), QStringLiteral("3.1.0"));
-        QCOMPARE(m_sim->schemaVersion(QStringLiteral("prod")), QStringLiteral("3.1.0"));
+        QCOMPARE(console(), before);
+        QCOMPARE(m_sim->schemaVersion(QStringLiteral("prod")), before);
         UpgradeWizard again(m_sim->siteFile()); // the rolled-back run is not offered again
         again.show();
         QVERIFY(!child<QFrame>(&again, "interruptedPanel")->isVisible());
     }
 
-    // The operator's wizard in a process of its own, which its parent test kills mid-step.
+    // The operator's wizard in a process of its own, which interruptAnUpgrade kills mid-step.
     // Runs only as that child (TestWizard starts itself with kWizardToKill set to a version).
     void operatorsWizardUntilKilled()
     {
         const QString version = qEnvironmentVariable(kWizardToKill);
         if (version.isEmpty())
-            QSKIP("the child process of killedWizardIsRolledBackAfterARestart");
+            QSKIP("runs as the wizard that interruptedRunIsRolledBackInTwoClicks kills");
         UpgradeWizard w(qEnvironmentVariable(kWizardSite));
         w.show();
         walkToPreflight(w, version, false);
@@ -555,53 +599,6 @@ private slots:
         std::fflush(stdout);
         QTest::qWait(120000); // killed long before this
         QFAIL("the parent did not kill the wizard");
-    }
-
-    // The wizard itself (not the CLI) dies with SIGKILL while stop.sh runs; started again, it
-    // offers the run first, and Roll back is two clicks with nothing typed.
-    void killedWizardIsRolledBackAfterARestart()
-    {
-        const QString before = console();
-        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QStringLiteral("slow 4"));
-        auto clearFault = qScopeGuard(
-            [this] { m_sim->setFault(QStringLiteral("prod"), QStringLiteral("stop"), QString()); });
-        QProcess wizard;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QString::fromLatin1(kWizardToKill), QStringLiteral("3.3.0"));
-        env.insert(QString::fromLatin1(kWizardSite), m_sim->siteFile());
-        wizard.setProcessEnvironment(env);
-        wizard.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        wizard.start(QCoreApplication::applicationFilePath(),
-                     {QStringLiteral("operatorsWizardUntilKilled")});
-        QVERIFY(wizard.waitForStarted());
-        QByteArray seen;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (seen += wizard.readAllStandardOutput()).contains("stop.sh is running") ||
-                wizard.state() == QProcess::NotRunning,
-            90000);
-        QVERIFY2(seen.contains("stop.sh is running"), seen.constData());
-        wizard.kill();
-        QVERIFY(wizard.waitForFinished());
-        QCOMPARE(wizard.exitStatus(), QProcess::CrashExit);
-
-        UpgradeWizard w(m_sim->siteFile());
-        w.show();
-        auto* panel = child<QFrame>(&w, "interruptedPanel");
-        QVERIFY(panel->isVisible());
-        QVERIFY(panel->findChild<QLabel*>()->text().contains(QStringLiteral("3.3.0")));
-        click(child<QPushButton>(&w, "rollbackInterruptedButton")); // click 1
-        QMessageBox* dialog = nullptr;
-        QTRY_VERIFY((dialog = w.findChild<QMessageBox*>(QStringLiteral("rollbackDialog"))) &&
-                    dialog->isVisible());
-        click(dialog->findChild<QPushButton*>(QStringLiteral("confirmRollbackButton"))); // 2
-        QTRY_COMPARE(w.currentId(), int(UpgradeWizard::RunId));
-        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
-        QVERIFY2(child<QLabel>(&w, "runStatusLabel")
-                     ->text()
-                     .contains(QStringLiteral("Rollback complete")),
-                 qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
-        QCOMPARE(console(), before);
-        QCOMPARE(m_sim->schemaVersion(QStringLiteral("prod")), before);
     }
 
     // A lock left by a wizard on a computer that died: named on the Run page, broken only

@@ -5,8 +5,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
 
 #include <sys/socket.h>
 
@@ -146,6 +149,52 @@ private slots:
         QVERIFY2(r.message.contains(QStringLiteral("Checksum mismatch")), qPrintable(r.message));
         QVERIFY(!QFile::exists(part));
         QVERIFY(!QFile::exists(remoteFile()));
+    }
+
+    void cancelledHalfWayThenResumed()
+    {
+        const QString part = remoteFile() + QStringLiteral(".part");
+        {
+            SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+            QVERIFY(c.open({}).ok());
+            std::atomic<bool> cancel{false};
+            const UploadResult r = uploadFile(
+                c, m_file, remoteDir(),
+                [&](qint64 done, qint64 total) {
+                    if (done >= total / 2)
+                        cancel = true; // the operator's Cancel
+                },
+                &cancel);
+            QVERIFY(!r.ok);
+            QVERIFY(!r.connectionLost);
+            QVERIFY2(r.message.contains(QStringLiteral("cancelled")), qPrintable(r.message));
+            QVERIFY(r.sentBytes < qint64(m_bytes.size()));
+        }
+        QVERIFY(!QFile::exists(remoteFile())); // nothing half-sent under the final name
+        SshConnection again(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(again.open({}).ok());
+        const UploadResult r = uploadFile(again, m_file, remoteDir(), {}, nullptr);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QVERIFY2(r.resumedFrom > 0, "the retry continues from what the cancelled attempt sent");
+        QCOMPARE(r.resumedFrom + r.sentBytes, qint64(m_bytes.size()));
+        QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
+        QVERIFY(!QFile::exists(part));
+    }
+
+    void refusesWhenTheHostDiskIsNearlyFull()
+    {
+        m_sim->setFault(QStringLiteral("prod"), QStringLiteral("df"), QStringLiteral("51200"));
+        auto clearFault = qScopeGuard(
+            [this] { m_sim->setFault(QStringLiteral("prod"), QStringLiteral("df"), QString()); });
+        SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(c.open({}).ok());
+        const UploadResult r = uploadFile(c, m_file, remoteDir(), {}, nullptr);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.message.contains(QStringLiteral("Not enough free disk")) &&
+                     r.message.contains(QStringLiteral("50 MB free")),
+                 qPrintable(r.message));
+        QCOMPARE(r.sentBytes, qint64(0)); // checked before a byte went
+        QVERIFY(!QFile::exists(remoteFile() + QStringLiteral(".part")));
     }
 
     void refusesOddRemoteFolders()

@@ -160,6 +160,29 @@ class OfflineImage(CliTestCase):
         self.assertIn("docker load -i", p.stdout)
         self.assertNotIn("pull.sh", p.stdout)
 
+    def test_5_a_nearly_full_disk_stops_the_upload_before_anything_changes(self):
+        tar = os.path.join(self.tmp.name, "myst-studio-5.0.0.tar")
+        make_image_tar(tar, "5.0.0", layer_mb=8)
+        before = self.snapshot()
+        self.set_fault("df", "20480")  # the host's disk: 20 MB free
+        try:
+            p, events = self.cli_json("upgrade", "--site", self.site, "--approach", "in-place",
+                                      "--image-tar", tar, "--yes")
+        finally:
+            self.set_fault("df", None)
+        self.assertEqual(p.returncode, 1, p.stdout[-3000:] + p.stderr)
+        result = self.result_of(events)
+        self.assertIn("Not enough free disk", result["message"])
+        self.assertIn("20 MB free", result["message"])
+        started = [e["id"] for e in events if e["event"] == "step-started"]
+        self.assertEqual(started, ["record-image", "upload"])  # nothing stopped
+        after = self.snapshot()
+        for what in ("tag", "db", "console"):
+            self.assertEqual(after[what], before[what], what)
+        name = os.path.basename(tar)
+        self.assertFalse([n for n in os.listdir(self.images_dir()) if n.startswith(name)],
+                         "not even a partial file")
+
 
 class OfflinePhased(CliTestCase):
     roles = "nonprod,prod"

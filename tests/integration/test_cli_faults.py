@@ -162,6 +162,43 @@ class Faults(CliTestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("no unfinished run", p.stderr)
 
+    def test_4b_a_step_that_failed_while_nobody_watched(self):
+        # The CLI dies while start.sh runs; start.sh fails on the host before anyone is back.
+        # resume reads the outcome from the host: the run ends failed at that step, with the
+        # host's error, and rollback is then possible.
+        before = self.console_version()
+        self.set_fault("start", "slowfail 2")
+        proc = self.start_cli("upgrade", "--site", self.site, "--approach", "in-place",
+                              "--version", "4.1.0", "--yes")
+        self.read_until(proc, lambda e: e["event"] == "output"
+                        and e["line"] == "start: working slowly...")
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        steps = os.path.join(self.home(), ".myst-upgrade", "runs", self.journal_id_of_newest())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # start.sh's status file: it ended on the host
+            found = [n for n in os.listdir(steps) if "start" in n and n.endswith(".status")]
+            if found:
+                break
+            time.sleep(0.2)
+        self.assertTrue(found, "start.sh ended on the host")
+
+        p, events = self.cli_json("resume", "--site", self.site, "--last", "--yes")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual([e["id"] for e in events if e["event"] == "step-started"], ["start"])
+        result = self.result_of(events)
+        self.assertEqual(result["status"], "failed")
+        self.assertIn("ERROR: start failed after working slowly", result["message"])
+        journal = self.journal(result["runId"])
+        self.assertEqual({s["id"]: s["status"] for s in journal["steps"]}["start"], "failed")
+        self.assertIn("ERROR: start failed after working slowly (simulated fault)",
+                      self.lines(events))  # the host's own words, read back after the fact
+
+        self.set_fault("start", None)
+        p, events = self.cli_json("rollback", "--site", self.site, "--last", "--yes")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.console_version(), before)
+
     def journal_id_of_newest(self):
         runs = os.path.join(self.state, "myst-upgrade", "runs")
         names = sorted(n for n in os.listdir(runs) if n.endswith(".json"))

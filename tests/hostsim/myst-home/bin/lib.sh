@@ -16,6 +16,7 @@ LABEL=com.rubiconred.myst.version
 #   forge     (backup-database) prints a forged "Backed up to" line holding a command
 #   empty     (backup-database) reports success, leaves an empty file
 #   slow [N]  the script takes N (default 4) more seconds
+#   slowfail [N]  the script works N (default 2) seconds, then fails (exit 1)
 #   drop      every SSH connection to the host is killed once, the script goes on
 fault() {
     local f="$MYST_HOME/faults/$1"
@@ -27,6 +28,8 @@ check_fault() {
     fail) echo "ERROR: $1 failed (simulated fault)" >&2; exit 1 ;;
     hang) echo "$1: waiting..." ; exec sleep 3600 ;;
     drop) echo "$1: working..."; drop_connection "$1"; echo "$1: still working after the drop" ;;
+    slowfail*) echo "$1: working slowly..."; f=$(fault "$1"); n=${f#slowfail}; sleep "${n:-2}"
+           echo "ERROR: $1 failed after working slowly (simulated fault)" >&2; exit 1 ;;
     slow*) echo "$1: working slowly..."; f=$(fault "$1"); n=${f#slow}; sleep "${n:-4}"
            echo "$1: done working slowly" ;;
     esac

@@ -161,8 +161,8 @@ QString Step::commandText() const
             .arg(shellQuote(argv.value(0)));
     case StepKind::UploadImage:
         return QStringLiteral(
-                   "upload %1 → %2/ (as .part, resumable; sha256 here = sha256sum there)")
-            .arg(localPath, remotePath);
+                   "upload %1 → %2/%3 (as .part, resumable; sha256 here = sha256sum there)")
+            .arg(localPath, remotePath, plainFileName(localPath.section(QLatin1Char('/'), -1)));
     case StepKind::LoadImage:
         return QStringLiteral("%1 %2  (without import.sh: docker load -i %2 && docker tag %3 "
                               "myst-studio)")
@@ -203,7 +203,7 @@ Step readinessStep(const SiteHost& host)
 
 QList<Step> offlineImageSteps(const SiteHost& host, const OfflineImage& offline)
 {
-    const QString name = offline.localPath.section(QLatin1Char('/'), -1);
+    const QString name = plainFileName(offline.localPath.section(QLatin1Char('/'), -1));
     Step upload =
         makeStep(QStringLiteral("upload"), QStringLiteral("Upload the image archive %1").arg(name),
                  host.role, StepKind::UploadImage);

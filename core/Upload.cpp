@@ -158,16 +158,15 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
 {
     UploadResult out;
     QFile file(localPath);
-    const QString name = QFileInfo(localPath).fileName();
+    const QString name = plainFileName(QFileInfo(localPath).fileName());
     if (!file.open(QIODevice::ReadOnly)) {
         out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, file.errorString());
         return out;
     }
-    if (!isSafeAbsolutePath(remoteDirectory) || !isSafeAbsolutePath(QStringLiteral("/") + name)) {
+    if (!isSafeAbsolutePath(remoteDirectory)) {
         out.message =
-            QStringLiteral(
-                "Refusing to upload to %1/%2: use plain characters in the folder and file name")
-                .arg(remoteDirectory, name);
+            QStringLiteral("Refusing to upload to %1: use plain characters in the folder name")
+                .arg(remoteDirectory);
         return out;
     }
     out.size = file.size();

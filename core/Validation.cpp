@@ -25,6 +25,22 @@ bool isSafeAbsolutePath(const QString& path)
     return !parts.contains(QStringLiteral("..")) && !parts.contains(QStringLiteral("."));
 }
 
+QString plainFileName(const QString& name)
+{
+    QString out = name.left(255);
+    for (QChar& c : out) {
+        const bool plain = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
+                           (c >= QLatin1Char('A') && c <= QLatin1Char('Z')) ||
+                           (c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
+                           QStringLiteral("._+-").contains(c);
+        if (!plain)
+            c = QLatin1Char('_');
+    }
+    if (out.isEmpty() || out == QLatin1String(".") || out == QLatin1String(".."))
+        out.fill(QLatin1Char('_'), qMax<qsizetype>(1, out.size()));
+    return out;
+}
+
 bool isValidImageId(const QString& id)
 {
     return matches("^(sha256:)?[0-9a-f]{12,64}$", id);

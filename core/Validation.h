@@ -12,6 +12,11 @@ namespace myst {
 bool isValidVersion(const QString& version);
 // An absolute path of plain characters, no "..": MyST home, a backup file, an image folder.
 bool isSafeAbsolutePath(const QString& path);
+// The name a local file gets on a host: every character that isSafeAbsolutePath would refuse
+// (spaces, brackets, quotes, non-ASCII) becomes '_', so that "myst-studio-7.2.0 (1).tar.gz",
+// as a browser saves a second download, uploads as "myst-studio-7.2.0__1_.tar.gz" instead of
+// failing half way through a run. "." and ".." become "_" and "__".
+QString plainFileName(const QString& name);
 // A docker image ID as `docker image inspect` prints it.
 bool isValidImageId(const QString& id);
 bool isValidUserName(const QString& user);

@@ -86,7 +86,8 @@ class OfflineImage(CliTestCase):
         and its rollback still goes back to the image from before the upload."""
         before_id = self.tagged_image()
         self.assertEqual(self.console_version(), "1.0.0")
-        tar = os.path.join(self.tmp.name, "myst-studio-2.2.0.tar")
+        # Named as a browser names a second download: on the host it gets plain characters.
+        tar = os.path.join(self.tmp.name, "myst-studio-2.2.0 (1).tar")
         image_id = make_image_tar(tar, "2.2.0")
 
         p, events = self.cli_json("upload", "--site", self.site, "--role", "prod",
@@ -99,6 +100,10 @@ class OfflineImage(CliTestCase):
         journal = self.journal(result["runId"])
         self.assertEqual(journal["records"]["prod"]["loadedImageId"], image_id)
         self.assertEqual(journal["records"]["prod"]["previousImageId"], before_id)
+        uploaded = os.path.join(self.images_dir(), "myst-studio-2.2.0__1_.tar")
+        self.assertEqual(journal["records"]["prod"]["uploadedImagePath"], uploaded)
+        with open(uploaded, "rb") as a, open(tar, "rb") as b:
+            self.assertEqual(a.read(), b.read())
         with open(journal["steps"][2]["logFile"]) as f:
             self.assertIn("Tagged", f.read())  # import.sh ran
 

@@ -96,6 +96,29 @@ private slots:
         QVERIFY(!isValidImageId("myst-studio"));
     }
 
+    void plainFileNames_data()
+    {
+        QTest::addColumn<QString>("local");
+        QTest::addColumn<QString>("onTheHost");
+        QTest::newRow("plain") << "myst-studio-7.2.0.tar.gz"
+                               << "myst-studio-7.2.0.tar.gz";
+        QTest::newRow("second download") << "myst-studio-7.2.0 (1).tar.gz"
+                                         << "myst-studio-7.2.0__1_.tar.gz";
+        QTest::newRow("shell") << "x';rm -rf ~;'.tar"
+                               << "x__rm_-rf____.tar";
+        QTest::newRow("non-ASCII") << QStringLiteral("myst-été.tar") << "myst-_t_.tar";
+        QTest::newRow("dot-dot") << ".."
+                                 << "__";
+    }
+
+    void plainFileNames()
+    {
+        QFETCH(QString, local);
+        QFETCH(QString, onTheHost);
+        QCOMPARE(plainFileName(local), onTheHost);
+        QVERIFY(isSafeAbsolutePath(QStringLiteral("/images/") + plainFileName(local)));
+    }
+
     void siteReportsEveryProblemAtOnce()
     {
         const QJsonObject json =

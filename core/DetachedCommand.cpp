@@ -1,5 +1,6 @@
 #include "DetachedCommand.h"
 
+#include "ExecChannel.h"
 #include "ShellQuote.h"
 
 #include <QElapsedTimer>
@@ -119,29 +120,21 @@ CommandResult DetachedCommand::run()
     const LineSplitter::Sink sinks[2] = {[this](const QString& l) { deliver(0, l); },
                                          [this](const QString& l) { deliver(1, l); }};
     bool stopSent = false;
-    static thread_local char buffer[256 * 1024];
+    const auto onBytes = [&](int stream, const char* bytes, int n) {
+        // Once the status has come, the step is over and offsets no longer matter.
+        m_step.offsets[stream] += n;
+        m_step.splitters[stream].feed(bytes, n, sinks[stream]);
+    };
     for (;;) {
-        bool gotData = false;
-        for (int stream = 0; stream < 2; ++stream) {
-            const int n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, stream);
-            if (n == SSH_ERROR) {
-                lost(QString());
-                break;
-            }
-            if (n > 0) {
-                // Once the status has come, the step is over and offsets no longer matter.
-                m_step.offsets[stream] += n;
-                m_step.splitters[stream].feed(buffer, n, sinks[stream]);
-                gotData = true;
-            }
-        }
-        if (result.error != SshError::None) {
+        const ChannelRead read = readChannelOnce(channel, onBytes);
+        if (read == ChannelRead::Failed) {
+            lost(QString());
             break;
         }
-        if (gotData) {
+        if (read == ChannelRead::Data) {
             continue;
         }
-        if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel)) {
+        if (read == ChannelRead::Ended) {
             break;
         }
         if (!stopSent) {

@@ -23,4 +23,24 @@ QString remoteSha256(SshConnection& connection, const QString& path, qint64 time
                                   : QString();
 }
 
+ChannelRead readChannelOnce(ssh_channel channel,
+                            const std::function<void(int, const char*, int)>& onBytes)
+{
+    static thread_local char buffer[256 * 1024];
+    bool gotData = false;
+    for (int stream = 0; stream < 2; ++stream) {
+        const int n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, stream);
+        if (n == SSH_ERROR)
+            return ChannelRead::Failed;
+        if (n > 0) {
+            onBytes(stream, buffer, n);
+            gotData = true;
+        }
+    }
+    if (gotData)
+        return ChannelRead::Data;
+    return ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel) ? ChannelRead::Ended
+                                                                         : ChannelRead::Nothing;
+}
+
 } // namespace myst

@@ -1,6 +1,7 @@
 #include "RemoteCommand.h"
 
 #include "AppLog.h"
+#include "ExecChannel.h"
 #include "LineSplitter.h"
 #include "ShellQuote.h"
 
@@ -155,31 +156,25 @@ CommandResult RemoteCommand::run()
     clock.start();
     qint64 stopRequestedAt = -1;
     bool killed = false; // the last-resort KILL over a second channel was sent
-    static thread_local char buffer[256 * 1024];
+    const auto lost = [&] {
+        result.error = SshError::Lost;
+        result.errorMessage = QStringLiteral("Connection to %1 lost: %2")
+                                  .arg(m_connection.endpoint().id(), m_connection.lastError());
+    };
+    const auto onBytes = [&](int stream, const char* bytes, int n) {
+        splitters[stream].feed(bytes, n, sinks[stream]);
+    };
 
     for (;;) {
-        bool gotData = false;
-        for (int stream = 0; stream < 2; ++stream) {
-            const int n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, stream);
-            if (n == SSH_ERROR) {
-                result.error = SshError::Lost;
-                result.errorMessage =
-                    QStringLiteral("Connection to %1 lost: %2")
-                        .arg(m_connection.endpoint().id(), m_connection.lastError());
-                break;
-            }
-            if (n > 0) {
-                splitters[stream].feed(buffer, n, sinks[stream]);
-                gotData = true;
-            }
-        }
-        if (result.error != SshError::None) {
+        const ChannelRead read = readChannelOnce(channel, onBytes);
+        if (read == ChannelRead::Failed) {
+            lost();
             break;
         }
-        if (gotData) {
+        if (read == ChannelRead::Data) {
             continue;
         }
-        if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel)) {
+        if (read == ChannelRead::Ended) {
             break;
         }
         // Stopping: "cancel" to the wrapper's watcher (instant, works on every sshd), the SSH
@@ -202,9 +197,7 @@ CommandResult RemoteCommand::run()
             break; // the remote side does not close; give the caller back control
         }
         if (ssh_channel_poll_timeout(channel, PollMs, 0) == SSH_ERROR) {
-            result.error = SshError::Lost;
-            result.errorMessage = QStringLiteral("Connection to %1 lost: %2")
-                                      .arg(m_connection.endpoint().id(), m_connection.lastError());
+            lost();
             break;
         }
     }

@@ -23,7 +23,9 @@ QString section(const Journal& j)
               .arg(j.started.toUTC().toString(Qt::ISODate),
                    j.finished.toUTC().toString(Qt::ISODate), duration(j.started, j.finished));
     if (j.outageMs >= 0) {
-        md += QStringLiteral("- Outage (stop to verified): %1 s\n")
+        md += QStringLiteral("- Outage (%1 to verified): %2 s\n")
+                  .arg(j.kind == QLatin1String("rollback") ? QStringLiteral("restore")
+                                                           : QStringLiteral("stop"))
                   .arg(j.outageMs / 1000.0, 0, 'f', 1);
     }
     for (auto it = j.records.begin(); it != j.records.end(); ++it) {

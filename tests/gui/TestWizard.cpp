@@ -206,6 +206,8 @@ private slots:
                     ->toPlainText()
                     .contains(QStringLiteral("Migrating database schema from 1.0.0 to 2.0.0")));
         QVERIFY(child<QLabel>(&w, "outageLabel")->text().startsWith(QStringLiteral("Outage:")));
+        QVERIFY(
+            child<QLabel>(&w, "outageLabel")->text().contains(QStringLiteral("stop to verified")));
         auto* log = child<LogView>(&w, "logView");
         QTRY_VERIFY(
             log->lineCount() > 0 &&
@@ -511,6 +513,11 @@ private slots:
                      ->text()
                      .contains(QStringLiteral("Rollback complete")),
                  qPrintable(child<QLabel>(&w, "runStatusLabel")->text()));
+        // Its own outage, from the restore; not called "stop to verified" as an upgrade's is.
+        QVERIFY2(child<QLabel>(&w, "outageLabel")
+                     ->text()
+                     .contains(QStringLiteral("restore to verified")),
+                 qPrintable(child<QLabel>(&w, "outageLabel")->text()));
     }
 
     void interruptedRunIsOfferedFirstAndContinued()

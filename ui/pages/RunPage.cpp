@@ -259,8 +259,7 @@ void RunPage::startRun(const Plan& plan, Journal journal, Runner::Mode mode)
             } else if (planned.endsOutage && m_outageOpen) {
                 m_outageOpen = false;
                 if (journal.outageMs >= 0)
-                    m_outage->setText(
-                        tr("Outage: %1 (stop to verified)").arg(seconds(journal.outageMs)));
+                    m_outage->setText(outageText(journal.outageMs));
             }
         }
         m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
@@ -440,8 +439,15 @@ void RunPage::onStepFinished(int index, const StepRecord& step)
     }
     if (ok && m_runner->plan().steps.at(index).endsOutage && m_outageOpen) {
         m_outageOpen = false;
-        m_outage->setText(tr("Outage: %1 (stop to verified)").arg(seconds(sinceOutageStarted())));
+        m_outage->setText(outageText(sinceOutageStarted()));
     }
+}
+
+QString RunPage::outageText(qint64 ms) const
+{
+    // A rollback's outage runs from its restore: the upgrade's own outage came before it.
+    return m_isRollbackRun ? tr("Outage: %1 (restore to verified)").arg(seconds(ms))
+                           : tr("Outage: %1 (stop to verified)").arg(seconds(ms));
 }
 
 qint64 RunPage::sinceOutageStarted() const
@@ -470,8 +476,7 @@ void RunPage::onFinished(const RunResult& result)
     m_ticker.stop();
     tick();
     if (result.journal.outageMs >= 0) // the runner's measure, the one the journal and report keep
-        m_outage->setText(
-            tr("Outage: %1 (stop to verified)").arg(seconds(result.journal.outageMs)));
+        m_outage->setText(outageText(result.journal.outageMs));
     else if (m_outageOpen && result.journal.status == QLatin1String("interrupted"))
         // The clock stops here, the outage may not: say so rather than show a frozen figure.
         m_outage->setText(tr("<b style='color:#b21818'>MyST Studio was down for %1 when the host "

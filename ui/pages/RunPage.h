@@ -60,6 +60,7 @@ private:
     LogPane* paneFor(const QString& role);
     void tick();
     qint64 sinceOutageStarted() const;
+    QString outageText(qint64 ms) const;
     void onUploadProgress(int index, const QString& role, const TransferProgress& progress);
 
     QTreeWidget* m_steps;

@@ -101,6 +101,10 @@ class CliTestCase(unittest.TestCase):
         with open(os.path.join(self.state, "myst-upgrade", "runs", run_id + ".json")) as f:
             return json.load(f)
 
+    def started_steps(self, events):
+        """The ids of the steps a run started, in order, from its --json events."""
+        return [e["id"] for e in events if e["event"] == "step-started"]
+
     def result_of(self, events):
         results = [e for e in events if e["event"] == "result"]
         self.assertEqual(len(results), 1, events[-3:])

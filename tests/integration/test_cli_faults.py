@@ -143,7 +143,7 @@ class Faults(CliTestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         lines = self.lines(events)
         self.assertEqual(lines.count("stop: done working slowly"), 1)
-        started = [e["id"] for e in events if e["event"] == "step-started"]
+        started = self.started_steps(events)
         self.assertEqual(started, ["stop", "start", "verify"])  # the rest, not again
         result = self.result_of(events)
         self.assertEqual(result["runId"], journal["runId"])
@@ -185,7 +185,7 @@ class Faults(CliTestCase):
 
         p, events = self.cli_json("resume", "--site", self.site, "--last", "--yes")
         self.assertEqual(p.returncode, 1, p.stderr)
-        self.assertEqual([e["id"] for e in events if e["event"] == "step-started"], ["start"])
+        self.assertEqual(self.started_steps(events), ["start"])
         result = self.result_of(events)
         self.assertEqual(result["status"], "failed")
         self.assertIn("ERROR: start failed after working slowly", result["message"])
@@ -246,7 +246,7 @@ class Faults(CliTestCase):
         before = self.tagged_image()
         p, events = self.upgrade("7.0.0")
         self.assertEqual(p.returncode, 1)
-        started = [e["id"] for e in events if e["event"] == "step-started"]
+        started = self.started_steps(events)
         self.assertNotIn("stop", started)
         message = self.result_of(events)["message"]
         self.assertIn("No space left on device", message)
@@ -292,7 +292,7 @@ class Faults(CliTestCase):
         p, events = self.cli_json("upgrade", "--site", site, "--approach", "in-place",
                                   "--version", "9.0.0", "--yes")
         self.assertEqual(p.returncode, 1)
-        started = [e["id"] for e in events if e["event"] == "step-started"]
+        started = self.started_steps(events)
         self.assertEqual(started[-1], "ready")
         message = self.result_of(events)["message"]
         self.assertIn("Rollback is not ready on prod", message)
@@ -306,7 +306,7 @@ class Faults(CliTestCase):
         self.set_fault("backup-database", "empty")
         p, events = self.upgrade("10.0.0")
         self.assertEqual(p.returncode, 1)
-        started = [e["id"] for e in events if e["event"] == "step-started"]
+        started = self.started_steps(events)
         self.assertNotIn("stop", started)
         message = self.result_of(events)["message"]
         self.assertIn("missing or empty", message)
@@ -344,7 +344,7 @@ class Faults(CliTestCase):
         p, events = self.cli_json("resume", "--site", site, "--last", "--yes")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(self.lines(events).count("stop: done working slowly"), 1)
-        self.assertEqual([e["id"] for e in events if e["event"] == "step-started"],
+        self.assertEqual(self.started_steps(events),
                          ["stop", "start", "verify"])
         self.assert_journal_agrees_with_host(run_id, "9.3.0")
 

@@ -179,7 +179,7 @@ class OfflineImage(CliTestCase):
         result = self.result_of(events)
         self.assertIn("Not enough free disk", result["message"])
         self.assertIn("20 MB free", result["message"])
-        started = [e["id"] for e in events if e["event"] == "step-started"]
+        started = self.started_steps(events)
         self.assertEqual(started, ["record-image", "upload"])  # nothing stopped
         after = self.snapshot()
         for what in ("tag", "db", "console"):

@@ -35,7 +35,7 @@ class Phased(CliTestCase):
             self.assertEqual(self.schema_version(role), "2.0.0", role)
             self.assertEqual(self.tagged_image(role), self.image_id("registry.example.com/myst-studio:2.0.0", role))
         self.assertEqual(self.sql("nonprod", "SELECT name FROM environments ORDER BY name"), nonprod_data)
-        ids = [e["id"] for e in events if e["event"] == "step-started"]
+        ids = self.started_steps(events)
         self.assertLess(ids.index("nonprod-verify"), ids.index("gate"))
         self.assertLess(ids.index("gate"), ids.index("stop"))
         self.assertNotIn("nonprod-copy-backup", ids)
@@ -72,7 +72,7 @@ class Phased(CliTestCase):
         result = self.result_of(events)
         self.assertIn("prod was not changed", result["message"])
         self.assertEqual(self.snapshot("prod"), before)  # image, database, files, console
-        started = [e["id"] for e in events if e["event"] == "step-started"]
+        started = self.started_steps(events)
         self.assertNotIn("gate", started)
         self.assertNotIn("stop", started)
 
@@ -101,7 +101,7 @@ class Phased(CliTestCase):
         check = [e for e in events if e["event"] == "step-finished" and e["id"] == "check-image"][0]
         self.assertEqual(check["status"], "failed")
         self.assertIn("not the image", check["message"])
-        self.assertNotIn("stop", [e["id"] for e in events if e["event"] == "step-started"])
+        self.assertNotIn("stop", self.started_steps(events))
         after = {"tag": self.tagged_image("prod"), "db": self.db_dump("prod"),
                  "console": self.console_version("prod")}
         self.assertEqual(after, before)  # the tag was put back; MyST Studio never stopped

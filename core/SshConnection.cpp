@@ -1,10 +1,14 @@
 #include "SshConnection.h"
 
 #include "AppLog.h"
+#include "KnownHosts.h"
+#include "ShellQuote.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+
+#include <memory>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -159,11 +163,13 @@ SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)
     if (!user.isEmpty()) {
         ssh_options_set(m_session, SSH_OPTIONS_USER, user.constData());
     }
+    // After the config, whatever it said: strict checking against the site's file only (a host
+    // trusted system-wide is not trusted here). verifyHostKey() decides with that file itself.
+    ssh_options_set(m_session, SSH_OPTIONS_STRICTHOSTKEYCHECK, &yes);
     if (!knownHosts.isEmpty()) {
         ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, knownHosts.constData());
-        // Only the file the site names decides; a host trusted system-wide is not trusted here.
-        ssh_options_set(m_session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
     }
+    ssh_options_set(m_session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
     ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
     // Without NODELAY, Nagle and delayed ACKs cap small-packet exchanges at a few MB/s.
     ssh_options_set(m_session, SSH_OPTIONS_NODELAY, &yes);
@@ -184,41 +190,59 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
     if (ssh_get_server_publickey(m_session, &serverKey) != SSH_OK) {
         return fail(SshError::Connect, QStringLiteral("The server sent no host key"));
     }
+    std::unique_ptr<ssh_key_struct, void (*)(ssh_key)> key(serverKey, &ssh_key_free);
     const QString fingerprint = fingerprintOf(serverKey);
-    ssh_key_free(serverKey);
-    const QString where = QStringLiteral("%1:%2").arg(m_endpoint.host).arg(m_endpoint.port);
-    const QString file = expandHome(m_endpoint.knownHostsFile);
+    // The name and port actually connected to (an ssh config alias resolves to them).
+    char* realHost = nullptr;
+    ssh_options_get(m_session, SSH_OPTIONS_HOST, &realHost);
+    const QString host = realHost ? QString::fromUtf8(realHost) : m_endpoint.host;
+    ssh_string_free_char(realHost);
+    unsigned int realPort = 0;
+    ssh_options_get_port(m_session, &realPort);
+    const int port = realPort ? int(realPort) : m_endpoint.port;
+    const QString where = QStringLiteral("%1:%2").arg(host).arg(port);
+    const QByteArray hostName = knownHostsName(host, port);
+    const QString file = QDir::cleanPath(expandHome(m_endpoint.knownHostsFile));
+
+    QByteArray text;
+    QFile known(file);
+    if (known.exists() && !known.open(QIODevice::ReadOnly)) {
+        SshStatus status = fail(SshError::Connect, QStringLiteral("Cannot read %1: %2")
+                                                       .arg(file, known.errorString()));
+        disconnect();
+        return status;
+    }
+    if (known.isOpen()) {
+        text = known.read(16 * 1024 * 1024);
+    }
+    const HostKeyCheck check = checkKnownHosts(text, hostName, serverKey);
 
     SshStatus status;
-    switch (ssh_session_is_known_server(m_session)) {
-    case SSH_KNOWN_HOSTS_OK:
+    switch (check.verdict) {
+    case HostKeyVerdict::Known:
         status.fingerprint = fingerprint;
         return status;
-    case SSH_KNOWN_HOSTS_CHANGED:
-    case SSH_KNOWN_HOSTS_OTHER: {
-        const QString known = knownFingerprintFor(file);
+    case HostKeyVerdict::Changed:
         status = fail(SshError::HostKeyChanged,
                       QStringLiteral("The host key of %1 has CHANGED: %2 expects %3 but the "
                                      "server offers %4. This can mean the host was reinstalled, "
                                      "or that someone is intercepting the connection. Nothing "
                                      "was run and %2 was not changed. If the change is expected, "
-                                     "remove the old key with: ssh-keygen -R '[%5]:%6' -f %2")
-                          .arg(where, file, known.isEmpty() ? QStringLiteral("another key") : known,
-                               fingerprint, m_endpoint.host)
-                          .arg(m_endpoint.port));
+                                     "remove the old key with: ssh-keygen -R %5 -f %6")
+                          .arg(where, file, check.knownFingerprint, fingerprint,
+                               shellQuote(QString::fromUtf8(hostName)), shellQuote(file)));
         status.fingerprint = fingerprint;
-        status.knownFingerprint = known;
+        status.knownFingerprint = check.knownFingerprint;
         disconnect();
         return status;
-    }
-    case SSH_KNOWN_HOSTS_UNKNOWN:
-    case SSH_KNOWN_HOSTS_NOT_FOUND:
+    case HostKeyVerdict::Unknown:
         if (!trustedFingerprint.isEmpty() && trustedFingerprint == fingerprint) {
-            QDir().mkpath(QFileInfo(file).absolutePath());
-            if (ssh_session_update_known_hosts(m_session) != SSH_OK) {
-                return fail(
-                    SshError::Connect,
-                    QStringLiteral("Cannot add the host key to %1: %2").arg(file, lastError()));
+            QString error;
+            if (!addKnownHost(file, hostName, serverKey, &error)) {
+                status = fail(SshError::Connect,
+                              QStringLiteral("Cannot add the host key to %1: %2").arg(file, error));
+                disconnect();
+                return status;
             }
             log::ssh()->info("{}: trusted new host key {}", where.toStdString(),
                              fingerprint.toStdString());
@@ -234,12 +258,7 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
         status.fingerprint = fingerprint;
         disconnect();
         return status;
-    case SSH_KNOWN_HOSTS_ERROR:
-        break;
     }
-    status = fail(SshError::Connect,
-                  QStringLiteral("Cannot check the host key of %1: %2").arg(where, lastError()));
-    disconnect();
     return status;
 }
 
@@ -259,22 +278,6 @@ QString knownFingerprintIn(const QByteArray& knownHostsText, const QByteArray& h
         }
     }
     return {};
-}
-
-QString SshConnection::knownFingerprintFor(const QString& file) const
-{
-    // libssh 0.10 gives no entry for a changed key, so read the file with its own line parser
-    // to show the user what was expected.
-    QFile known(file);
-    if (!known.open(QIODevice::ReadOnly)) {
-        return {};
-    }
-    const QByteArray host =
-        (m_endpoint.port == 22
-             ? m_endpoint.host
-             : QStringLiteral("[%1]:%2").arg(m_endpoint.host).arg(m_endpoint.port))
-            .toUtf8();
-    return knownFingerprintIn(known.read(16 * 1024 * 1024), host);
 }
 
 void SshConnection::enableTcpKeepalive()

@@ -58,7 +58,6 @@ private:
     SshStatus fail(SshError error, const QString& message);
     SshStatus verifyHostKey(const QString& trustedFingerprint);
     void enableTcpKeepalive();
-    QString knownFingerprintFor(const QString& knownHostsFile) const;
 
     SshEndpoint m_endpoint;
     ssh_session m_session = nullptr;

@@ -8,6 +8,7 @@
 #include "RemoteCommandJob.h"
 #include "RemoteCopy.h"
 #include "ShellQuote.h"
+#include "TerminalText.h"
 #include "Validation.h"
 #include "Verify.h"
 
@@ -134,7 +135,7 @@ void Runner::logLine(int index, OutputStream stream, const QString& line)
         const QByteArray prefix =
             QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss.zzz")).toUtf8() +
             (stream == OutputStream::Stderr ? " err " : " out ");
-        m_stepLog.write(prefix + line.toUtf8() + '\n');
+        m_stepLog.write(prefix + plainTerminalText(line).toUtf8() + '\n');
     }
     emit output(index, stream, line);
 }

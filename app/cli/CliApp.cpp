@@ -8,6 +8,7 @@
 #include "Preflight.h"
 #include "SecretLoader.h"
 #include "ShellQuote.h"
+#include "TerminalText.h"
 #include "Validation.h"
 
 #include <QCoreApplication>
@@ -35,6 +36,7 @@ const char* const Usage = R"(Usage:
   myst-upgrade resume   --site SITE (--last | --run RUN_ID) --yes   # reattach to / continue an interrupted run
   myst-upgrade unlock   --site SITE [--role ROLE] --yes      # break a stale lock left on a host
   myst-upgrade secret   --site SITE --role ROLE [--delete]   # password/passphrase from stdin → keychain
+  myst-upgrade trust    --site SITE --role ROLE --fingerprint SHA256:…   # add the host key if it has that fingerprint
 Options: --json (one JSON object per line), --yes (do not ask), --help.
 APPROACH: in-place, or phased (hosts nonprod then prod; --copy-prod-data restores
 production's backup on non-production first). --image-tar FILE: an offline image (docker save,
@@ -45,7 +47,8 @@ production's backup on non-production first). --image-tar FILE: an offline image
 // Options that take a value; everything else starting with -- is a flag.
 const QSet<QString> ValueOptions = {QStringLiteral("site"),     QStringLiteral("role"),
                                     QStringLiteral("approach"), QStringLiteral("version"),
-                                    QStringLiteral("run"),      QStringLiteral("image-tar")};
+                                    QStringLiteral("run"),      QStringLiteral("image-tar"),
+                                    QStringLiteral("fingerprint")};
 const QSet<QString> FlagOptions = {QStringLiteral("json"),   QStringLiteral("yes"),
                                    QStringLiteral("last"),   QStringLiteral("copy-prod-data"),
                                    QStringLiteral("delete"), QStringLiteral("help")};
@@ -109,17 +112,27 @@ void CliApp::emitEvent(const QJsonObject& object)
     m_out.flush();
 }
 
+// Text mode goes to a terminal: what came from a host is printed as plain text, line by line
+// (its escape sequences could retitle the window, clear the screen or fill the clipboard).
+static QString terminalSafe(const QString& text)
+{
+    QStringList lines = text.split(QLatin1Char('\n'));
+    for (QString& line : lines)
+        line = plainTerminalText(line);
+    return lines.join(QLatin1Char('\n'));
+}
+
 void CliApp::say(const QString& text)
 {
     if (!m_json) {
-        m_out << text << '\n';
+        m_out << terminalSafe(text) << '\n';
         m_out.flush();
     }
 }
 
 void CliApp::warn(const QString& text)
 {
-    m_err << text << '\n';
+    m_err << terminalSafe(text) << '\n';
     m_err.flush();
 }
 
@@ -206,6 +219,8 @@ void CliApp::run()
         cmdResume();
     else if (m_command == QLatin1String("unlock"))
         cmdUnlock();
+    else if (m_command == QLatin1String("trust"))
+        cmdTrust();
     else
         usage(QStringLiteral("unknown command \"%1\"\n%2")
                   .arg(m_command, QString::fromLatin1(Usage)));
@@ -322,11 +337,11 @@ void CliApp::checkNextRole(QStringList roles, int worst)
             if (!result.connection.ok()) {
                 code = qMax(code, exitCodeFor(result.connection.error));
                 if (result.connection.error == SshError::HostKeyUnknown) {
-                    say(QStringLiteral(
-                            "  To trust this host after comparing the fingerprint, add its key:\n"
-                            "    ssh-keyscan -p %1 %2 >> %3")
-                            .arg(host.endpoint.port)
-                            .arg(host.endpoint.host, m_site.knownHostsFile));
+                    say(QStringLiteral("  Compare %1 with the host's own (ssh-keygen -lf "
+                                       "/etc/ssh/ssh_host_ed25519_key.pub, on the host); if they "
+                                       "match, trust it with:\n    %2")
+                            .arg(result.connection.fingerprint,
+                                 trustAdvice(host.role, result.connection.fingerprint)));
                 }
             } else if (!result.passed()) {
                 code = qMax(code, int(ExitStepFailed));

@@ -47,6 +47,9 @@ private:
     void cmdUpload();
     void cmdResume();
     void cmdUnlock();
+    void cmdTrust(); // CliTrust.cpp
+    // The `trust` command line to paste for a host whose key is unknown, quoted.
+    QString trustAdvice(const QString& role, const QString& fingerprint) const;
 
     bool loadSite(const QString& path);
     QMap<QString, QString> planOptions() const;

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pwd
+import shlex
 import shutil
 import stat
 import subprocess
@@ -84,6 +85,93 @@ class HostKeys(CliTestCase):
         self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
         self.assertEqual(open(known).read(), "", "an unknown key was trusted silently")
         self.assertEqual(sshd_log(self).count("Accepted publickey"), logins)
+
+
+class TrustAdvice(CliTestCase):
+    """Item 7: advice that is safe to paste: `trust` with the fingerprint, quoted paths."""
+
+    def site_in_an_awkward_folder(self):
+        folder = os.path.join(self.tmp.name, "my sites $HOME; x")
+        os.makedirs(folder, exist_ok=True)
+        known = os.path.join(folder, "known hosts")
+        open(known, "w").close()
+        site = json.loads(json.dumps(self.site_json))
+        site["knownHosts"] = known
+        path = os.path.join(folder, "site (1).json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        return path, known
+
+    def test_unknown_key_advice_is_a_trust_command_that_works_as_pasted(self):
+        site, known = self.site_in_an_awkward_folder()
+        p = self.cli("check", "--site", site)
+        self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        self.assertNotIn("ssh-keyscan", p.stdout + p.stderr)
+        line = next(l for l in p.stdout.splitlines() if "myst-upgrade trust" in l).strip()
+        argv = shlex.split(line)  # as the operator's shell reads it
+        self.assertEqual(argv[argv.index("--site") + 1], site)
+        fingerprint = argv[argv.index("--fingerprint") + 1]
+        self.assertTrue(fingerprint.startswith("SHA256:"), line)
+
+        wrong = list(argv)
+        wrong[argv.index("--fingerprint") + 1] = "SHA256:" + "A" * 43
+        p = self.cli(*wrong[1:])
+        self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        self.assertIn(fingerprint, p.stderr)  # says which key the server offered
+        self.assertEqual(open(known).read(), "", "a key with another fingerprint was added")
+
+        p = self.cli(*argv[1:])
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(len(open(known).read().splitlines()), 1)
+        self.assertEqual(self.cli("check", "--site", site).returncode, 0)
+
+    def test_trust_does_not_replace_a_changed_key(self):
+        site, known = self.site_in_an_awkward_folder()
+        port = self.site_json["hosts"]["prod"]["port"]
+        key = os.path.join(self.tmp.name, "other")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
+        with open(key + ".pub") as f, open(known, "w") as k:
+            k.write(f"[127.0.0.1]:{port} " + " ".join(f.read().split()[:2]) + "\n")
+        before = open(known).read()
+        fingerprint = subprocess.run(
+            ["ssh-keygen", "-lf", os.path.join(self.dir, "prod", "ssh", "ssh_host_ed25519_key.pub")],
+            capture_output=True, text=True, check=True).stdout.split()[1]
+        p = self.cli("trust", "--site", site, "--role", "prod", "--fingerprint", fingerprint)
+        self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        self.assertIn("CHANGED", p.stderr)
+        self.assertEqual(open(known).read(), before)
+        # The advice to remove the old key names the file quoted, so that it can be pasted.
+        removal = p.stderr.split("remove the old key with: ")[1].split("\n")[0]
+        argv = shlex.split(removal)
+        self.assertEqual(argv[argv.index("-f") + 1], known)
+
+
+class RemoteBytes(CliTestCase):
+    """Item 8: remote escape sequences never reach the operator's terminal or the step log."""
+
+    def test_escape_sequences_are_shown_as_plain_text(self):
+        pull = os.path.join(self.home(), "bin", "pull.sh")
+        with open(pull) as f:
+            script = f.read()
+        hostile = ("printf '\\033]0;owned\\007\\033[2J\\033[31mred\\033[0m pulling\\n'\n"
+                   "printf '\\033]52;c;cm0gLXJmIH4=\\007careful\\n' >&2\n")
+        with open(pull, "w") as f:
+            f.write(script.replace("check_fault pull\n", "check_fault pull\n" + hostile, 1))
+        p = self.cli("upgrade", "--site", self.site, "--approach", "in-place", "--version",
+                     "2.0.0", "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        for name, text in (("stdout", p.stdout), ("stderr", p.stderr)):
+            for control in ("\x1b", "\x07", "\x9b"):
+                self.assertNotIn(control, text, name)
+        self.assertIn("red pulling", p.stdout)
+        self.assertIn("careful", p.stdout)
+        run_id = p.stdout.split()[1].rstrip(":")
+        log = next(s["logFile"] for s in self.journal(run_id)["steps"] if s["id"] == "pull")
+        with open(log, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn("red pulling", text)
+        self.assertNotIn("\x1b", text)
+        self.assertNotIn("\x07", text)
 
 
 if __name__ == "__main__":

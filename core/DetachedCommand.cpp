@@ -12,34 +12,57 @@ namespace {
 const QString StatusMarker = QStringLiteral("\x1emyst-status ");
 constexpr int PollMs = 50;
 
+// Shell functions shared by the follower and the rollback's wait. A step's .pid file holds
+// "<pid> <boot id> <start time>" (the host's /proc/sys/kernel/random/boot_id and field 22 of
+// /proc/<pid>/stat). After a reboot, or once the step has ended, its PID may belong to another
+// process; a file someone else wrote may say anything ("1" would make `kill -- -1` signal every
+// process). So a PID is signalled or waited for only while step_alive holds: the file is ours,
+// the PID a plain number above 1, the boot and the start time the same as when it was written.
+const char* const StepProcessFunctions = R"SH(start_time() {
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  s=${s##*")"}; set -- $s; shift 19; echo "$1"
+}
+boot_id() { cat /proc/sys/kernel/random/boot_id 2>/dev/null; }
+step_alive() {
+  [ -f "$1" ] && [ -O "$1" ] || return 1
+  read -r p b t _ < "$1" || return 1
+  case $p in ''|*[!0-9]*) return 1 ;; esac
+  [ "$p" -gt 1 ] && [ -n "$b" ] && [ -n "$t" ] || return 1
+  [ "$b" = "$(boot_id)" ] && [ "$t" = "$(start_time "$p")" ]
+}
+)SH";
+
 // $1 folder, $2 stem, $3 command, $4 and $5 the offsets of .out and .err already seen.
 // Launch (only if there is no .pid yet): setsid puts the step in its own session, so the end
 // of the SSH session cannot signal it; the wrapper writes the exit status through a rename,
 // so a reader sees all of it or nothing, and traps TERM only to get to that line.
 // Follow: GNU tail from the offsets; --pid ends it once the step is gone (after a last read),
-// and is left out when the status is already there (the PID may belong to someone else by
-// then). A watcher on stdin turns "cancel" into TERM, then KILL, of the step's group.
+// and is left out when the status is already there or the process is no longer the step's.
+// A watcher on stdin turns "cancel" into TERM, then KILL, of the step's group, if it still is.
 const char* const Script = R"SH(dir=$1 base=$1/$2 cmd=$3
 if [ ! -f "$base.pid" ]; then
-  mkdir -p -- "$dir" || exit 125
+  (umask 077 && mkdir -p -- "$dir") && chmod 700 -- "$dir" "${dir%/*}" "${dir%/*/*}" || exit 125
   : > "$base.out"; : > "$base.err"
   setsid sh -c 'trap : TERM; sh -c "$1" </dev/null >>"$2.out" 2>>"$2.err"; st=$?
     echo "$st" > "$2.status.tmp" && mv -f "$2.status.tmp" "$2.status"' myst-step "$cmd" "$base" \
     </dev/null >/dev/null 2>&1 &
-  echo "$!" > "$base.pid.tmp" && mv -f "$base.pid.tmp" "$base.pid"
+  pid=$!
+  echo "$pid $(boot_id) $(start_time "$pid")" > "$base.pid.tmp" && mv -f "$base.pid.tmp" "$base.pid"
 fi
-pid=$(cat "$base.pid")
+read -r pid _ < "$base.pid"
+alive=; step_alive "$base.pid" && alive=1
 exec 3<&0
 { trap '' TERM
   while read -r line; do
-    if [ "$line" = cancel ]; then
-      kill -s TERM -- "-$pid" 2>/dev/null; sleep 2; kill -s KILL -- "-$pid" 2>/dev/null
+    if [ "$line" = cancel ] && step_alive "$base.pid"; then
+      kill -s TERM -- "-$pid" 2>/dev/null; sleep 2
+      step_alive "$base.pid" && kill -s KILL -- "-$pid" 2>/dev/null
     fi
   done; } <&3 >/dev/null 2>&1 &
 watcher=$!
 exec 3<&-
 follow=
-[ -f "$base.status" ] || follow="-f --pid=$pid"
+[ -f "$base.status" ] || [ -z "$alive" ] || follow="-f --pid=$pid"
 tail -s 0.2 -c +$(($4 + 1)) $follow -- "$base.out" & t1=$!
 tail -s 0.2 -c +$(($5 + 1)) $follow -- "$base.err" >&2 & t2=$!
 wait "$t1"; wait "$t2"
@@ -48,6 +71,33 @@ last=$(tail -c 1 -- "$base.err" | od -An -tx1 | tr -d ' \n')
 [ -n "$last" ] && [ "$last" != 0a ] && printf '\n' >&2
 if [ -f "$base.status" ]; then st=$(cat "$base.status"); else st=lost; fi
 printf '\036myst-status %s\n' "$st" >&2)SH";
+
+// $1 the interrupted run's step folder on the host, $2 the step timeout in seconds. A step of
+// that run may still be running there (its wizard died): wait for it to end, and stop it once
+// it has run longer than a step may, as its own wizard would have. A .pid file whose process
+// is not the step's any more (see step_alive) is an ended step without status: said, not waited.
+const char* const WaitScript = R"SH(dir=$1 limit=$2
+for p in "$dir"/*.pid; do
+  [ -f "$p" ] || continue
+  b=${p%.pid}; [ -f "$b.status" ] && continue
+  if ! step_alive "$p"; then
+    echo "${b##*/} of the interrupted run is not running (it ended without an exit status, or the host restarted since): not waited for, nothing signalled"
+    continue
+  fi
+  read -r pid _ < "$p"
+  echo "waiting for ${b##*/} of the interrupted run to end on the host (pid $pid)"
+  start=$(stat -c %Y -- "$p")
+  while step_alive "$p" && [ ! -f "$b.status" ]; do
+    if [ $(($(date +%s) - start)) -ge "$limit" ]; then
+      echo "stopping ${b##*/}: it has run longer than the step timeout ($limit s)"
+      kill -s TERM -- "-$pid" 2>/dev/null; sleep 2
+      step_alive "$p" && kill -s KILL -- "-$pid" 2>/dev/null
+      break
+    fi
+    sleep 1
+  done
+  [ -f "$b.status" ] && echo "${b##*/} ended with status $(cat "$b.status")"
+done)SH";
 
 QString signalName(int status)
 {
@@ -101,7 +151,8 @@ CommandResult DetachedCommand::run()
         return result;
     }
     const QString command =
-        shellCommand({QStringLiteral("sh"), QStringLiteral("-c"), QString::fromLatin1(Script),
+        shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                      QString::fromLatin1(StepProcessFunctions) + QString::fromLatin1(Script),
                       QStringLiteral("myst-follow"), m_step.directory, m_step.name, m_commandLine,
                       QString::number(m_step.offsets[0]), QString::number(m_step.offsets[1])});
     ssh_channel channel = ssh_channel_new(m_connection.session());
@@ -184,6 +235,13 @@ CommandResult DetachedCommand::run()
         result.exitStatus = status;
     }
     return result;
+}
+
+QString waitForInterruptedStepsCommand(const QString& stepFolder, int limitSeconds)
+{
+    return shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                         QString::fromLatin1(StepProcessFunctions) + QString::fromLatin1(WaitScript),
+                         QStringLiteral("myst-wait"), stepFolder, QString::number(limitSeconds)});
 }
 
 } // namespace myst

@@ -56,4 +56,9 @@ private:
     QString m_status; // from the follower's last line: a number, or "lost"
 };
 
+// The command that waits, on the host, for the steps of an interrupted run (its folder under
+// .myst-upgrade/runs) to end, and stops one that has run longer than limitSeconds. Only a
+// process that still is the step's (same boot, same start time, a file of ours) is signalled.
+QString waitForInterruptedStepsCommand(const QString& stepFolder, int limitSeconds);
+
 } // namespace myst

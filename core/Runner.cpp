@@ -740,40 +740,16 @@ Runner::Outcome Runner::verify(int index, const Step& step, SshConnection& conne
     return {true, 0, QStringLiteral("%1; console shows %2").arg(log.message, console.version)};
 }
 
-namespace {
-// $1 the interrupted run's step folder on the host, $2 the step timeout in seconds. A step of
-// that run may still be running there (its wizard died): the rollback waits for it to end,
-// and stops it once it has run longer than a step may, as its own wizard would have.
-const char* const WaitForInterruptedSteps = R"SH(dir=$1 limit=$2
-for p in "$dir"/*.pid; do
-  [ -f "$p" ] || continue
-  b=${p%.pid}; [ -f "$b.status" ] && continue
-  pid=$(cat "$p"); kill -0 "$pid" 2>/dev/null || continue
-  echo "waiting for ${b##*/} of the interrupted run to end on the host (pid $pid)"
-  start=$(stat -c %Y -- "$p")
-  while kill -0 "$pid" 2>/dev/null && [ ! -f "$b.status" ]; do
-    if [ $(($(date +%s) - start)) -ge "$limit" ]; then
-      echo "stopping ${b##*/}: it has run longer than the step timeout ($limit s)"
-      kill -s TERM -- "-$pid" 2>/dev/null; sleep 2; kill -s KILL -- "-$pid" 2>/dev/null
-      break
-    fi
-    sleep 1
-  done
-  [ -f "$b.status" ] && echo "${b##*/} ended with status $(cat "$b.status")"
-done)SH";
-} // namespace
-
 Runner::Outcome Runner::checkRollback(int index, const Step& step, SshConnection& connection)
 {
     if (isValidRunId(m_journal.rollbackOf)) {
         const int limit = m_site.settings.stepTimeoutSeconds;
         const CapturedOutput waited = runCaptured(
             connection,
-            shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
-                          QString::fromLatin1(WaitForInterruptedSteps), QStringLiteral("myst-wait"),
-                          m_site.hosts.value(step.role).mystHome +
-                              QStringLiteral("/.myst-upgrade/runs/") + m_journal.rollbackOf,
-                          QString::number(limit)}),
+            waitForInterruptedStepsCommand(m_site.hosts.value(step.role).mystHome +
+                                               QStringLiteral("/.myst-upgrade/runs/") +
+                                               m_journal.rollbackOf,
+                                           limit),
             qint64(limit + 60) * 1000);
         for (const QString& l : waited.stdoutLines)
             logLine(index, OutputStream::Stdout, l);

@@ -174,5 +174,57 @@ class RemoteBytes(CliTestCase):
         self.assertNotIn("\x07", text)
 
 
+class ForeignProcess(CliTestCase):
+    """Item 3: a step's .pid file is not trusted: an unrelated process is never signalled."""
+
+    def test_a_planted_pid_file_survives_rollback(self):
+        site = json.loads(json.dumps(self.site_json))
+        site["settings"] = {"stepTimeoutSeconds": 4}  # the wait would kill after 4 s
+        path = os.path.join(self.tmp.name, "short-steps.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        self.set_fault("stop", "slow 60")
+        env = dict(os.environ, XDG_STATE_HOME=self.state)
+        proc = subprocess.Popen([CLI, "upgrade", "--site", path, "--approach", "in-place",
+                                 "--version", "2.0.0", "--yes", "--json"],
+                                stdout=subprocess.PIPE, text=True, env=env,
+                                stdin=subprocess.DEVNULL)
+        run_id = None
+        for line in proc.stdout:
+            event = json.loads(line)
+            if event["event"] == "step-started" and not run_id:
+                run_id = os.path.basename(self.newest_journal())[:-5]
+            if event["event"] == "output" and event["line"] == "stop: working slowly...":
+                break
+        proc.kill()  # the laptop died mid-step
+        proc.communicate(timeout=30)
+        steps = os.path.join(self.home(), ".myst-upgrade", "runs", run_id)
+        pid_file = next(os.path.join(steps, n) for n in os.listdir(steps)
+                        if n.endswith("stop.pid"))
+        with open(pid_file) as f:
+            real = int(f.read().split()[0])
+        os.killpg(real, 9)  # the step is gone without a status, as after a reboot
+        self.set_fault("stop", None)
+        # An unrelated daemon that happens to get the PID, planted as the step's process.
+        bystander = subprocess.Popen(["setsid", "sleep", "300"])
+        try:
+            with open(pid_file, "w") as f:  # a PID reused after a reboot, as a file has it
+                f.write(f"{bystander.pid}\n")
+            p = self.cli("rollback", "--site", path, "--run", run_id, "--yes")
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertIsNone(bystander.poll(), "an unrelated process was killed")
+            self.assertIn("not waited for, nothing signalled", p.stdout)
+            self.assertEqual(self.tagged_image(),
+                             self.image_id("registry.example.com/myst-studio:1.0.0"))
+        finally:
+            bystander.kill()
+            bystander.wait()
+
+    def newest_journal(self):
+        runs = os.path.join(self.state, "myst-upgrade", "runs")
+        return max((os.path.join(runs, n) for n in os.listdir(runs) if n.endswith(".json")),
+                   key=os.path.getmtime)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -107,12 +107,17 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
         removePart();
         return result;
     }
-    const CapturedOutput move = runCaptured(
-        target, shellCommand({QStringLiteral("mv"), QStringLiteral("-f"), part, targetPath}));
+    // A hard link, not mv -f: it fails when the name exists, so no file is ever replaced.
+    const CapturedOutput move =
+        runCaptured(target, shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                                          QStringLiteral("ln -- \"$1\" \"$2\" && rm -f -- \"$1\""),
+                                          QStringLiteral("myst-copy"), part, targetPath}));
     if (!move.result.succeeded()) {
         result.ok = false;
-        result.message = QStringLiteral("Cannot rename %1 to %2 on %3")
-                             .arg(part, targetPath, target.endpoint().id());
+        result.message = QStringLiteral("Cannot name the copy %1 on %2 (%3); nothing was "
+                                        "overwritten")
+                             .arg(targetPath, target.endpoint().id(),
+                                  move.stderrLines.value(0, move.result.describe()));
         removePart();
         return result;
     }

@@ -864,11 +864,23 @@ Runner::Outcome Runner::checkReadiness(int index, const Step& step, SshConnectio
 Runner::Outcome Runner::copyBackup(int index, const Step& step, SshConnection& target)
 {
     const QString source = m_journal.records.value(step.sourceRole).backupPath;
-    const QString targetPath = m_site.hosts.value(step.role).mystHome + QStringLiteral("/backup/") +
-                               source.section(QLatin1Char('/'), -1);
+    // A name of this run's own: both hosts may name backups by date alone, and the copy must
+    // never replace the target's own backup, which its rollback restores.
+    const QString targetPath = m_site.hosts.value(step.role).mystHome +
+                               QStringLiteral("/backup/myst-upgrade-%1-from-%2-%3")
+                                   .arg(m_journal.runId, step.sourceRole,
+                                        source.section(QLatin1Char('/'), -1));
     if (!isSafeAbsolutePath(source) || !isSafeAbsolutePath(targetPath)) {
         return {false, -1,
                 QStringLiteral("No usable backup of %1 was recorded to copy").arg(step.sourceRole)};
+    }
+    for (const HostRecord& r : std::as_const(m_journal.records)) {
+        if (targetPath == r.backupPath || targetPath == r.copiedBackupPath) {
+            return {false, -1,
+                    QStringLiteral("The copy's name %1 is a backup this run recorded; refused, "
+                                   "so that no backup is overwritten")
+                        .arg(targetPath)};
+        }
     }
     SshStatus status;
     SshConnection* from = connectionFor(step.sourceRole, &status);

@@ -42,6 +42,8 @@ void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
     positive("startupTimeoutSeconds", s.startupTimeoutSeconds);
     positive("consoleTimeoutSeconds", s.consoleTimeoutSeconds);
     positive("reconnectSeconds", s.reconnectSeconds);
+    positive("keepRuns", s.keepRuns);
+    positive("stepLogMegabytes", s.stepLogMegabytes);
     int minFree = static_cast<int>(s.minFreeMegabytes);
     positive("minFreeMegabytes", minFree);
     s.minFreeMegabytes = minFree;
@@ -50,13 +52,14 @@ void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
     pattern("consoleVersionPattern", s.consoleVersionPattern);
 }
 
-// Only what differs from the defaults, so that a site file saved by the wizard stays short and
-// a later release's better default still reaches it.
-QJsonObject writeSettings(const RunSettings& s)
+// Over the file's own settings: what differs from the defaults is written, a default is left
+// out, so that a site file saved by the wizard stays short and a later release's better default
+// still reaches it. Keys this version does not know stay as they were.
+QJsonObject writeSettings(QJsonObject o, const RunSettings& s)
 {
     const RunSettings d;
-    QJsonObject o;
     auto put = [&](const char* key, const auto& value, const auto& fallback) {
+        o.remove(QLatin1String(key));
         if (value != fallback)
             o.insert(QLatin1String(key), value);
     };
@@ -64,11 +67,22 @@ QJsonObject writeSettings(const RunSettings& s)
     put("startupTimeoutSeconds", s.startupTimeoutSeconds, d.startupTimeoutSeconds);
     put("consoleTimeoutSeconds", s.consoleTimeoutSeconds, d.consoleTimeoutSeconds);
     put("reconnectSeconds", s.reconnectSeconds, d.reconnectSeconds);
+    put("keepRuns", s.keepRuns, d.keepRuns);
+    put("stepLogMegabytes", s.stepLogMegabytes, d.stepLogMegabytes);
     put("minFreeMegabytes", s.minFreeMegabytes, d.minFreeMegabytes);
     put("startupMarker", s.startupMarker, d.startupMarker);
     put("errorPattern", s.errorPattern, d.errorPattern);
     put("consoleVersionPattern", s.consoleVersionPattern, d.consoleVersionPattern);
     return o;
+}
+
+// Sets key to value, or removes it when the value is its "not set" form.
+void setOrRemove(QJsonObject& o, const char* key, const QJsonValue& value, bool set)
+{
+    if (set)
+        o.insert(QLatin1String(key), value);
+    else
+        o.remove(QLatin1String(key));
 }
 
 } // namespace
@@ -95,6 +109,7 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
 {
     Site site;
     site.path = path;
+    site.source = json;
     site.knownHostsFile =
         json.value(QStringLiteral("knownHosts")).toString(QStringLiteral("~/.ssh/known_hosts"));
     const QJsonObject hosts = json.value(QStringLiteral("hosts")).toObject();
@@ -182,30 +197,28 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
 
 QJsonObject Site::toJson() const
 {
+    QJsonObject json = source;
+    const QJsonObject sourceHosts = source.value(QStringLiteral("hosts")).toObject();
     QJsonObject hostsJson;
     for (const SiteHost& h : hosts) {
-        QJsonObject o{{QStringLiteral("host"), h.endpoint.host},
-                      {QStringLiteral("port"), h.endpoint.port},
-                      {QStringLiteral("user"), h.endpoint.user},
-                      {QStringLiteral("mystHome"), h.mystHome}};
-        if (!h.endpoint.identityFile.isEmpty())
-            o.insert(QStringLiteral("identity"), h.endpoint.identityFile);
-        if (!h.consoleUrl.isEmpty())
-            o.insert(QStringLiteral("consoleUrl"), h.consoleUrl.toString());
-        if (h.endpoint.processConfig)
-            o.insert(QStringLiteral("useSshConfig"), true);
-        if (h.sudo)
-            o.insert(QStringLiteral("sudo"), true);
-        if (!h.imageDirectory.isEmpty())
-            o.insert(QStringLiteral("imageDirectory"), h.imageDirectory);
+        QJsonObject o = sourceHosts.value(h.role).toObject();
+        o.insert(QStringLiteral("host"), h.endpoint.host);
+        o.insert(QStringLiteral("port"), h.endpoint.port);
+        o.insert(QStringLiteral("user"), h.endpoint.user);
+        o.insert(QStringLiteral("mystHome"), h.mystHome);
         o.insert(QStringLiteral("auth"), h.auth);
+        setOrRemove(o, "identity", h.endpoint.identityFile, !h.endpoint.identityFile.isEmpty());
+        setOrRemove(o, "consoleUrl", h.consoleUrl.toString(), !h.consoleUrl.isEmpty());
+        setOrRemove(o, "useSshConfig", true, h.endpoint.processConfig);
+        setOrRemove(o, "sudo", true, h.sudo);
+        setOrRemove(o, "imageDirectory", h.imageDirectory, !h.imageDirectory.isEmpty());
         hostsJson.insert(h.role, o);
     }
-    QJsonObject json{{QStringLiteral("knownHosts"), knownHostsFile},
-                     {QStringLiteral("hosts"), hostsJson}};
-    const QJsonObject settingsJson = writeSettings(settings);
-    if (!settingsJson.isEmpty())
-        json.insert(QStringLiteral("settings"), settingsJson);
+    json.insert(QStringLiteral("knownHosts"), knownHostsFile);
+    json.insert(QStringLiteral("hosts"), hostsJson);
+    const QJsonObject settingsJson =
+        writeSettings(source.value(QStringLiteral("settings")).toObject(), settings);
+    setOrRemove(json, "settings", settingsJson, !settingsJson.isEmpty());
     return json;
 }
 
@@ -216,6 +229,7 @@ bool Site::save(const QString& path, QString* error) const
         *error = file.errorString();
         return false;
     }
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner); // names hosts and key files
     file.write(QJsonDocument(toJson()).toJson());
     if (!file.commit()) {
         *error = file.errorString();

@@ -43,6 +43,12 @@ struct RunSettings
     // How long a run keeps trying to reconnect to a host after a dropped connection before it
     // stops (the step goes on on the host; `resume` picks it up later).
     int reconnectSeconds = 300;
+    // A successful run removes from its hosts what older runs left (their step folders under
+    // .myst-upgrade/runs, archives they uploaded) beyond what the newest keepRuns runs need.
+    int keepRuns = 3;
+    // A step's log on this computer is cut at this size: the older half is kept as .log.1,
+    // and the log says how much output was left out.
+    int stepLogMegabytes = 64;
 };
 
 // The site file of DESIGN §2: which hosts play which role. Parsed strictly; every problem is
@@ -50,14 +56,17 @@ struct RunSettings
 struct Site
 {
     QString path;
+    // The file as read: fields this version does not know (and hosts no page shows) are
+    // written back unchanged by save(), so that the wizard never drops what it does not edit.
+    QJsonObject source;
     QString knownHostsFile;
     QMap<QString, SiteHost> hosts;
     RunSettings settings;
 
     static Site load(const QString& path, QStringList* errors);
     static Site fromJson(const QJsonObject& json, const QString& path, QStringList* errors);
-    QJsonObject toJson() const;
-    bool save(const QString& path, QString* error) const;
+    QJsonObject toJson() const; // source, with every field this version knows as it is now
+    bool save(const QString& path, QString* error) const; // atomically, 0600
 
     // The host a single-host approach works on: "prod" if the site has it, else its only host.
     QString defaultRole() const;

@@ -134,6 +134,19 @@ QJsonObject HostForm::toJson() const
     return o;
 }
 
+QJsonObject HostForm::editedInto(QJsonObject host) const
+{
+    const QJsonObject edited = toJson();
+    for (const char* key : {"host", "port", "user", "auth", "mystHome", "identity", "consoleUrl"}) {
+        const QString name = QLatin1String(key);
+        if (edited.contains(name))
+            host.insert(name, edited.value(name));
+        else
+            host.remove(name);
+    }
+    return host;
+}
+
 SshAuth HostForm::auth() const
 {
     SshAuth auth;

@@ -24,6 +24,9 @@ public:
 
     void setHost(const SiteHost& host);
     QJsonObject toJson() const; // the site file's host object (no secrets)
+    // `host` with the fields this form shows set as the form has them (an empty field removes
+    // its key); every other field of `host` is kept as it was.
+    QJsonObject editedInto(QJsonObject host) const;
     SshAuth auth() const;       // the secret typed in, for this session only
     bool rememberSecret() const;
     QString secret() const;

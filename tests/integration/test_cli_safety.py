@@ -226,5 +226,37 @@ class ForeignProcess(CliTestCase):
                    key=os.path.getmtime)
 
 
+class DateNamedBackups(CliTestCase):
+    """Item 2: a phased copy of production's backup never replaces non-production's own."""
+    roles = "nonprod,prod"
+
+    def sql(self, role, query):
+        return subprocess.run(["sqlite3", os.path.join(self.home(role), "data", "myst.db"), query],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    def test_copy_cannot_overwrite_nonprods_rollback_backup(self):
+        for role in ("nonprod", "prod"):
+            self.set_fault("backup-database", "datename", role)
+        self.sql("nonprod", "INSERT INTO environments VALUES('SANDBOX', 'SOA 14.1.2')")
+        nonprod_dump = self.db_dump("nonprod")
+        p, events = self.cli_json("upgrade", "--site", self.site, "--approach", "phased",
+                                  "--version", "2.0.0", "--copy-prod-data", "--keep-prod-copy",
+                                  "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr)
+        run = self.journal(self.result_of(events)["runId"])
+        own = run["records"]["nonprod"]["backupPath"]
+        copied = run["records"]["nonprod"]["copiedBackupPath"]
+        prod = run["records"]["prod"]["backupPath"]
+        self.assertEqual(os.path.basename(own), os.path.basename(prod))  # the names collide
+        self.assertNotEqual(copied, own)
+        with open(own) as f:
+            self.assertIn("SANDBOX", f.read(), "non-production's own backup was replaced")
+        # ...so that rolling non-production back restores its own data, not production's.
+        p = self.cli("rollback", "--site", self.site, "--run", run["runId"], "--role", "nonprod",
+                     "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr)
+        self.assertEqual(self.db_dump("nonprod"), nonprod_dump)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -76,14 +76,24 @@ bool HostsPage::validatePage()
     WizardState& state = wizardOf(this)->state();
     const bool phased = state.approach == QLatin1String("phased");
     const QString siteFile = QDir::cleanPath(expandHome(m_siteFile->text().trimmed()));
-    QJsonObject hosts{{QStringLiteral("prod"), m_prod->toJson()}};
-    if (phased)
-        hosts.insert(QStringLiteral("nonprod"), m_nonprod->toJson());
-    const QJsonObject json{{QStringLiteral("knownHosts"), m_knownHosts->text().trimmed()},
-                           {QStringLiteral("hosts"), hosts}};
+    // From the site as loaded: only what the forms show changes. Other hosts (nonprod on an
+    // in-place run), fields no form shows and fields this version does not know are kept.
+    QJsonObject json = state.site.toJson();
+    QJsonObject hosts = json.value(QStringLiteral("hosts")).toObject();
+    for (HostForm* form : {m_prod, m_nonprod}) {
+        if (form == m_nonprod && !phased)
+            continue;
+        // The production form was filled from a one-host site's only host when it has no
+        // "prod": that host's other fields carry over; the host itself stays as it was.
+        const QString from = hosts.contains(form->role()) || form->role() != QLatin1String("prod")
+                                 ? form->role()
+                                 : state.site.defaultRole();
+        hosts.insert(form->role(), form->editedInto(hosts.value(from).toObject()));
+    }
+    json.insert(QStringLiteral("hosts"), hosts);
+    json.insert(QStringLiteral("knownHosts"), m_knownHosts->text().trimmed());
     QStringList errors;
-    Site site = Site::fromJson(json, siteFile, &errors);
-    site.settings = state.site.settings; // not on this page, but the operator's: kept
+    Site site = Site::fromJson(json, siteFile, &errors); // settings come along in the JSON
     if (siteFile.isEmpty() || !QDir::isAbsolutePath(siteFile))
         errors << tr("Choose where to save the site file (an absolute path).");
     if (!errors.isEmpty()) {

@@ -5,6 +5,14 @@ check_fault backup-database
 mkdir -p "$MYST_HOME/backup"
 stamp=$(date +%s)
 file="$MYST_HOME/backup/myst-studio-$stamp.sql"
+# datename: as many installations do, one name a day, replaced by the next backup that day.
+if [ "$(fault backup-database)" = datename ]; then
+    file="$MYST_HOME/backup/myst-studio-$(date +%Y%m%d).sql"
+    echo "Backing up database..."
+    sqlite3 "$DB" .dump > "$file" || exit 1
+    echo "Backed up to $file"
+    exit 0
+fi
 n=1
 while [ -e "$file" ]; do file="$MYST_HOME/backup/myst-studio-$stamp-$n.sql"; n=$((n + 1)); done
 if [ "$(fault backup-database)" = diskfull ]; then

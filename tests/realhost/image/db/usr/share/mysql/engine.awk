@@ -15,7 +15,7 @@
 # Variables: user (who is connected), db (current database), skipnames (1: -N), datadir.
 BEGIN {
     if (datadir == "") datadir = "/var/lib/mysql"
-    rundir = "/var/run/mysqld"
+    if (rundir == "") rundir = "/var/run/mysqld"
     roflag = rundir "/read_only"
     superflag = rundir "/super_read_only"
     stmt = ""; inq = ""; failed = 0; lineno = 0; stmtline = 1

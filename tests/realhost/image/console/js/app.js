@@ -1,0 +1,1 @@
+/* MyST Studio console */ document.documentElement.className += " js";

@@ -19,16 +19,16 @@ constexpr int PollMs = 50;
 // process). So a PID is signalled or waited for only while step_alive holds: the file is ours,
 // the PID a plain number above 1, the boot and the start time the same as when it was written.
 const char* const StepProcessFunctions = R"SH(start_time() {
-  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  s=${s##*")"}; set -- $s; shift 19; echo "$1"
+  st_line=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  st_line=${st_line##*")"}; set -- $st_line; shift 19; echo "$1"
 }
 boot_id() { cat /proc/sys/kernel/random/boot_id 2>/dev/null; }
-step_alive() {
+step_alive() { # (sh has no locals: these names are its own)
   [ -f "$1" ] && [ -O "$1" ] || return 1
-  read -r p b t _ < "$1" || return 1
-  case $p in ''|*[!0-9]*) return 1 ;; esac
-  [ "$p" -gt 1 ] && [ -n "$b" ] && [ -n "$t" ] || return 1
-  [ "$b" = "$(boot_id)" ] && [ "$t" = "$(start_time "$p")" ]
+  read -r sa_pid sa_boot sa_start sa_rest < "$1" || return 1
+  case $sa_pid in ''|*[!0-9]*) return 1 ;; esac
+  [ "$sa_pid" -gt 1 ] && [ -n "$sa_boot" ] && [ -n "$sa_start" ] || return 1
+  [ "$sa_boot" = "$(boot_id)" ] && [ "$sa_start" = "$(start_time "$sa_pid")" ]
 }
 )SH";
 

@@ -74,7 +74,8 @@ QJsonObject planToJson(const Plan& plan)
                                  {QStringLiteral("backupPath"), s.backupPath},
                                  {QStringLiteral("sourceRole"), s.sourceRole},
                                  {QStringLiteral("localPath"), s.localPath},
-                                 {QStringLiteral("remotePath"), s.remotePath}});
+                                 {QStringLiteral("remotePath"), s.remotePath},
+                                 {QStringLiteral("keepFile"), s.keepFile}});
     }
     return {{QStringLiteral("kind"), plan.kind},
             {QStringLiteral("approach"), plan.approach},
@@ -112,6 +113,7 @@ std::optional<Plan> planFromJson(const QJsonObject& json, QString* error)
         s.sourceRole = o.value(QStringLiteral("sourceRole")).toString();
         s.localPath = o.value(QStringLiteral("localPath")).toString();
         s.remotePath = o.value(QStringLiteral("remotePath")).toString();
+        s.keepFile = o.value(QStringLiteral("keepFile")).toBool();
         // Commands are quoted when run, but a journal is a file: the executable must be an
         // absolute plain path or docker, and every value that reaches a host must be plain.
         const QString program = s.argv.value(0);
@@ -148,7 +150,8 @@ QString Step::commandText() const
                               "home>/backup/<name>")
             .arg(sourceRole, role);
     case StepKind::RestoreCopy:
-        return shellCommand(argv) + QStringLiteral(" <the copied backup>");
+        return shellCommand(argv) + QStringLiteral(" <the copied backup>") +
+               (keepFile ? QString() : QStringLiteral("; then rm -f <the copied backup>"));
     case StepKind::CheckImage:
         return QStringLiteral(
                    "docker image inspect myst-studio  (must be the image verified on %1)")
@@ -269,7 +272,7 @@ Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version, const Offl
 }
 
 Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QString& version,
-                       bool copyProdData, const OfflineImage& offline)
+                       bool copyProdData, const OfflineImage& offline, bool keepProdCopy)
 {
     Plan plan;
     plan.kind = QStringLiteral("upgrade");
@@ -292,6 +295,8 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
             QStringLiteral("restore-copy"),
             QStringLiteral("Restore production's data on non-production (restarts, upgrades)"), np,
             StepKind::RestoreCopy, {nonprod.script(QStringLiteral("update-database.sh"))});
+        restore.sourceRole = prod.role;
+        restore.keepFile = keepProdCopy;
         plan.steps << backup << copy << restore;
     } else {
         plan.steps << makeStep(QStringLiteral("restart"),

@@ -67,6 +67,7 @@ struct Step
     QString sourceRole;    // CopyBackup, CheckImage: the other host
     QString localPath;     // UploadImage: the archive on this computer
     QString remotePath;    // UploadImage: the folder on the host; LoadImage: the archive there
+    bool keepFile = false; // RestoreCopy: keep the copy of the other host's backup once restored
 
     QString commandText() const; // exactly what is sent to the host (for `plan` and the log)
 };
@@ -97,8 +98,11 @@ Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version,
 // The guide's phased upgrade: non-production first (optionally with a copy of production's
 // data), verified, then an operator gate, then the in-place steps on production, which start
 // only when production pulled the very image verified on non-production.
+// With the copy, production's data is removed from non-production once restored there, unless
+// keepProdCopy.
 Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QString& version,
-                       bool copyProdData, const OfflineImage& offline = {});
+                       bool copyProdData, const OfflineImage& offline = {},
+                       bool keepProdCopy = false);
 
 // `myst-upgrade upload`: record the current image (so the tag change can be undone), upload
 // the archive, load it and tag it myst-studio. Nothing is stopped or restarted.

@@ -4,6 +4,7 @@
 
 #include "AppLog.h"
 #include "HostLock.h"
+#include "HostRetention.h"
 #include "OutputParsers.h"
 #include "RemoteCommandJob.h"
 #include "RemoteCopy.h"
@@ -362,6 +363,9 @@ void Runner::work()
     if (result.ok && m_plan.kind == QLatin1String("rollback")) {
         closeUndoneRun();
     }
+    if (result.ok) {
+        cleanUpHosts();
+    }
     if (!interrupted) { // an interrupted step may still run there: the lock stays
         for (const auto& [role, connection] : m_connections) {
             if (connection->isConnected()) {
@@ -374,6 +378,28 @@ void Runner::work()
                         m_journal.status.toStdString(), result.message.toStdString());
     result.journal = m_journal;
     emit finished(result);
+}
+
+void Runner::cleanUpHosts()
+{
+    const int last = m_plan.steps.size() - 1;
+    QStringList lines;
+    for (const auto& [role, connection] : m_connections) {
+        if (connection->isConnected()) {
+            lines << applyRetention(*connection, m_site.hosts.value(role), m_journal,
+                                    m_site.settings.keepRuns);
+        }
+    }
+    if (lines.isEmpty() || last < 0) {
+        return;
+    }
+    // In the last step's log, where an operator reading the run's end looks.
+    m_stepLog.setFileName(m_journal.steps.at(last).logFile);
+    m_stepLog.open(QIODevice::WriteOnly | QIODevice::Append);
+    for (const QString& line : lines) {
+        logLine(last, OutputStream::Stdout, line);
+    }
+    m_stepLog.close();
 }
 
 bool Runner::serviceTouched(const QString& role) const
@@ -911,11 +937,28 @@ Runner::Outcome Runner::copyBackup(int index, const Step& step, SshConnection& t
 Runner::Outcome Runner::restoreCopy(int index, const Step& step, SshConnection& connection)
 {
     Step run = step;
-    run.argv << m_journal.records.value(step.role).copiedBackupPath;
-    if (!isSafeAbsolutePath(run.argv.last())) {
+    const QString copied = m_journal.records.value(step.role).copiedBackupPath;
+    run.argv << copied;
+    if (!isSafeAbsolutePath(copied)) {
         return {false, -1, QStringLiteral("No copied backup was recorded on %1").arg(step.role)};
     }
-    return runScript(index, run, connection);
+    Outcome out = runScript(index, run, connection);
+    if (!out.ok || step.keepFile) {
+        return out;
+    }
+    // Production's data on a test host: not kept once it is restored (--keep-prod-copy does).
+    const CapturedOutput removed = runCaptured(
+        connection, shellCommand({QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--"),
+                                  copied}));
+    logLine(index, OutputStream::Stdout,
+            removed.result.succeeded()
+                ? QStringLiteral("[cleanup] removed the copy of %1's backup, %2, from %3: it is "
+                                 "restored")
+                      .arg(step.sourceRole, copied, step.role)
+                : QStringLiteral("[cleanup] could not remove the copy of %1's backup %2 from %3 "
+                                 "(%4): remove it by hand")
+                      .arg(step.sourceRole, copied, step.role, removed.result.describe()));
+    return out;
 }
 
 Runner::Outcome Runner::checkImage(int index, const Step& step, SshConnection& connection)

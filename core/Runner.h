@@ -111,6 +111,8 @@ private:
     void logLine(int index, OutputStream stream, const QString& line);
     void saveJournal();
     QString failureAdvice(const Step& failed) const;
+    // After a successful run: what older runs left on the hosts goes (HostRetention).
+    void cleanUpHosts();
     // Whether a step on this host that stops, starts or migrates MyST Studio has begun.
     bool serviceTouched(const QString& role) const;
     // A run (upgrade or upload) that failed before the service changed on a host: pull.sh, or

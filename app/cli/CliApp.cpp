@@ -29,7 +29,7 @@ namespace {
 const char* const Usage = R"(Usage:
   myst-upgrade check    --site SITE [--role ROLE]
   myst-upgrade plan     --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE]
-  myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE] [--copy-prod-data] --yes
+  myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE] [--copy-prod-data [--keep-prod-copy]] --yes
   myst-upgrade rollback --site SITE (--last | --run RUN_ID) [--role ROLE] --yes
   myst-upgrade upload   --site SITE [--role ROLE] --image-tar FILE --yes   # upload, verify, docker load, tag
   myst-upgrade runs
@@ -39,7 +39,8 @@ const char* const Usage = R"(Usage:
   myst-upgrade trust    --site SITE --role ROLE --fingerprint SHA256:…   # add the host key if it has that fingerprint
 Options: --json (one JSON object per line), --yes (do not ask), --help.
 APPROACH: in-place, or phased (hosts nonprod then prod; --copy-prod-data restores
-production's backup on non-production first). --image-tar FILE: an offline image (docker save,
+production's backup on non-production first, and removes that copy of production's data
+from non-production afterwards unless --keep-prod-copy). --image-tar FILE: an offline image (docker save,
 .tar or .tar.gz) uploaded and loaded in place of pull.sh; --version may then be left out. Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
 3 host key unknown or changed, 4 cannot connect or authenticate.
 )";
@@ -51,6 +52,7 @@ const QSet<QString> ValueOptions = {QStringLiteral("site"),     QStringLiteral("
                                     QStringLiteral("fingerprint")};
 const QSet<QString> FlagOptions = {QStringLiteral("json"),   QStringLiteral("yes"),
                                    QStringLiteral("last"),   QStringLiteral("copy-prod-data"),
+                                   QStringLiteral("keep-prod-copy"),
                                    QStringLiteral("delete"), QStringLiteral("help")};
 
 QString progressText(const TransferProgress& p)
@@ -394,6 +396,11 @@ static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& 
         return false;
     }
     const bool copy = options.contains(QStringLiteral("copy-prod-data"));
+    const bool keepCopy = options.contains(QStringLiteral("keep-prod-copy"));
+    if (keepCopy && !copy) {
+        *error = QStringLiteral("--keep-prod-copy goes with --copy-prod-data");
+        return false;
+    }
     if (approach == QLatin1String("phased")) {
         for (const char* needed : {"nonprod", "prod"}) {
             if (!site.hosts.contains(QLatin1String(needed))) {
@@ -404,7 +411,8 @@ static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& 
             }
         }
         *plan = phasedUpgradePlan(site.hosts.value(QStringLiteral("nonprod")),
-                                  site.hosts.value(QStringLiteral("prod")), version, copy, offline);
+                                  site.hosts.value(QStringLiteral("prod")), version, copy, offline,
+                                  keepCopy);
         return true;
     }
     if (copy) {
@@ -432,8 +440,10 @@ static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& 
 QMap<QString, QString> CliApp::planOptions() const
 {
     QMap<QString, QString> options = m_options;
-    if (m_flags.contains(QStringLiteral("copy-prod-data")))
-        options.insert(QStringLiteral("copy-prod-data"), QStringLiteral("yes"));
+    for (const QString& flag : {QStringLiteral("copy-prod-data"), QStringLiteral("keep-prod-copy")}) {
+        if (m_flags.contains(flag))
+            options.insert(flag, QStringLiteral("yes"));
+    }
     return options;
 }
 

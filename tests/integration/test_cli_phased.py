@@ -43,7 +43,7 @@ class Phased(CliTestCase):
     def test_2_with_the_data_copy(self):
         prod_data = self.sql("prod", "SELECT * FROM environments ORDER BY name")
         self.assertNotEqual(self.sql("nonprod", "SELECT * FROM environments ORDER BY name"), prod_data)
-        p, events = self.phased("3.0.0", "--copy-prod-data")
+        p, events = self.phased("3.0.0", "--copy-prod-data", "--keep-prod-copy")  # the copy is checked below
         self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
         run = self.journal(self.result_of(events)["runId"])
         # Non-production now holds production's pre-upgrade data, migrated to 3.0.0.

@@ -15,7 +15,7 @@ import tempfile
 import time
 import unittest
 
-from clitest import CLI, CliTestCase
+from clitest import CLI, HOSTSIM as CLI_HOSTSIM, CliTestCase
 
 
 def sshd_log(test, role="prod"):
@@ -256,6 +256,54 @@ class DateNamedBackups(CliTestCase):
                      "--yes")
         self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr)
         self.assertEqual(self.db_dump("nonprod"), nonprod_dump)
+
+
+class Retention(CliTestCase):
+    """Item 10: a successful run removes what older runs left on the host, and says so."""
+    roles = "nonprod,prod"
+
+    def test_1_production_data_leaves_nonprod_once_restored(self):
+        p, events = self.cli_json("upgrade", "--site", self.site, "--approach", "phased",
+                                  "--version", "2.0.0", "--copy-prod-data", "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr)
+        run = self.journal(self.result_of(events)["runId"])
+        copied = run["records"]["nonprod"]["copiedBackupPath"]
+        self.assertTrue(copied.startswith(self.home("nonprod") + "/backup/"), copied)
+        self.assertFalse(os.path.exists(copied), "production's data stayed on non-production")
+        lines = [e["line"] for e in events if e["event"] == "output"]
+        self.assertIn(f"[cleanup] removed the copy of prod's backup, {copied}, from nonprod: "
+                      "it is restored", lines)
+        # Non-production's own backup, which its rollback needs, is still there.
+        self.assertTrue(os.path.exists(run["records"]["nonprod"]["backupPath"]))
+
+    def test_2_only_the_newest_runs_are_kept_on_the_host(self):
+        site = json.loads(json.dumps(self.site_json))
+        site["settings"] = {"keepRuns": 2}
+        path = os.path.join(self.tmp.name, "keep-2.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        make = os.path.join(os.path.dirname(CLI_HOSTSIM), "make-image-tar")
+        runs_dir = os.path.join(self.home(), ".myst-upgrade", "runs")
+        archives, run_ids = [], []
+        for version in ("3.0.0", "3.1.0", "3.2.0"):
+            tar = os.path.join(self.tmp.name, f"myst-studio-{version}.tar")
+            subprocess.run([make, version, tar, "--layer-mb", "1"], check=True,
+                           stdout=subprocess.DEVNULL)
+            p, events = self.cli_json("upload", "--site", path, "--role", "prod", "--image-tar",
+                                      tar, "--yes")
+            self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr)
+            run_ids.append(self.result_of(events)["runId"])
+            archives.append(os.path.join(self.home(), "images", os.path.basename(tar)))
+        self.assertEqual(sorted(os.listdir(runs_dir)), sorted(run_ids[1:]))
+        self.assertFalse(os.path.exists(archives[0]))
+        self.assertTrue(os.path.exists(archives[1]) and os.path.exists(archives[2]))
+        lines = [e["line"] for e in events if e["event"] == "output"]
+        self.assertIn(f"[cleanup] prod: removed {archives[0]} (older than the newest 2 runs)",
+                      lines)
+        self.assertIn(f"[cleanup] prod: removed {runs_dir}/{run_ids[0]} (older than the newest "
+                      "2 runs)", lines)
+        # The vendor's own backups are never touched.
+        self.assertTrue(os.listdir(os.path.join(self.home(), "backup")))
 
 
 if __name__ == "__main__":

@@ -63,11 +63,11 @@ registry_pull() {
     path=${repo#*/}
     archive=/srv/registry/$path/$tag.tar
     [ "$(fault pull)" = rebuilt ] && [ -f "/srv/registry/$path/$tag.rebuilt.tar" ] && archive=/srv/registry/$path/$tag.rebuilt.tar
-    echo "$tag: Pulling from $path"
     if [ ! -r "$archive" ]; then
         echo "Error response from daemon: manifest for $ref not found: manifest unknown: manifest unknown" >&2
         return 1
     fi
+    echo "$tag: Pulling from $path"
     id=sha256:$(tar -xOf "$archive" manifest.json | sed 's/.*"Config":"\([0-9a-f]*\)\.json".*/\1/')
     have=$($DOCKER image inspect "$ref" --format '{{.Id}}' 2>/dev/null)
     digest=$(sha256sum "$archive" | cut -c1-64)

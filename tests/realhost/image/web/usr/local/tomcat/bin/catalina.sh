@@ -53,10 +53,10 @@ shutdown() {
 }
 trap shutdown TERM INT
 
-# db_call: SQL on stdin, over the JDBC connection. DB_OUT is the answer; status 0 done,
+# db_call SQL: runs SQL over the JDBC connection. DB_OUT is the answer; status 0 done,
 # 1 an SQL error, 2 no connection.
 db_call() {
-    DB_OUT=$({ printf 'AUTH %s %s %s\n' "$DB_USER" "$DB_PASSWORD" "$DB_NAME"; cat; } |
+    DB_OUT=$({ printf 'AUTH %s %s %s\n' "$DB_USER" "$DB_PASSWORD" "$DB_NAME"; printf '%s\n' "$1"; } |
              nc -w 5 "$DB_HOST" "$DB_PORT" 2>&1)
     case "$DB_OUT" in
     *"#STATUS 0"*) DB_OUT=$(printf '%s\n' "$DB_OUT" | grep -v '^#STATUS'); return 0 ;;
@@ -88,7 +88,7 @@ context_failed() {
 migrate() {
     alog INFO "o.f.c.i.license.VersionPrinter" "Flyway Community Edition 6.5.7 by Redgate"
     alog INFO "com.zaxxer.hikari.HikariDataSource" "HikariPool-1 - Starting..."
-    echo "SELECT 1;" | db_call
+    db_call "SELECT 1;"
     st=$?
     if [ $st = 2 ]; then
         alog ERROR "com.zaxxer.hikari.pool.HikariPool" "HikariPool-1 - Exception during pool initialization."
@@ -110,7 +110,7 @@ migrate() {
     alog INFO "com.zaxxer.hikari.HikariDataSource" "HikariPool-1 - Start completed."
     alog INFO "o.f.c.i.database.DatabaseFactory" "Database: $DB_URL (MySQL 5.7)"
     current=
-    if echo 'SELECT `version`, `success` FROM `schema_version`;' | db_call; then
+    if db_call 'SELECT `version`, `success` FROM `schema_version`;'; then
         history=1
         current=$(printf '%s\n' "$DB_OUT" | awk -F'\t' '$2 == 1 { print $1 }' | sort -V | tail -n1)
     else
@@ -129,8 +129,7 @@ migrate() {
     fi
     if [ $history = 0 ]; then
         alog INFO "o.f.c.i.s.JdbcTableSchemaHistory" "Creating Schema History table \`$DB_NAME\`.\`schema_version\` ..."
-        if ! db_call <<'SQL'; then
-CREATE TABLE `schema_version` (
+        if ! db_call 'CREATE TABLE `schema_version` (
   `installed_rank` int(11) NOT NULL,
   `version` varchar(50) DEFAULT NULL,
   `description` varchar(200) NOT NULL,
@@ -143,15 +142,14 @@ CREATE TABLE `schema_version` (
   `success` tinyint(1) NOT NULL,
   PRIMARY KEY (`installed_rank`),
   KEY `schema_version_s_idx` (`success`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
-SQL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;'; then
             e=$(sql_error)
             context_failed "org.flywaydb.core.internal.exception.FlywaySqlException: Unable to create table \`$DB_NAME\`.\`schema_version\`: ${e##*|}"
             return 1
         fi
     fi
     alog INFO "o.f.core.internal.command.DbMigrate" "Current version of schema \`$DB_NAME\`: ${current:-<< Empty Schema >>}"
-    echo 'SELECT COUNT(*) FROM `schema_version`;' | db_call
+    db_call 'SELECT COUNT(*) FROM `schema_version`;'
     rank=$(( $(printf '%s\n' "$DB_OUT" | tail -n1) + 1 ))
     applied=0; total=0; last=
     for entry in $(printf '%s\n' "$files" | tr ' ' '|'); do
@@ -161,11 +159,10 @@ SQL
         alog INFO "o.f.core.internal.command.DbMigrate" "Migrating schema \`$DB_NAME\` to version \"$v - $desc\""
         t0=$(now_ms)
         sleep 0.1
-        sum=$(cksum < "$MIGRATIONS/$f" | awk '{ print $1 % 2147483647 }')
+        sum=$(( 0x$(crc32 < "$MIGRATIONS/$f") % 2147483647 ))
         ms=$(( $(now_ms) - t0 ))
-        if ! { cat "$MIGRATIONS/$f"
-               echo "INSERT INTO \`schema_version\` VALUES ($rank,'$v','$desc','SQL','$f',$sum,'$DB_USER','$(date '+%Y-%m-%d %H:%M:%S')',$ms,1);"
-             } | db_call; then
+        if ! db_call "$(cat "$MIGRATIONS/$f")
+INSERT INTO \`schema_version\` VALUES ($rank,'$v','$desc','SQL','$f',$sum,'$DB_USER','$(date '+%Y-%m-%d %H:%M:%S')',$ms,1);"; then
             e=$(sql_error)
             alog ERROR "o.f.core.internal.command.DbMigrate" "Migration of schema \`$DB_NAME\` to version \"$v - $desc\" failed! Please restore backups and roll back database and code!"
             context_failed "org.flywaydb.core.internal.command.DbMigrate\$FlywayMigrateSqlException: 
@@ -238,7 +235,7 @@ if migrate; then
         tlog SEVERE main "org.apache.catalina.core.StandardContext.filterStart Exception starting filter [pluginFilter]"
         out "java.lang.IllegalStateException: simulated fault (errorlog): plugin descriptor is missing"
     fi
-    sleep 0.4
+    sleep 0.8
     alog INFO "o.s.web.context.ContextLoader" "Root WebApplicationContext initialized in $(( $(now_ms) - TD )) ms"
     mv "$CONSOLE.deploying" "$CONSOLE"
 else

@@ -41,8 +41,10 @@ Runner::Runner(Site site, Plan plan, Journal journal, QObject* parent, Mode mode
     if (mode == Mode::Resume) {
         m_journal.status = QStringLiteral("running");
         m_journal.finished = {};
+        m_journal.plan = planToJson(m_plan); // as rebuilt (resumePlan), and as shown
         for (int i = 0; i < m_journal.steps.size(); ++i) {
             StepRecord& r = m_journal.steps[i];
+            r.command = m_plan.steps.value(i).commandText();
             if (r.status == StepStatus::Running) {
                 m_reattach.insert(i);
             }

@@ -5,6 +5,7 @@
 #include "HostLock.h"
 #include "ImageArchive.h"
 #include "Plan.h"
+#include "PlanResume.h"
 #include "Preflight.h"
 #include "SecretLoader.h"
 #include "ShellQuote.h"
@@ -653,20 +654,12 @@ void CliApp::cmdResume()
         return;
     }
     QString error;
-    const std::optional<Plan> plan = planFromJson(run->plan, &error);
-    if (!plan || plan->steps.size() != run->steps.size()) {
-        usage(QStringLiteral("run %1 cannot be resumed: %2")
-                  .arg(run->runId, plan ? QStringLiteral("its plan and steps differ") : error));
+    const std::optional<Plan> plan = resumePlan(*run, m_site, &error);
+    if (!plan) {
+        usage(error);
         return;
     }
     const QStringList roles = plan->roles();
-    for (const QString& role : roles) {
-        if (!m_site.hosts.contains(role)) {
-            usage(QStringLiteral("the site file no longer has the host \"%1\" of run %2")
-                      .arg(role, run->runId));
-            return;
-        }
-    }
     QString where = QStringLiteral("the end");
     for (int i = 0; i < run->steps.size(); ++i) {
         if (run->steps.at(i).status != StepStatus::Succeeded) {

@@ -306,5 +306,42 @@ class Retention(CliTestCase):
         self.assertTrue(os.listdir(os.path.join(self.home(), "backup")))
 
 
+class EditedJournal(CliTestCase):
+    """Item 6: resume runs what the plan builders make, never a command read from a journal."""
+
+    def test_resume_ignores_a_command_planted_in_the_journal(self):
+        self.set_fault("stop", "slow 3")
+        env = dict(os.environ, XDG_STATE_HOME=self.state)
+        proc = subprocess.Popen([CLI, "upgrade", "--site", self.site, "--approach", "in-place",
+                                 "--version", "2.0.0", "--yes", "--json"],
+                                stdout=subprocess.PIPE, text=True, env=env,
+                                stdin=subprocess.DEVNULL)
+        for line in proc.stdout:
+            event = json.loads(line)
+            if event["event"] == "output" and event["line"] == "stop: working slowly...":
+                break
+        proc.kill()
+        proc.communicate(timeout=30)
+        self.set_fault("stop", None)
+        runs = os.path.join(self.state, "myst-upgrade", "runs")
+        path = max((os.path.join(runs, n) for n in os.listdir(runs) if n.endswith(".json")),
+                   key=os.path.getmtime)
+        with open(path) as f:
+            journal = json.load(f)
+        planted = os.path.join(self.tmp.name, "PLANTED")
+        for step in journal["plan"]["steps"]:
+            if step["id"] == "start":  # a plain absolute path passes every value check
+                step["argv"] = ["/usr/bin/touch", planted]
+        with open(path, "w") as f:
+            json.dump(journal, f)
+
+        p, events = self.cli_json("resume", "--site", self.site, "--last", "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr)
+        self.assertFalse(os.path.exists(planted), "resume ran a command from the journal")
+        started = {e["id"]: e["command"] for e in events if e["event"] == "step-started"}
+        self.assertEqual(started["start"], os.path.join(self.home(), "bin", "start.sh"))
+        self.assertEqual(self.console_version(), "2.0.0")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -5,6 +5,7 @@
 
 #include "Background.h"
 #include "HostLock.h"
+#include "PlanResume.h"
 #include "SecretLoader.h"
 
 #include <QFile>
@@ -168,11 +169,10 @@ void RunPage::initializePage()
         state.resumeRun.reset(); // once: Back and Next again must not resume twice
         m_resumedFrom = run;
         QString error;
-        const std::optional<Plan> plan = planFromJson(run.plan, &error);
+        const std::optional<Plan> plan = resumePlan(run, state.site, &error);
         setTitle(tr("Continue run %1").arg(run.runId));
-        if (!plan || plan->steps.size() != run.steps.size()) {
-            m_status->setText(tr("Run %1 cannot be continued: %2")
-                                  .arg(run.runId, plan ? tr("its plan and steps differ") : error));
+        if (!plan) {
+            m_status->setText(error);
             m_done = true;
             m_cancel->setEnabled(false);
             emit completeChanged();

@@ -128,7 +128,9 @@ void DetachedCommand::deliver(int stream, const QString& line)
         return;
     }
     if (stream == 0) {
-        m_step.stdoutLines << line;
+        m_step.stdoutTail.append(line);
+        if (line.startsWith(QLatin1String("Backed up to ")))
+            m_step.backupLine = line.left(LineTail::MaxLineChars);
     } else if (!line.trimmed().isEmpty()) {
         m_step.lastStderrLine = line.trimmed();
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "LineSplitter.h"
+#include "LineTail.h"
 #include "RemoteCommand.h"
 
 #include <QDateTime>
@@ -16,7 +17,8 @@ struct DetachedStep
     QString name;               // file stem there: "04-stop" → 04-stop.out, .err, .pid, .status
     qint64 offsets[2] = {0, 0}; // bytes of .out and .err already delivered
     LineSplitter splitters[2];  // a line cut by a drop is completed after reattaching
-    QStringList stdoutLines;    // everything delivered on stdout, for parsers
+    LineTail stdoutTail;        // the last lines delivered on stdout, for parsers
+    QString backupLine;         // the last "Backed up to …" line, wherever it came
     QString lastStderrLine;     // what a failed step's message quotes
     qint64 firstStartedMs = -1; // the step's timeout counts from its first launch
 };

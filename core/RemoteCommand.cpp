@@ -3,6 +3,7 @@
 #include "AppLog.h"
 #include "ExecChannel.h"
 #include "LineSplitter.h"
+#include "LineTail.h"
 #include "ShellQuote.h"
 
 #include <QElapsedTimer>
@@ -220,12 +221,15 @@ CommandResult RemoteCommand::run()
 CapturedOutput runCaptured(SshConnection& connection, const QString& commandLine, qint64 timeoutMs)
 {
     CapturedOutput out;
+    LineTail tails[2]; // a query's answer is short; a host that floods it cannot fill memory
     RemoteCommand command(connection, commandLine);
     command.setTimeoutMs(timeoutMs);
-    command.setLineHandler([&out](OutputStream stream, const QString& line) {
-        (stream == OutputStream::Stdout ? out.stdoutLines : out.stderrLines) << line;
+    command.setLineHandler([&tails](OutputStream stream, const QString& line) {
+        tails[stream == OutputStream::Stdout ? 0 : 1].append(line);
     });
     out.result = command.run();
+    out.stdoutLines = tails[0].lines();
+    out.stderrLines = tails[1].lines();
     return out;
 }
 

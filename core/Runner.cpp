@@ -9,7 +9,6 @@
 #include "RemoteCommandJob.h"
 #include "RemoteCopy.h"
 #include "ShellQuote.h"
-#include "TerminalText.h"
 #include "Validation.h"
 #include "Verify.h"
 
@@ -138,9 +137,26 @@ void Runner::logLine(int index, OutputStream stream, const QString& line)
         const QByteArray prefix =
             QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss.zzz")).toUtf8() +
             (stream == OutputStream::Stderr ? " err " : " out ");
-        m_stepLog.write(prefix + plainTerminalText(line).toUtf8() + '\n');
+        m_stepLog.writeLine(prefix, line);
     }
-    emit output(index, stream, line);
+    if (QThread::currentThread() == thread()) {
+        emit output(index, stream, line);
+        return;
+    }
+    // Lines reach the CLI or the wizard through the event loop of the thread this Runner
+    // belongs to. When that is slower than a host prints, the worker waits here rather than
+    // queue without bound (a step printing 500 MB must not become 500 MB of queued lines).
+    while (m_pendingLines.load() > MaxPendingLines && !m_cancel) {
+        QThread::msleep(2);
+    }
+    ++m_pendingLines;
+    QMetaObject::invokeMethod(
+        this,
+        [this, index, stream, line] {
+            --m_pendingLines;
+            emit output(index, stream, line);
+        },
+        Qt::QueuedConnection);
 }
 
 SshConnection* Runner::connectionFor(const QString& role, SshStatus* status)
@@ -256,10 +272,8 @@ void Runner::work()
             result.connectionStatus = status;
             outcome.message = status.message;
         } else {
-            m_stepLog.setFileName(record.logFile);
             // Resuming a step that was running: the host has all its output; read it again.
-            m_stepLog.open(QIODevice::WriteOnly |
-                           (m_reattach.contains(i) ? QIODevice::Truncate : QIODevice::Append));
+            m_stepLog.open(record.logFile, m_reattach.contains(i), stepLogCap());
             m_stepLog.write(QStringLiteral("# [%1] %2\n# $ %3\n")
                                 .arg(step.role, step.title, record.command)
                                 .toUtf8());
@@ -396,8 +410,7 @@ void Runner::cleanUpHosts()
         return;
     }
     // In the last step's log, where an operator reading the run's end looks.
-    m_stepLog.setFileName(m_journal.steps.at(last).logFile);
-    m_stepLog.open(QIODevice::WriteOnly | QIODevice::Append);
+    m_stepLog.open(m_journal.steps.at(last).logFile, false, stepLogCap());
     for (const QString& line : lines) {
         logLine(last, OutputStream::Stdout, line);
     }
@@ -534,7 +547,11 @@ Runner::Outcome Runner::runScript(int index, const Step& step, SshConnection& co
         [&](OutputStream stream, const QString& line) { logLine(index, stream, line); });
     const CommandResult result = command.run();
     if (stdoutLines) {
-        *stdoutLines = detached.stdoutLines; // all of them, also those from before a drop
+        // The last ones, also those from before a drop; and the last "Backed up to" line,
+        // however much came after it.
+        *stdoutLines = detached.stdoutTail.lines();
+        if (!detached.backupLine.isEmpty() && !stdoutLines->contains(detached.backupLine))
+            stdoutLines->prepend(detached.backupLine);
     }
     Outcome out;
     out.exitCode = result.exitStatus;

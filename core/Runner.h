@@ -7,6 +7,7 @@
 #include "Plan.h"
 #include "RemoteCommand.h"
 #include "Site.h"
+#include "StepLog.h"
 #include "TransferMeter.h"
 
 #include <QFile>
@@ -131,11 +132,14 @@ private:
     QString m_lockedRole, m_lockHolder; // the last lock refused (see RunResult)
     QSet<int> m_reattach; // resume: steps that were running; their logs are rebuilt from the host
                           // // by file stem, kept across reconnections
+    static constexpr int MaxPendingLines = 5000;
+    std::atomic<int> m_pendingLines{0}; // output lines posted to this object's thread, not shown
     std::atomic<bool> m_cancel{false};
     std::atomic<bool> m_autoApprove{false};
     std::atomic<bool> m_gateApproved{false};
     std::unique_ptr<QThread> m_thread;
-    QFile m_stepLog;
+    StepLog m_stepLog;
+    qint64 stepLogCap() const { return qint64(m_site.settings.stepLogMegabytes) << 20; }
 };
 
 void registerRunnerMetaTypes();

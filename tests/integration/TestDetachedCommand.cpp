@@ -95,7 +95,7 @@ private slots:
         QVERIFY2(r.succeeded(), qPrintable(r.describe()));
         QCOMPARE(lines, QStringList({"first", "half and the rest", "last"}));
         QCOMPARE(errors, QStringList({"warn"}));
-        QCOMPARE(step.stdoutLines, QStringList({"first", "half and the rest", "last"}));
+        QCOMPARE(step.stdoutTail.lines(), QStringList({"first", "half and the rest", "last"}));
     }
 
     void neverStartsAStepTwice()

@@ -3,6 +3,7 @@
 (real sshd): host keys decided by the site's file alone, backups that cannot be overwritten,
 processes that are not ours left alone, resume that runs only what the plan builders make,
 advice that is safe to paste, remote bytes that cannot drive the terminal, private files."""
+import glob
 import hashlib
 import json
 import os
@@ -341,6 +342,121 @@ class EditedJournal(CliTestCase):
         started = {e["id"]: e["command"] for e in events if e["event"] == "step-started"}
         self.assertEqual(started["start"], os.path.join(self.home(), "bin", "start.sh"))
         self.assertEqual(self.console_version(), "2.0.0")
+
+
+class FloodingStep(CliTestCase):
+    """Item 4: a step that prints without end cannot fill this computer's memory or disk."""
+
+    def test_a_step_printing_60_mb_is_capped_in_memory_and_on_disk(self):
+        site = json.loads(json.dumps(self.site_json))
+        site["settings"] = {"stepLogMegabytes": 4}
+        path = os.path.join(self.tmp.name, "small-logs.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        pull = os.path.join(self.home(), "bin", "pull.sh")
+        with open(pull) as f:
+            script = f.read()
+        flood = "yes 'Downloading layer 3f4e2a: [=====>     ] 12.3MB/98.1MB' | head -c 60M\necho\n"
+        with open(pull, "w") as f:
+            f.write(script.replace("check_fault pull\n", "check_fault pull\n" + flood, 1))
+        # Peak RSS of the CLI alone: measured by a parent of its own.
+        measure = ("import resource, subprocess, sys\n"
+                   "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+                   "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        env = dict(os.environ, XDG_STATE_HOME=self.state)
+        out = subprocess.run(["python3", "-c", measure, CLI, "upgrade", "--site", path,
+                              "--approach", "in-place", "--version", "2.0.0", "--yes"],
+                             capture_output=True, text=True, env=env, timeout=300)
+        code, peak_kb = (int(x) for x in out.stdout.split())
+        self.assertEqual(code, 0, out.stderr[-2000:])
+        self.assertLess(peak_kb / 1024, 100, "peak RSS of the CLI, MB")
+        logs = sorted(glob.glob(os.path.join(self.state, "myst-upgrade", "runs", "*",
+                                             "*-pull.log*")))
+        self.assertEqual(len(logs), 2, logs)  # the log and its older half
+        self.assertLessEqual(sum(os.path.getsize(f) for f in logs), 4 * 1024 * 1024 + 4096)
+        with open(logs[0]) as f:
+            head = f.readline()
+        self.assertIn("was left out", head)  # says what was cut
+        self.assertEqual(self.console_version(), "2.0.0")  # and the run itself went on
+
+
+class HostileConsole(CliTestCase):
+    """Item 4: a console page is read with a size cap; redirects stay on the console's host."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        import http.server
+        import threading
+
+        class Console(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.server.server_address[0] == "127.0.0.2":  # somewhere else
+                    body = b"<footer>MyST Studio 6.6.6</footer>"
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                elif self.path == "/elsewhere":
+                    self.send_response(302)
+                    self.send_header("Location", f"http://127.0.0.2:{cls.other_port}/")
+                    self.end_headers()
+                else:  # 300 MB of page, without a length
+                    self.send_response(200)
+                    self.end_headers()
+                    chunk = b"<p>MyST Studio " + b"x" * 65536 + b"</p>\n"
+                    try:
+                        for _ in range(300 * 16):
+                            self.wfile.write(chunk)
+                    except OSError:
+                        pass
+
+            def log_message(self, *args):
+                pass
+
+        cls.servers = []
+        for address in ("127.0.0.1", "127.0.0.2"):
+            server = http.server.ThreadingHTTPServer((address, 0), Console)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            cls.servers.append(server)
+        cls.port = cls.servers[0].server_address[1]
+        cls.other_port = cls.servers[1].server_address[1]
+
+    @classmethod
+    def tearDownClass(cls):
+        for server in cls.servers:
+            server.shutdown()
+        super().tearDownClass()
+
+    def check_with_console(self, url):
+        site = json.loads(json.dumps(self.site_json))
+        site["hosts"]["prod"]["consoleUrl"] = url
+        path = os.path.join(self.tmp.name, "console-site.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        measure = ("import resource, subprocess, sys\n"
+                   "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+                   "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                   "print(r.stdout)")
+        env = dict(os.environ, XDG_STATE_HOME=self.state)
+        out = subprocess.run(["python3", "-c", measure, CLI, "check", "--site", path, "--json"],
+                             capture_output=True, text=True, env=env, timeout=120)
+        peak_kb, _, rest = out.stdout.partition("\n")
+        events = [json.loads(line) for line in rest.splitlines() if line.strip()]
+        checks = {e["name"]: e for e in events if e["event"] == "check"}
+        return int(peak_kb) / 1024, checks["console"]
+
+    def test_a_huge_page_is_not_read_whole(self):
+        peak_mb, console = self.check_with_console(f"http://127.0.0.1:{self.port}/")
+        self.assertLess(peak_mb, 100)
+        self.assertEqual(console["level"], "fail")
+        self.assertIn("larger than", console["message"])
+
+    def test_a_redirect_to_another_host_is_not_followed(self):
+        _, console = self.check_with_console(f"http://127.0.0.1:{self.port}/elsewhere")
+        self.assertEqual(console["level"], "fail")
+        self.assertNotIn("6.6.6", console["message"])
+        self.assertIn("another host", console["message"])
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <archive.h>
@@ -18,7 +19,36 @@
 namespace myst {
 
 namespace {
-constexpr qint64 MaxJsonBytes = 8 * 1024 * 1024; // manifest and config blobs are small
+// manifest.json, index.json and image configs are a few KiB; a layer is never kept in memory.
+constexpr qint64 MaxKeptEntryBytes = 1024 * 1024;
+constexpr qint64 MaxKeptTotalBytes = 8 * 1024 * 1024;
+
+// The entries `docker save` writes: the legacy layout (manifest.json, repositories,
+// <id>.json, <id>/{VERSION,json,layer.tar}) and Docker 25+'s OCI layout (index.json,
+// oci-layout, blobs/sha256/<digest>). Anything else is not an image archive.
+const QRegularExpression& expectedEntry()
+{
+    static const QRegularExpression re(QStringLiteral(
+        "^(manifest\\.json|repositories|index\\.json|oci-layout|[0-9a-f]{64}\\.json|"
+        "[0-9a-f]{64}/?|[0-9a-f]{64}/(VERSION|json|layer\\.tar)|blobs/?|blobs/sha256/?|"
+        "blobs/sha256/[0-9a-f]{64})$"));
+    return re;
+}
+
+// Which entries may be metadata, and so are read into memory (within the caps): the manifest,
+// the index and anything that can be a config (<id>.json, or a small blob).
+bool mayBeMetadata(const QString& name)
+{
+    return name.endsWith(QLatin1String(".json")) || name.startsWith(QLatin1String("blobs/"));
+}
+
+// The sha256 a config entry is named by: <hex>.json or blobs/sha256/<hex>.
+QString digestInName(const QString& name)
+{
+    static const QRegularExpression re(QStringLiteral("([0-9a-f]{64})(\\.json)?$"));
+    const QRegularExpressionMatch m = re.match(name);
+    return m.hasMatch() ? m.captured(1) : QString();
+}
 
 struct ArchiveCloser
 {
@@ -38,6 +68,8 @@ ImageArchive ImageArchive::read(const QString& path)
     out.size = info.size();
     std::unique_ptr<archive, ArchiveCloser> a(archive_read_new());
     archive_read_support_filter_gzip(a.get());
+    archive_read_support_filter_bzip2(a.get());
+    archive_read_support_filter_xz(a.get());
     archive_read_support_filter_none(a.get());
     archive_read_support_format_tar(a.get());
     archive_read_support_format_gnutar(a.get());
@@ -49,11 +81,13 @@ ImageArchive ImageArchive::read(const QString& path)
                 .arg(path, QString::fromUtf8(archive_error_string(a.get())));
         return out;
     }
-    // The tar order is not fixed (manifest.json may come last), so keep every small JSON blob
-    // and the names of all entries, then check the manifest against them. Every entry's data
-    // is read through, which is what finds a truncated archive.
+    // The tar order is not fixed (manifest.json may come last), so keep the small entries that
+    // may be metadata (within a total cap) and the names of all entries, then check the
+    // manifest against them. Every entry's data is read through, which is what finds a
+    // truncated archive; an entry docker save does not write is refused at once.
     QSet<QString> names;
     QHash<QString, QByteArray> jsonBlobs;
+    qint64 kept = 0;
     archive_entry* entry = nullptr;
     int rc;
     int entries = 0;
@@ -62,9 +96,23 @@ ImageArchive ImageArchive::read(const QString& path)
         QString name = QString::fromUtf8(archive_entry_pathname(entry));
         if (name.startsWith(QLatin1String("./")))
             name = name.mid(2);
+        if (!expectedEntry().match(name).hasMatch()) {
+            out.error = QStringLiteral("%1 holds \"%2\", which docker save does not write: it is "
+                                       "not an image archive")
+                            .arg(path, name.left(200));
+            return out;
+        }
         names.insert(name);
         const qint64 size = archive_entry_size(entry);
-        if (name.endsWith(QLatin1String(".json")) && size <= MaxJsonBytes) {
+        if (mayBeMetadata(name) && size <= MaxKeptEntryBytes) {
+            kept += size;
+            if (kept > MaxKeptTotalBytes) {
+                out.error = QStringLiteral("%1 has more small entries than an image archive has "
+                                           "(over %2 MiB of them): refused")
+                                .arg(path)
+                                .arg(MaxKeptTotalBytes >> 20);
+                return out;
+            }
             QByteArray data(int(size), Qt::Uninitialized);
             const la_ssize_t got = archive_read_data(a.get(), data.data(), size_t(size));
             if (got != size) {
@@ -118,9 +166,15 @@ ImageArchive ImageArchive::read(const QString& path)
     for (const QJsonValue& tag : image.value(QStringLiteral("RepoTags")).toArray())
         out.repoTags << tag.toString();
     const QByteArray blob = jsonBlobs.value(config);
-    out.imageId =
-        QStringLiteral("sha256:") +
+    const QString digest =
         QString::fromLatin1(QCryptographicHash::hash(blob, QCryptographicHash::Sha256).toHex());
+    if (digestInName(config) != digest) {
+        out.error = QStringLiteral("%1: the config %2 does not have the digest its name says: "
+                                   "the archive is damaged or was altered")
+                        .arg(path, config);
+        return out;
+    }
+    out.imageId = QStringLiteral("sha256:") + digest;
     const QJsonObject labels = QJsonDocument::fromJson(blob)
                                    .object()
                                    .value(QStringLiteral("config"))

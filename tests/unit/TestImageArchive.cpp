@@ -85,8 +85,8 @@ private slots:
     {
         const QString path = m_dir.filePath(QStringLiteral("plain.tar"));
         python(QStringLiteral("import "
-                              "tarfile,io\nt=tarfile.open('%1','w')\nd=b'hello'\ni=tarfile.TarInfo("
-                              "'readme.txt')\n"
+                              "tarfile,io\nt=tarfile.open('%1','w')\nd=b'{}'\ni=tarfile.TarInfo("
+                              "'repositories')\n"
                               "i.size=len(d)\nt.addfile(i,io.BytesIO(d))\nt.close()")
                    .arg(path));
         const ImageArchive a = ImageArchive::read(path);
@@ -101,15 +101,63 @@ private slots:
             QStringLiteral(
                 "import tarfile,io,json\nt=tarfile.open('%1','w')\n"
                 "def add(n,d):\n i=tarfile.TarInfo(n); i.size=len(d); t.addfile(i,io.BytesIO(d))\n"
-                "add('c.json', b'{}')\n"
+                "import hashlib\nc=hashlib.sha256(b'{}').hexdigest()+'.json'\n"
+                "add(c, b'{}')\n"
                 "add('manifest.json', "
-                "json.dumps([{'Config':'c.json','RepoTags':['x:1'],'Layers':['abc/"
+                "json.dumps([{'Config':c,'RepoTags':['x:1'],'Layers':['%2/"
                 "layer.tar']}]).encode())\n"
                 "t.close()")
-                .arg(path));
+                .arg(path, QString(64, QLatin1Char('a'))));
         const ImageArchive a = ImageArchive::read(path);
         QVERIFY(!a.ok);
-        QVERIFY2(a.error.contains(QStringLiteral("abc/layer.tar")), qPrintable(a.error));
+        QVERIFY2(a.error.contains(QString(64, QLatin1Char('a')) + QStringLiteral("/layer.tar")),
+                 qPrintable(a.error));
+    }
+
+    // An image archive with extra entries docker save never writes (padding that compresses to
+    // almost nothing) is refused without reading them into memory (issue 13.4).
+    void refusesEntriesDockerSaveDoesNotWrite_data()
+    {
+        QTest::addColumn<QString>("entryName");
+        QTest::addColumn<QString>("why");
+        QTest::newRow("padding named .json") << "pad-%03d.json" << "does not write";
+        QTest::newRow("many config-like names") << "%064d.json" << "more small entries";
+    }
+    void refusesEntriesDockerSaveDoesNotWrite()
+    {
+        QFETCH(QString, entryName);
+        QFETCH(QString, why);
+        const QString image = make(QStringLiteral("base.tar"));
+        const QString path = m_dir.filePath(QStringLiteral("padded.tar.gz"));
+        python(QStringLiteral("import tarfile,io\n"
+                              "src=tarfile.open('%1')\nt=tarfile.open('%2','w:gz',compresslevel=1)\n"
+                              "[t.addfile(m, src.extractfile(m)) for m in src.getmembers()]\n"
+                              "pad=b' '*(1024*1024-1)\n"
+                              "for n in range(40):\n"
+                              " i=tarfile.TarInfo('%3' % n); i.size=len(pad); "
+                              "t.addfile(i, io.BytesIO(pad))\n"
+                              "t.close()")
+                   .arg(image, path, entryName));
+        QVERIFY(QFileInfo::exists(path));
+        QVERIFY(QFileInfo(path).size() < 2 * 1024 * 1024); // 40 MiB of entries, compressed
+        const ImageArchive a = ImageArchive::read(path);
+        QVERIFY2(!a.ok, "accepted as an image");
+        QVERIFY2(a.error.contains(why), qPrintable(a.error));
+    }
+
+    void refusesAConfigThatIsNotWhatItsNameSays()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("altered.tar"));
+        python(QStringLiteral(
+                   "import tarfile,io,json\nt=tarfile.open('%1','w')\n"
+                   "def add(n,d):\n i=tarfile.TarInfo(n); i.size=len(d); t.addfile(i,io.BytesIO(d))\n"
+                   "add('%2/layer.tar', b'')\nadd('%3.json', b'{\"config\":{}}')\n"
+                   "add('manifest.json', json.dumps([{'Config':'%3.json','RepoTags':['x:1'],"
+                   "'Layers':['%2/layer.tar']}]).encode())\nt.close()")
+                   .arg(path, QString(64, QLatin1Char('a')), QString(64, QLatin1Char('b'))));
+        const ImageArchive a = ImageArchive::read(path);
+        QVERIFY(!a.ok);
+        QVERIFY2(a.error.contains(QStringLiteral("digest")), qPrintable(a.error));
     }
 };
 

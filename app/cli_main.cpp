@@ -1,11 +1,13 @@
 #include "AppLog.h"
 #include "CliApp.h"
+#include "ProcessHardening.h"
 #include "StatePaths.h"
 
 #include <QCoreApplication>
 
 int main(int argc, char* argv[])
 {
+    myst::hardenProcess(); // it reads secrets too: no core dumps, private files
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("myst-upgrade"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));

@@ -1,4 +1,5 @@
 #include "AppLog.h"
+#include "ProcessHardening.h"
 #include "RemoteCommandJob.h"
 #include "Runner.h"
 #include "StatePaths.h"
@@ -7,13 +8,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
-#include <sys/resource.h>
-
 int main(int argc, char* argv[])
 {
-    // No core dumps while passwords may be in memory (KeePassXC does the same).
-    const rlimit noCore{0, 0};
-    setrlimit(RLIMIT_CORE, &noCore);
+    myst::hardenProcess(); // no core dumps, private files
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("myst-upgrade-wizard"));

@@ -1,6 +1,7 @@
 #include "AppLog.h"
 
 #include <QDir>
+#include <QFile>
 
 #include <mutex>
 #include <vector>
@@ -39,6 +40,8 @@ void init(const QString& directory, bool alsoToStderr)
     g_sinks.clear();
     g_sinks.push_back(
         std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 5 * 1024 * 1024, 3));
+    // The owner's only, whatever the umask when a test or an older version made it.
+    QFile::setPermissions(QString::fromStdString(file), QFile::ReadOwner | QFile::WriteOwner);
     if (alsoToStderr) {
         g_sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
     }

@@ -14,8 +14,8 @@ namespace {
 // $1 lock file, $2 our line, $3 our run, $4 a run whose lock we may take over (or "-").
 // `set -C` makes `>` fail if the file exists: creating it is the atomic test-and-set.
 const char* const AcquireScript = R"SH(lock=$1
-mkdir -p -- "${lock%/*}" || exit 4
-if (set -C; printf '%s\n' "$2" > "$lock") 2>/dev/null; then echo acquired; exit 0; fi
+(umask 077 && mkdir -p -- "${lock%/*}") && chmod 700 -- "${lock%/*}" || exit 4
+if (umask 077; set -C; printf '%s\n' "$2" > "$lock") 2>/dev/null; then echo acquired; exit 0; fi
 held=$(head -n 1 -- "$lock")
 case "$held" in
 "run=$3 "*|"run=$4 "*) printf '%s\n' "$2" > "$lock"; echo acquired; exit 0 ;;

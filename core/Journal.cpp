@@ -63,6 +63,7 @@ Journal Journal::create(const QString& kind)
               QStringLiteral("%1").arg(QRandomGenerator::global()->bounded(0x10000), 4, 16,
                                        QLatin1Char('0'));
     QDir().mkpath(j.logDirectory());
+    QFile::setPermissions(j.logDirectory(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     return j;
 }
 
@@ -188,6 +189,7 @@ bool Journal::save(QString* error) const
             QStringLiteral("Cannot write the journal %1: %2").arg(filePath(), file.errorString());
         return false;
     }
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner); // hosts, paths: the owner's
     file.write(QJsonDocument(toJson()).toJson());
     if (!file.commit()) {
         *error =

@@ -1,6 +1,7 @@
 #include "StatePaths.h"
 
 #include <QDir>
+#include <QFile>
 
 namespace myst {
 
@@ -12,6 +13,8 @@ QString stateDirectory()
     }
     const QString dir = base + QStringLiteral("/myst-upgrade");
     QDir().mkpath(dir);
+    // Also when an earlier version made it with the default mode.
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     return dir;
 }
 
@@ -19,6 +22,7 @@ QString runsDirectory()
 {
     const QString dir = stateDirectory() + QStringLiteral("/runs");
     QDir().mkpath(dir);
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     return dir;
 }
 

@@ -459,5 +459,59 @@ class HostileConsole(CliTestCase):
         self.assertIn("another host", console["message"])
 
 
+class Permissions(CliTestCase):
+    """Item 9: what the product writes is its owner's only, here and on the host; no core dumps."""
+
+    def mode(self, path):
+        return stat.S_IMODE(os.stat(path).st_mode)
+
+    def test_files_and_folders_are_private(self):
+        self.set_fault("stop", "slow 3")
+        env = dict(os.environ, XDG_STATE_HOME=self.state)
+        proc = subprocess.Popen([CLI, "upgrade", "--site", self.site, "--approach", "in-place",
+                                 "--version", "2.0.0", "--yes", "--json"],
+                                stdout=subprocess.PIPE, text=True, env=env,
+                                stdin=subprocess.DEVNULL)
+        for line in proc.stdout:
+            if json.loads(line).get("line") == "stop: working slowly...":
+                break
+        with open(f"/proc/{proc.pid}/limits") as f:  # while it holds what login needs
+            core = next(l for l in f if l.startswith("Max core file size")).split()[4:6]
+        self.assertEqual(core, ["0", "0"], "core dumps are possible")
+        proc.stdout.read()
+        self.assertEqual(proc.wait(timeout=120), 0)
+        self.set_fault("stop", None)
+
+        state = os.path.join(self.state, "myst-upgrade")
+        self.assertEqual(self.mode(state), 0o700)
+        self.assertEqual(self.mode(os.path.join(state, "runs")), 0o700)
+        self.assertEqual(self.mode(os.path.join(state, "myst-upgrade.log")), 0o600)
+        journals = glob.glob(os.path.join(state, "runs", "*.json"))
+        self.assertTrue(journals)
+        for path in journals + glob.glob(os.path.join(state, "runs", "*", "*.log")):
+            self.assertEqual(self.mode(path), 0o600, path)
+        for path in glob.glob(os.path.join(state, "runs", "*", "")):
+            self.assertEqual(self.mode(path), 0o700, path)
+        remote = os.path.join(self.home(), ".myst-upgrade")
+        for path in [remote, os.path.join(remote, "runs")] + glob.glob(
+                os.path.join(remote, "runs", "*", "")):
+            self.assertEqual(self.mode(path), 0o700, path)
+
+    def test_a_known_hosts_folder_it_creates_is_private(self):
+        folder = os.path.join(self.tmp.name, "new-ssh-folder")
+        site = json.loads(json.dumps(self.site_json))
+        site["knownHosts"] = os.path.join(folder, "known_hosts")
+        path = os.path.join(self.tmp.name, "new-folder-site.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        fingerprint = subprocess.run(
+            ["ssh-keygen", "-lf", os.path.join(self.dir, "prod", "ssh", "ssh_host_ed25519_key.pub")],
+            capture_output=True, text=True, check=True).stdout.split()[1]
+        p = self.cli("trust", "--site", path, "--role", "prod", "--fingerprint", fingerprint)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(self.mode(folder), 0o700)
+        self.assertEqual(self.mode(os.path.join(folder, "known_hosts")), 0o600)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

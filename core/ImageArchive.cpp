@@ -88,6 +88,7 @@ ImageArchive ImageArchive::read(const QString& path)
     QSet<QString> names;
     QHash<QString, QByteArray> jsonBlobs;
     qint64 kept = 0;
+    QString unexpected; // the first entry docker save does not write
     archive_entry* entry = nullptr;
     int rc;
     int entries = 0;
@@ -97,10 +98,12 @@ ImageArchive ImageArchive::read(const QString& path)
         if (name.startsWith(QLatin1String("./")))
             name = name.mid(2);
         if (!expectedEntry().match(name).hasMatch()) {
-            out.error = QStringLiteral("%1 holds \"%2\", which docker save does not write: it is "
-                                       "not an image archive")
-                            .arg(path, name.left(200));
-            return out;
+            // Read through (to find a truncated or foreign file), never kept.
+            if (unexpected.isEmpty())
+                unexpected = name.left(200);
+            if (archive_read_data_skip(a.get()) != ARCHIVE_OK)
+                break;
+            continue;
         }
         names.insert(name);
         const qint64 size = archive_entry_size(entry);
@@ -138,6 +141,12 @@ ImageArchive ImageArchive::read(const QString& path)
     if (!jsonBlobs.contains(QStringLiteral("manifest.json"))) {
         out.error =
             QStringLiteral("%1 has no manifest.json: it is not a docker save image").arg(path);
+        return out;
+    }
+    if (!unexpected.isEmpty()) {
+        out.error = QStringLiteral("%1 holds \"%2\", which docker save does not write: it is "
+                                   "not an image archive")
+                        .arg(path, unexpected);
         return out;
     }
     const QJsonArray manifest =

@@ -221,7 +221,8 @@ CommandResult RemoteCommand::run()
 CapturedOutput runCaptured(SshConnection& connection, const QString& commandLine, qint64 timeoutMs)
 {
     CapturedOutput out;
-    LineTail tails[2]; // a query's answer is short; a host that floods it cannot fill memory
+    // A query's answer is short; a host that floods one cannot fill memory.
+    LineTail tails[2] = {LineTail(200000, 16 << 20), LineTail(200000, 16 << 20)};
     RemoteCommand command(connection, commandLine);
     command.setTimeoutMs(timeoutMs);
     command.setLineHandler([&tails](OutputStream stream, const QString& line) {

@@ -1,7 +1,7 @@
-#include "AppLog.h"
 #include "CliApp.h"
-#include "ProcessHardening.h"
-#include "StatePaths.h"
+#include "core/base/AppLog.h"
+#include "core/base/ProcessHardening.h"
+#include "core/base/StatePaths.h"
 
 #include <QCoreApplication>
 

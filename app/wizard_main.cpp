@@ -1,9 +1,9 @@
-#include "AppLog.h"
-#include "ProcessHardening.h"
-#include "RemoteCommandJob.h"
-#include "Runner.h"
-#include "StatePaths.h"
-#include "UpgradeWizard.h"
+#include "core/base/AppLog.h"
+#include "core/base/ProcessHardening.h"
+#include "core/base/StatePaths.h"
+#include "core/run/Runner.h"
+#include "core/ssh/RemoteCommandJob.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,16 +1,16 @@
 #include "CliApp.h"
 
-#include "Background.h"
-#include "Credentials.h"
-#include "HostLock.h"
-#include "ImageArchive.h"
-#include "Plan.h"
-#include "PlanResume.h"
-#include "Preflight.h"
-#include "SecretLoader.h"
-#include "ShellQuote.h"
-#include "TerminalText.h"
-#include "Validation.h"
+#include "core/base/Background.h"
+#include "core/base/ShellQuote.h"
+#include "core/base/TerminalText.h"
+#include "core/base/Validation.h"
+#include "core/host/HostLock.h"
+#include "core/host/ImageArchive.h"
+#include "core/host/Preflight.h"
+#include "core/plan/Plan.h"
+#include "core/session/RunSession.h"
+#include "core/site/Credentials.h"
+#include "core/site/SecretLoader.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -47,14 +47,17 @@ from non-production afterwards unless --keep-prod-copy). --image-tar FILE: an of
 )";
 
 // Options that take a value; everything else starting with -- is a flag.
-const QSet<QString> ValueOptions = {QStringLiteral("site"),     QStringLiteral("role"),
-                                    QStringLiteral("approach"), QStringLiteral("version"),
-                                    QStringLiteral("run"),      QStringLiteral("image-tar"),
+const QSet<QString> ValueOptions = {QStringLiteral("site"),       QStringLiteral("role"),
+                                    QStringLiteral("approach"),   QStringLiteral("version"),
+                                    QStringLiteral("run"),        QStringLiteral("image-tar"),
                                     QStringLiteral("fingerprint")};
-const QSet<QString> FlagOptions = {QStringLiteral("json"),   QStringLiteral("yes"),
-                                   QStringLiteral("last"),   QStringLiteral("copy-prod-data"),
+const QSet<QString> FlagOptions = {QStringLiteral("json"),
+                                   QStringLiteral("yes"),
+                                   QStringLiteral("last"),
+                                   QStringLiteral("copy-prod-data"),
                                    QStringLiteral("keep-prod-copy"),
-                                   QStringLiteral("delete"), QStringLiteral("help")};
+                                   QStringLiteral("delete"),
+                                   QStringLiteral("help")};
 
 QString progressText(const TransferProgress& p)
 {
@@ -355,97 +358,16 @@ void CliApp::checkNextRole(QStringList roles, int worst)
 
 // ---- plan / upgrade ------------------------------------------------------------------------
 
-// Reads a docker save archive here, before any host is contacted: what is not an image is
-// refused now, with the reason, not after an upload.
-static bool readOfflineImage(const QString& path, OfflineImage* image, QString* error)
+UpgradeRequest CliApp::upgradeRequest() const
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    const ImageArchive archive = ImageArchive::read(absolute);
-    if (!archive.ok) {
-        *error =
-            QStringLiteral("%1 is not usable as an offline image: %2").arg(path, archive.error);
-        return false;
-    }
-    if (!isValidImageId(archive.imageId)) {
-        *error = QStringLiteral("%1: cannot tell the image ID").arg(path);
-        return false;
-    }
-    *image = OfflineImage::from(archive);
-    return true;
-}
-
-static bool buildUpgradePlan(const QMap<QString, QString>& options, const Site& site, Plan* plan,
-                             QString* error)
-{
-    const QString approach = options.value(QStringLiteral("approach"));
-    QString version = options.value(QStringLiteral("version"));
-    OfflineImage offline;
-    if (options.contains(QStringLiteral("image-tar"))) {
-        if (!readOfflineImage(options.value(QStringLiteral("image-tar")), &offline, error) ||
-            !offlineVersion(offline, version, &version, error)) {
-            return false;
-        }
-    }
-    if (approach.isEmpty() || version.isEmpty()) {
-        *error = QStringLiteral("--approach and --version are required");
-        return false;
-    }
-    if (!isValidVersion(version)) {
-        *error = QStringLiteral("\"%1\" is not a version (letters, digits, '.', '_' and '-', "
-                                "starting with a letter or digit)")
-                     .arg(version);
-        return false;
-    }
-    const bool copy = options.contains(QStringLiteral("copy-prod-data"));
-    const bool keepCopy = options.contains(QStringLiteral("keep-prod-copy"));
-    if (keepCopy && !copy) {
-        *error = QStringLiteral("--keep-prod-copy goes with --copy-prod-data");
-        return false;
-    }
-    if (approach == QLatin1String("phased")) {
-        for (const char* needed : {"nonprod", "prod"}) {
-            if (!site.hosts.contains(QLatin1String(needed))) {
-                *error = QStringLiteral("the phased approach needs hosts \"nonprod\" and \"prod\" "
-                                        "in the site file (it has: %1)")
-                             .arg(site.hosts.keys().join(QStringLiteral(", ")));
-                return false;
-            }
-        }
-        *plan = phasedUpgradePlan(site.hosts.value(QStringLiteral("nonprod")),
-                                  site.hosts.value(QStringLiteral("prod")), version, copy, offline,
-                                  keepCopy);
-        return true;
-    }
-    if (copy) {
-        *error = QStringLiteral("--copy-prod-data goes with --approach phased");
-        return false;
-    }
-    if (approach != QLatin1String("in-place")) {
-        *error =
-            approach == QLatin1String("zero-downtime")
-                ? QStringLiteral("the zero-downtime approach is not available in this version yet")
-                : QStringLiteral("unknown approach \"%1\" (in-place, phased)").arg(approach);
-        return false;
-    }
-    const QString role = options.value(QStringLiteral("role"), site.defaultRole());
-    if (role.isEmpty() || !site.hosts.contains(role)) {
-        *error =
-            QStringLiteral("the site file has no \"prod\" host; name one with --role (it has: %1)")
-                .arg(site.hosts.keys().join(QStringLiteral(", ")));
-        return false;
-    }
-    *plan = inPlaceUpgradePlan(site.hosts.value(role), version, offline);
-    return true;
-}
-
-QMap<QString, QString> CliApp::planOptions() const
-{
-    QMap<QString, QString> options = m_options;
-    for (const QString& flag : {QStringLiteral("copy-prod-data"), QStringLiteral("keep-prod-copy")}) {
-        if (m_flags.contains(flag))
-            options.insert(flag, QStringLiteral("yes"));
-    }
-    return options;
+    UpgradeRequest request;
+    request.approach = m_options.value(QStringLiteral("approach"));
+    request.version = m_options.value(QStringLiteral("version"));
+    request.role = m_options.value(QStringLiteral("role"));
+    request.imageArchive = m_options.value(QStringLiteral("image-tar"));
+    request.copyProdData = m_flags.contains(QStringLiteral("copy-prod-data"));
+    request.keepProdCopy = m_flags.contains(QStringLiteral("keep-prod-copy"));
+    return request;
 }
 
 std::optional<Plan> CliApp::upgradePlanFromOptions()
@@ -455,7 +377,7 @@ std::optional<Plan> CliApp::upgradePlanFromOptions()
     }
     Plan plan;
     QString error;
-    if (!buildUpgradePlan(planOptions(), m_site, &plan, &error)) {
+    if (!RunSession::planUpgrade(m_site, upgradeRequest(), &plan, &error)) {
         usage(error);
         return std::nullopt;
     }
@@ -512,7 +434,7 @@ void CliApp::cmdUpgrade()
                 .arg(where.join(QStringLiteral(" then ")), plan.targetVersion, plan.approach))) {
         return;
     }
-    loadSecrets(roles, [this, plan] { runPlan(plan, Journal::create(plan.kind)); });
+    loadSecrets(roles, [this, plan] { runPlan(plan, RunSession::newJournal(plan)); });
 }
 
 // ---- upload --------------------------------------------------------------------------------
@@ -530,7 +452,7 @@ void CliApp::cmdUpload()
     OfflineImage offline;
     QString error;
     QString version;
-    if (!readOfflineImage(path, &offline, &error) ||
+    if (!RunSession::readOfflineImage(path, &offline, &error) ||
         !offlineVersion(offline, m_options.value(QStringLiteral("version")), &version, &error)) {
         usage(error);
         return;
@@ -554,7 +476,7 @@ void CliApp::cmdUpload()
                      .arg(role, host.endpoint.id()))) {
         return;
     }
-    loadSecrets({role}, [this, plan] { runPlan(plan, Journal::create(plan.kind)); });
+    loadSecrets({role}, [this, plan] { runPlan(plan, RunSession::newJournal(plan)); });
 }
 
 // ---- rollback ------------------------------------------------------------------------------
@@ -593,19 +515,13 @@ void CliApp::cmdRollback()
         usage(QStringLiteral("run %1 is a %2, not an upgrade").arg(source->runId, source->kind));
         return;
     }
-    QString role = m_options.value(QStringLiteral("role"));
-    if (role.isEmpty()) {
-        role = source->records.contains(m_site.defaultRole()) ? m_site.defaultRole()
-                                                              : source->records.keys().value(0);
-    }
-    if (!m_site.hosts.contains(role)) {
-        usage(QStringLiteral("the site file has no host with role \"%1\"").arg(role));
-        return;
-    }
+    const QString role =
+        RunSession::rollbackRole(*source, m_site, m_options.value(QStringLiteral("role")));
     QString error;
-    const Plan plan = rollbackPlan(m_site.hosts.value(role), source->records.value(role), &error);
-    if (plan.steps.isEmpty()) {
-        usage(QStringLiteral("run %1: %2").arg(source->runId, error));
+    Plan plan;
+    if (!RunSession::planRollback(m_site, *source, role, &plan, &error)) {
+        usage(m_site.hosts.contains(role) ? QStringLiteral("run %1: %2").arg(source->runId, error)
+                                          : error);
         return;
     }
     const HostRecord record = source->records.value(role);
@@ -616,11 +532,8 @@ void CliApp::cmdRollback()
         return;
     }
     const QString sourceId = source->runId;
-    loadSecrets({role}, [this, plan, sourceId] {
-        Journal journal = Journal::create(plan.kind);
-        journal.rollbackOf = sourceId;
-        runPlan(plan, journal);
-    });
+    loadSecrets({role},
+                [this, plan, sourceId] { runPlan(plan, RunSession::newJournal(plan, sourceId)); });
 }
 
 // ---- resume and unlock ---------------------------------------------------------------------
@@ -654,21 +567,13 @@ void CliApp::cmdResume()
         return;
     }
     QString error;
-    const std::optional<Plan> plan = resumePlan(*run, m_site, &error);
+    const std::optional<Plan> plan = RunSession::planResume(*run, m_site, &error);
     if (!plan) {
         usage(error);
         return;
     }
     const QStringList roles = plan->roles();
-    QString where = QStringLiteral("the end");
-    for (int i = 0; i < run->steps.size(); ++i) {
-        if (run->steps.at(i).status != StepStatus::Succeeded) {
-            where = QStringLiteral("step %1 \"%2\" on %3")
-                        .arg(i + 1)
-                        .arg(run->steps.at(i).title, run->steps.at(i).role);
-            break;
-        }
-    }
+    const QString where = RunSession::resumePoint(*run).text;
     if (!confirm(QStringLiteral("Resume run %1 (%2, %3) at %4?")
                      .arg(run->runId, run->kind, run->status, where))) {
         return;

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "Journal.h"
-#include "Runner.h"
-#include "Site.h"
+#include "core/journal/Journal.h"
+#include "core/run/Runner.h"
+#include "core/session/RunSession.h"
+#include "core/site/Site.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -52,7 +53,7 @@ private:
     QString trustAdvice(const QString& role, const QString& fingerprint) const;
 
     bool loadSite(const QString& path);
-    QMap<QString, QString> planOptions() const;
+    UpgradeRequest upgradeRequest() const; // the options, as the session takes them
     // Site file + options → the upgrade plan; on bad input reports it (exit 2) and returns none.
     std::optional<Plan> upgradePlanFromOptions();
     bool confirm(const QString& question);

@@ -3,9 +3,9 @@
 // `ssh-keyscan >> known_hosts`, which trusts whatever answers at that moment).
 #include "CliApp.h"
 
-#include "Background.h"
-#include "ShellQuote.h"
-#include "SshConnection.h"
+#include "core/base/Background.h"
+#include "core/base/ShellQuote.h"
+#include "core/ssh/SshConnection.h"
 
 namespace myst {
 

@@ -2,7 +2,7 @@
 // lines per event-loop turn), while a 1 ms timer measures the longest event-loop stall.
 // Prints throughput, the worst stall and resident memory along the way (flat after the cap?).
 // Run by hand: `cmake --build build --target bench` (QT_QPA_PLATFORM=offscreen is set).
-#include "LogPane.h"
+#include "ui/widgets/LogPane.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -2,8 +2,8 @@
 // against the same sshd, in one run, and prints both throughputs and their ratio.
 // Run by hand: `cmake --build build --target bench` (not part of the test command).
 #include "HostSim.h"
-#include "RemoteCommand.h"
-#include "ShellQuote.h"
+#include "core/base/ShellQuote.h"
+#include "core/ssh/RemoteCommand.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

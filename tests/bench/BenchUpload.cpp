@@ -6,7 +6,7 @@
 //   build/tests/bench/BenchUpload [MiB, default 1024] [RSS MiB, default 4096]
 #include "HostSim.h"
 #include "TestConfig.h"
-#include "Upload.h"
+#include "core/ssh/Upload.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

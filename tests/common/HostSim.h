@@ -1,6 +1,6 @@
 #pragma once
 
-#include "SshEndpoint.h"
+#include "core/ssh/SshEndpoint.h"
 
 #include <QJsonObject>
 #include <QStringList>

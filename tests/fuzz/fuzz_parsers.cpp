@@ -4,14 +4,14 @@
 // line splitter that cuts remote output. The first byte picks the parser; the rest is input.
 // Built with clang, -fsanitize=fuzzer,address,undefined (MYST_FUZZ=ON); run by hand or by
 // packaging/run-sanitized.sh for a bounded time:  build-asan/tests/fuzz_parsers -max_total_time=60
-#include "HostLock.h"
-#include "ImageArchive.h"
-#include "Journal.h"
-#include "LineSplitter.h"
-#include "OutputParsers.h"
-#include "Plan.h"
-#include "Site.h"
-#include "SshConnection.h"
+#include "core/host/HostLock.h"
+#include "core/host/ImageArchive.h"
+#include "core/host/OutputParsers.h"
+#include "core/journal/Journal.h"
+#include "core/plan/Plan.h"
+#include "core/site/Site.h"
+#include "core/ssh/LineSplitter.h"
+#include "core/ssh/SshConnection.h"
 
 #include <QJsonDocument>
 

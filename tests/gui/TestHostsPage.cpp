@@ -1,4 +1,4 @@
-#include "UpgradeWizard.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <QAbstractButton>
 #include <QDir>
@@ -27,9 +27,8 @@ class TestHostsPage : public QObject
         const QJsonObject site{
             {QStringLiteral("knownHosts"), m_dir.filePath(QStringLiteral("known_hosts"))},
             {QStringLiteral("x-team"), QStringLiteral("middleware on call")},
-            {QStringLiteral("settings"),
-             QJsonObject{{QStringLiteral("stepTimeoutSeconds"), 900},
-                         {QStringLiteral("x-future-setting"), true}}},
+            {QStringLiteral("settings"), QJsonObject{{QStringLiteral("stepTimeoutSeconds"), 900},
+                                                     {QStringLiteral("x-future-setting"), true}}},
             {QStringLiteral("hosts"),
              QJsonObject{
                  {QStringLiteral("prod"),

@@ -1,9 +1,9 @@
-#include "Credentials.h"
 #include "HostSim.h"
-#include "LogPane.h"
-#include "LogView.h"
 #include "TestConfig.h"
-#include "UpgradeWizard.h"
+#include "core/site/Credentials.h"
+#include "ui/widgets/LogPane.h"
+#include "ui/widgets/LogView.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <cstdio>
 #include <functional>

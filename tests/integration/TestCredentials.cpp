@@ -1,4 +1,4 @@
-#include "Credentials.h"
+#include "core/site/Credentials.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,5 +1,5 @@
-#include "DetachedCommand.h"
 #include "HostSim.h"
+#include "core/ssh/DetachedCommand.h"
 
 #include <QDir>
 #include <QElapsedTimer>

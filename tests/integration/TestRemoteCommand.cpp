@@ -1,7 +1,7 @@
 #include "HostSim.h"
-#include "RemoteCommand.h"
-#include "RemoteCommandJob.h"
-#include "ShellQuote.h"
+#include "core/base/ShellQuote.h"
+#include "core/ssh/RemoteCommand.h"
+#include "core/ssh/RemoteCommandJob.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

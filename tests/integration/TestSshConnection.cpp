@@ -1,6 +1,6 @@
 #include "HostSim.h"
-#include "RemoteCommand.h"
-#include "SshConnection.h"
+#include "core/ssh/RemoteCommand.h"
+#include "core/ssh/SshConnection.h"
 
 #include <QFile>
 #include <QTemporaryDir>

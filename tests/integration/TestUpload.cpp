@@ -1,5 +1,5 @@
 #include "HostSim.h"
-#include "Upload.h"
+#include "core/ssh/Upload.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -1,5 +1,5 @@
-#include "ImageArchive.h"
 #include "TestConfig.h"
+#include "core/host/ImageArchive.h"
 
 #include <QFile>
 #include <QProcess>
@@ -120,8 +120,10 @@ private slots:
     {
         QTest::addColumn<QString>("entryName");
         QTest::addColumn<QString>("why");
-        QTest::newRow("padding named .json") << "pad-%03d.json" << "does not write";
-        QTest::newRow("many config-like names") << "%064d.json" << "more small entries";
+        QTest::newRow("padding named .json") << "pad-%03d.json"
+                                             << "does not write";
+        QTest::newRow("many config-like names") << "%064d.json"
+                                                << "more small entries";
     }
     void refusesEntriesDockerSaveDoesNotWrite()
     {
@@ -129,15 +131,16 @@ private slots:
         QFETCH(QString, why);
         const QString image = make(QStringLiteral("base.tar"));
         const QString path = m_dir.filePath(QStringLiteral("padded.tar.gz"));
-        python(QStringLiteral("import tarfile,io\n"
-                              "src=tarfile.open('%1')\nt=tarfile.open('%2','w:gz',compresslevel=1)\n"
-                              "[t.addfile(m, src.extractfile(m)) for m in src.getmembers()]\n"
-                              "pad=b' '*(1024*1024-1)\n"
-                              "for n in range(40):\n"
-                              " i=tarfile.TarInfo('%3' % n); i.size=len(pad); "
-                              "t.addfile(i, io.BytesIO(pad))\n"
-                              "t.close()")
-                   .arg(image, path, entryName));
+        python(
+            QStringLiteral("import tarfile,io\n"
+                           "src=tarfile.open('%1')\nt=tarfile.open('%2','w:gz',compresslevel=1)\n"
+                           "[t.addfile(m, src.extractfile(m)) for m in src.getmembers()]\n"
+                           "pad=b' '*(1024*1024-1)\n"
+                           "for n in range(40):\n"
+                           " i=tarfile.TarInfo('%3' % n); i.size=len(pad); "
+                           "t.addfile(i, io.BytesIO(pad))\n"
+                           "t.close()")
+                .arg(image, path, entryName));
         QVERIFY(QFileInfo::exists(path));
         QVERIFY(QFileInfo(path).size() < 2 * 1024 * 1024); // 40 MiB of entries, compressed
         const ImageArchive a = ImageArchive::read(path);
@@ -148,13 +151,14 @@ private slots:
     void refusesAConfigThatIsNotWhatItsNameSays()
     {
         const QString path = m_dir.filePath(QStringLiteral("altered.tar"));
-        python(QStringLiteral(
-                   "import tarfile,io,json\nt=tarfile.open('%1','w')\n"
-                   "def add(n,d):\n i=tarfile.TarInfo(n); i.size=len(d); t.addfile(i,io.BytesIO(d))\n"
-                   "add('%2/layer.tar', b'')\nadd('%3.json', b'{\"config\":{}}')\n"
-                   "add('manifest.json', json.dumps([{'Config':'%3.json','RepoTags':['x:1'],"
-                   "'Layers':['%2/layer.tar']}]).encode())\nt.close()")
-                   .arg(path, QString(64, QLatin1Char('a')), QString(64, QLatin1Char('b'))));
+        python(
+            QStringLiteral(
+                "import tarfile,io,json\nt=tarfile.open('%1','w')\n"
+                "def add(n,d):\n i=tarfile.TarInfo(n); i.size=len(d); t.addfile(i,io.BytesIO(d))\n"
+                "add('%2/layer.tar', b'')\nadd('%3.json', b'{\"config\":{}}')\n"
+                "add('manifest.json', json.dumps([{'Config':'%3.json','RepoTags':['x:1'],"
+                "'Layers':['%2/layer.tar']}]).encode())\nt.close()")
+                .arg(path, QString(64, QLatin1Char('a')), QString(64, QLatin1Char('b'))));
         const ImageArchive a = ImageArchive::read(path);
         QVERIFY(!a.ok);
         QVERIFY2(a.error.contains(QStringLiteral("digest")), qPrintable(a.error));

@@ -1,4 +1,4 @@
-#include "LineSplitter.h"
+#include "core/ssh/LineSplitter.h"
 
 #include <QTest>
 

@@ -1,9 +1,9 @@
-#include "HostLock.h"
-#include "Journal.h"
-#include "OutputParsers.h"
-#include "Plan.h"
-#include "Site.h"
-#include "Validation.h"
+#include "core/base/Validation.h"
+#include "core/host/HostLock.h"
+#include "core/host/OutputParsers.h"
+#include "core/journal/Journal.h"
+#include "core/plan/Plan.h"
+#include "core/site/Site.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "TransferMeter.h"
+#include "core/ssh/TransferMeter.h"
 
 #include <QtTest>
 

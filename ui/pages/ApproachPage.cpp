@@ -1,6 +1,6 @@
-#include "ApproachPage.h"
+#include "ui/pages/ApproachPage.h"
 
-#include "../UpgradeWizard.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <QCheckBox>
 #include <QFrame>

@@ -1,8 +1,8 @@
-#include "HostsPage.h"
+#include "ui/pages/HostsPage.h"
 
-#include "../HostForm.h"
-#include "../UpgradeWizard.h"
-#include "Credentials.h"
+#include "core/site/Credentials.h"
+#include "ui/widgets/HostForm.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <QDir>
 #include <QFileInfo>

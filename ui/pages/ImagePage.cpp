@@ -1,10 +1,10 @@
-#include "ImagePage.h"
+#include "ui/pages/ImagePage.h"
 
-#include "../ImageDropZone.h"
-#include "../UpgradeWizard.h"
-#include "Background.h"
-#include "ImageArchive.h"
-#include "Validation.h"
+#include "core/base/Background.h"
+#include "core/base/Validation.h"
+#include "core/host/ImageArchive.h"
+#include "ui/widgets/ImageDropZone.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <QFileInfo>
 #include <QFormLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Plan.h"
+#include "core/plan/Plan.h"
 
 #include <QWizardPage>
 

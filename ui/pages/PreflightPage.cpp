@@ -1,8 +1,8 @@
-#include "PreflightPage.h"
+#include "ui/pages/PreflightPage.h"
 
-#include "../UpgradeWizard.h"
-#include "Background.h"
-#include "Preflight.h"
+#include "core/base/Background.h"
+#include "core/host/Preflight.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <QLabel>
 #include <QListWidget>

@@ -1,12 +1,12 @@
-#include "RunPage.h"
+#include "ui/pages/RunPage.h"
 
-#include "../LogPane.h"
-#include "../UpgradeWizard.h"
+#include "ui/widgets/LogPane.h"
+#include "ui/wizard/UpgradeWizard.h"
 
-#include "Background.h"
-#include "HostLock.h"
-#include "PlanResume.h"
-#include "SecretLoader.h"
+#include "core/base/Background.h"
+#include "core/host/HostLock.h"
+#include "core/session/RunSession.h"
+#include "core/site/SecretLoader.h"
 
 #include <QFile>
 #include <QHBoxLayout>
@@ -169,7 +169,7 @@ void RunPage::initializePage()
         state.resumeRun.reset(); // once: Back and Next again must not resume twice
         m_resumedFrom = run;
         QString error;
-        const std::optional<Plan> plan = resumePlan(run, state.site, &error);
+        const std::optional<Plan> plan = RunSession::planResume(run, state.site, &error);
         setTitle(tr("Continue run %1").arg(run.runId));
         if (!plan) {
             m_status->setText(error);
@@ -191,13 +191,10 @@ void RunPage::initializePage()
     if (state.rollbackMode && state.rollbackSource) {
         setTitle(tr("Roll back"));
         m_backupPath = state.rollbackSource->records.value(QStringLiteral("prod")).backupPath;
-        const QString role = state.rollbackSource->records.contains(QStringLiteral("prod"))
-                                 ? QStringLiteral("prod")
-                                 : state.rollbackSource->records.firstKey();
+        const QString role = RunSession::rollbackRole(*state.rollbackSource, state.site, {});
         QString error;
-        const Plan plan = rollbackPlan(state.site.hosts.value(role),
-                                       state.rollbackSource->records.value(role), &error);
-        if (plan.steps.isEmpty()) {
+        Plan plan;
+        if (!RunSession::planRollback(state.site, *state.rollbackSource, role, &plan, &error)) {
             m_status->setText(error);
             m_done = true;
             m_cancel->setEnabled(false);
@@ -205,24 +202,29 @@ void RunPage::initializePage()
             return;
         }
         m_isRollbackRun = true;
-        Journal journal = Journal::create(plan.kind);
-        journal.rollbackOf = state.rollbackSource->runId;
-        startRun(plan, journal);
+        startRun(plan, RunSession::newJournal(plan, state.rollbackSource->runId));
         return;
     }
     const QString version = field(QStringLiteral("version")).toString();
     const bool phased = state.approach == QLatin1String("phased");
     setTitle(phased ? tr("Phased upgrade to MyST Studio %1").arg(version)
                     : tr("Upgrade to MyST Studio %1").arg(version));
-    const Plan plan =
-        phased
-            ? phasedUpgradePlan(state.site.hosts.value(QStringLiteral("nonprod")),
-                                state.site.hosts.value(QStringLiteral("prod")), version,
-                                field(QStringLiteral("copyProdData")).toBool(), state.offlineImage)
-            : inPlaceUpgradePlan(state.site.hosts.value(QStringLiteral("prod")), version,
-                                 state.offlineImage);
+    UpgradeRequest request;
+    request.approach = state.approach;
+    request.version = version;
+    request.copyProdData = phased && field(QStringLiteral("copyProdData")).toBool();
+    request.offline = state.offlineImage;
+    QString error;
+    Plan plan;
+    if (!RunSession::planUpgrade(state.site, request, &plan, &error)) {
+        m_status->setText(error);
+        m_done = true;
+        m_cancel->setEnabled(false);
+        emit completeChanged();
+        return;
+    }
     m_isRollbackRun = false;
-    startRun(plan, Journal::create(plan.kind));
+    startRun(plan, RunSession::newJournal(plan));
 }
 
 bool RunPage::isComplete() const
@@ -693,9 +695,8 @@ void RunPage::startRollback(const QString& role)
         return;
     }
     QString error;
-    const Plan plan =
-        rollbackPlan(state.site.hosts.value(role), state.upgradeRun->records.value(role), &error);
-    if (plan.steps.isEmpty()) {
+    Plan plan;
+    if (!RunSession::planRollback(state.site, *state.upgradeRun, role, &plan, &error)) {
         m_status->setText(error);
         wizardOf(this)->setBusy(false);
         m_done = true;
@@ -706,9 +707,7 @@ void RunPage::startRollback(const QString& role)
     m_done = false;
     emit completeChanged();
     paneFor(role)->appendNote(QStringLiteral("──────── Rollback ────────"));
-    Journal journal = Journal::create(plan.kind);
-    journal.rollbackOf = state.upgradeRun->runId;
-    startRun(plan, journal);
+    startRun(plan, RunSession::newJournal(plan, state.upgradeRun->runId));
 }
 
 } // namespace myst

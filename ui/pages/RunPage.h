@@ -1,8 +1,8 @@
 #pragma once
 
-#include "Journal.h"
-#include "Plan.h"
-#include "Runner.h"
+#include "core/journal/Journal.h"
+#include "core/plan/Plan.h"
+#include "core/run/Runner.h"
 
 #include <QDateTime>
 #include <QMap>

@@ -1,7 +1,7 @@
-#include "StartPage.h"
+#include "ui/pages/StartPage.h"
 
-#include "../UpgradeWizard.h"
-#include "Journal.h"
+#include "core/journal/Journal.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <QFrame>
 #include <QHBoxLayout>

@@ -1,8 +1,8 @@
-#include "SummaryPage.h"
+#include "ui/pages/SummaryPage.h"
 
-#include "../UpgradeWizard.h"
-#include "RunReport.h"
-#include "StatePaths.h"
+#include "core/base/StatePaths.h"
+#include "core/journal/RunReport.h"
+#include "ui/wizard/UpgradeWizard.h"
 
 #include <QDesktopServices>
 #include <QFileDialog>

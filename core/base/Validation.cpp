@@ -1,0 +1,64 @@
+#include "core/base/Validation.h"
+
+#include <QRegularExpression>
+
+namespace myst {
+
+namespace {
+bool matches(const char* pattern, const QString& text)
+{
+    return QRegularExpression(QString::fromLatin1(pattern)).match(text).hasMatch();
+}
+} // namespace
+
+bool isValidVersion(const QString& version)
+{
+    return version.size() <= 128 && matches("^[0-9A-Za-z][0-9A-Za-z._-]*$", version);
+}
+
+bool isSafeAbsolutePath(const QString& path)
+{
+    if (path.size() > 4096 || !matches("^/[A-Za-z0-9._/+-]*$", path)) {
+        return false;
+    }
+    const QStringList parts = path.split(QLatin1Char('/'));
+    return !parts.contains(QStringLiteral("..")) && !parts.contains(QStringLiteral("."));
+}
+
+QString plainFileName(const QString& name)
+{
+    QString out = name.left(255);
+    for (QChar& c : out) {
+        const bool plain = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
+                           (c >= QLatin1Char('A') && c <= QLatin1Char('Z')) ||
+                           (c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
+                           QStringLiteral("._+-").contains(c);
+        if (!plain)
+            c = QLatin1Char('_');
+    }
+    if (out.isEmpty() || out == QLatin1String(".") || out == QLatin1String(".."))
+        out.fill(QLatin1Char('_'), qMax<qsizetype>(1, out.size()));
+    return out;
+}
+
+bool isValidImageId(const QString& id)
+{
+    return matches("^(sha256:)?[0-9a-f]{12,64}$", id);
+}
+
+bool isValidUserName(const QString& user)
+{
+    return user.size() <= 64 && matches("^[A-Za-z0-9_][A-Za-z0-9._-]*$", user);
+}
+
+bool isValidHostName(const QString& host)
+{
+    return host.size() <= 253 && matches("^[A-Za-z0-9_][A-Za-z0-9._:-]*$", host);
+}
+
+bool isValidRoleName(const QString& role)
+{
+    return role.size() <= 32 && matches("^[a-z][a-z0-9_-]*$", role);
+}
+
+} // namespace myst

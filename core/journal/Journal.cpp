@@ -1,0 +1,298 @@
+#include "core/journal/Journal.h"
+
+#include "core/base/StatePaths.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSysInfo>
+
+#include <signal.h>
+
+#include <algorithm>
+
+namespace myst {
+
+namespace {
+const char* const StatusNames[] = {"pending", "running",   "succeeded",
+                                   "failed",  "cancelled", "skipped"};
+
+QString iso(const QDateTime& t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+QDateTime fromIso(const QJsonValue& v)
+{
+    return QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+}
+} // namespace
+
+QString stepStatusName(StepStatus status)
+{
+    return QString::fromLatin1(StatusNames[static_cast<int>(status)]);
+}
+
+StepStatus stepStatusFromName(const QString& name)
+{
+    for (int i = 0; i < 6; ++i) {
+        if (name == QLatin1String(StatusNames[i])) {
+            return static_cast<StepStatus>(i);
+        }
+    }
+    return StepStatus::Pending;
+}
+
+bool isValidRunId(const QString& runId)
+{
+    static const QRegularExpression re(QStringLiteral("^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$"));
+    return re.match(runId).hasMatch();
+}
+
+Journal Journal::create(const QString& kind)
+{
+    Journal j;
+    j.kind = kind;
+    j.started = QDateTime::currentDateTimeUtc();
+    j.runId = j.started.toString(QStringLiteral("yyyyMMdd-HHmmss-")) +
+              QStringLiteral("%1").arg(QRandomGenerator::global()->bounded(0x10000), 4, 16,
+                                       QLatin1Char('0'));
+    QDir().mkpath(j.logDirectory());
+    QFile::setPermissions(j.logDirectory(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return j;
+}
+
+QString Journal::filePath() const
+{
+    return runsDirectory() + QLatin1Char('/') + runId + QStringLiteral(".json");
+}
+
+QString Journal::logDirectory() const
+{
+    return runsDirectory() + QLatin1Char('/') + runId;
+}
+
+QJsonObject Journal::toJson() const
+{
+    QJsonObject recs;
+    for (auto it = records.begin(); it != records.end(); ++it) {
+        recs.insert(it.key(),
+                    QJsonObject{{QStringLiteral("previousImageId"), it->previousImageId},
+                                {QStringLiteral("previousTags"),
+                                 QJsonArray::fromStringList(it->previousTags)},
+                                {QStringLiteral("previousVersion"), it->previousVersion},
+                                {QStringLiteral("backupPath"), it->backupPath},
+                                {QStringLiteral("newImageId"), it->newImageId},
+                                {QStringLiteral("copiedBackupPath"), it->copiedBackupPath},
+                                {QStringLiteral("copiedBackupSha256"), it->copiedBackupSha256},
+                                {QStringLiteral("uploadedImagePath"), it->uploadedImagePath},
+                                {QStringLiteral("uploadedImageSha256"), it->uploadedImageSha256},
+                                {QStringLiteral("loadedImageId"), it->loadedImageId}});
+    }
+    QJsonArray stepArray;
+    for (const StepRecord& s : steps) {
+        stepArray.append(QJsonObject{{QStringLiteral("id"), s.id},
+                                     {QStringLiteral("title"), s.title},
+                                     {QStringLiteral("role"), s.role},
+                                     {QStringLiteral("command"), s.command},
+                                     {QStringLiteral("status"), stepStatusName(s.status)},
+                                     {QStringLiteral("exitCode"), s.exitCode},
+                                     {QStringLiteral("started"), iso(s.started)},
+                                     {QStringLiteral("finished"), iso(s.finished)},
+                                     {QStringLiteral("logFile"), s.logFile},
+                                     {QStringLiteral("message"), s.message}});
+    }
+    return {{QStringLiteral("runId"), runId},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("approach"), approach},
+            {QStringLiteral("targetVersion"), targetVersion},
+            {QStringLiteral("site"), sitePath},
+            {QStringLiteral("rollbackOf"), rollbackOf},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("message"), message},
+            {QStringLiteral("started"), iso(started)},
+            {QStringLiteral("finished"), iso(finished)},
+            {QStringLiteral("outageMs"), outageMs},
+            {QStringLiteral("hosts"), hosts},
+            {QStringLiteral("records"), recs},
+            {QStringLiteral("steps"), stepArray},
+            {QStringLiteral("plan"), plan},
+            {QStringLiteral("pid"), pid},
+            {QStringLiteral("machine"), machine}};
+}
+
+Journal Journal::fromJson(const QJsonObject& json)
+{
+    Journal j;
+    j.runId = json.value(QStringLiteral("runId")).toString();
+    j.kind = json.value(QStringLiteral("kind")).toString();
+    j.approach = json.value(QStringLiteral("approach")).toString();
+    j.targetVersion = json.value(QStringLiteral("targetVersion")).toString();
+    j.sitePath = json.value(QStringLiteral("site")).toString();
+    j.rollbackOf = json.value(QStringLiteral("rollbackOf")).toString();
+    j.status = json.value(QStringLiteral("status")).toString();
+    j.message = json.value(QStringLiteral("message")).toString();
+    j.started = fromIso(json.value(QStringLiteral("started")));
+    j.finished = fromIso(json.value(QStringLiteral("finished")));
+    j.outageMs = json.value(QStringLiteral("outageMs")).toInteger(-1);
+    j.hosts = json.value(QStringLiteral("hosts")).toObject();
+    j.plan = json.value(QStringLiteral("plan")).toObject();
+    j.pid = json.value(QStringLiteral("pid")).toInteger(0);
+    j.machine = json.value(QStringLiteral("machine")).toString();
+    const QJsonObject recs = json.value(QStringLiteral("records")).toObject();
+    for (auto it = recs.begin(); it != recs.end(); ++it) {
+        const QJsonObject r = it.value().toObject();
+        HostRecord h;
+        h.previousImageId = r.value(QStringLiteral("previousImageId")).toString();
+        for (const QJsonValue& t : r.value(QStringLiteral("previousTags")).toArray()) {
+            h.previousTags << t.toString();
+        }
+        h.previousVersion = r.value(QStringLiteral("previousVersion")).toString();
+        h.backupPath = r.value(QStringLiteral("backupPath")).toString();
+        h.newImageId = r.value(QStringLiteral("newImageId")).toString();
+        h.copiedBackupPath = r.value(QStringLiteral("copiedBackupPath")).toString();
+        h.copiedBackupSha256 = r.value(QStringLiteral("copiedBackupSha256")).toString();
+        h.uploadedImagePath = r.value(QStringLiteral("uploadedImagePath")).toString();
+        h.uploadedImageSha256 = r.value(QStringLiteral("uploadedImageSha256")).toString();
+        h.loadedImageId = r.value(QStringLiteral("loadedImageId")).toString();
+        j.records.insert(it.key(), h);
+    }
+    for (const QJsonValue& v : json.value(QStringLiteral("steps")).toArray()) {
+        const QJsonObject o = v.toObject();
+        StepRecord s;
+        s.id = o.value(QStringLiteral("id")).toString();
+        s.title = o.value(QStringLiteral("title")).toString();
+        s.role = o.value(QStringLiteral("role")).toString();
+        s.command = o.value(QStringLiteral("command")).toString();
+        s.status = stepStatusFromName(o.value(QStringLiteral("status")).toString());
+        s.exitCode = o.value(QStringLiteral("exitCode")).toInt(-1);
+        s.started = fromIso(o.value(QStringLiteral("started")));
+        s.finished = fromIso(o.value(QStringLiteral("finished")));
+        s.logFile = o.value(QStringLiteral("logFile")).toString();
+        s.message = o.value(QStringLiteral("message")).toString();
+        j.steps << s;
+    }
+    return j;
+}
+
+bool Journal::save(QString* error) const
+{
+    // QSaveFile writes a temporary file, fsyncs it and renames it over the old one.
+    QSaveFile file(filePath());
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error =
+            QStringLiteral("Cannot write the journal %1: %2").arg(filePath(), file.errorString());
+        return false;
+    }
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner); // hosts, paths: the owner's
+    file.write(QJsonDocument(toJson()).toJson());
+    if (!file.commit()) {
+        *error =
+            QStringLiteral("Cannot write the journal %1: %2").arg(filePath(), file.errorString());
+        return false;
+    }
+    return true;
+}
+
+std::optional<Journal> Journal::load(const QString& path, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("Cannot read %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
+    if (!doc.isObject()) {
+        *error = QStringLiteral("%1 is not a journal").arg(path);
+        return std::nullopt;
+    }
+    return fromJson(doc.object());
+}
+
+std::optional<Journal> Journal::loadRun(const QString& runId, QString* error)
+{
+    if (!isValidRunId(runId)) {
+        *error = QStringLiteral("\"%1\" is not a run ID (see `myst-upgrade runs`)").arg(runId);
+        return std::nullopt;
+    }
+    return load(runsDirectory() + QLatin1Char('/') + runId + QStringLiteral(".json"), error);
+}
+
+QList<Journal> Journal::loadAll()
+{
+    QList<Journal> all;
+    const QFileInfoList files =
+        QDir(runsDirectory()).entryInfoList({QStringLiteral("*.json")}, QDir::Files);
+    for (const QFileInfo& f : files) {
+        QString error;
+        if (auto j = load(f.filePath(), &error)) {
+            all << *j;
+        }
+    }
+    std::sort(all.begin(), all.end(), [](const Journal& a, const Journal& b) {
+        return a.started != b.started ? a.started > b.started : a.runId > b.runId;
+    });
+    return all;
+}
+
+std::optional<Journal> Journal::earlierRecord(const QString& sitePath, const QString& role,
+                                              const QString& currentImageId,
+                                              const QString& exceptRunId)
+{
+    const QString wanted = QFileInfo(sitePath).absoluteFilePath();
+    for (const Journal& j : loadAll()) {
+        if (j.runId == exceptRunId || j.kind == QLatin1String("rollback") ||
+            QFileInfo(j.sitePath).absoluteFilePath() != wanted) {
+            continue;
+        }
+        const HostRecord r = j.records.value(role);
+        if (!r.previousImageId.isEmpty() && r.previousImageId != currentImageId) {
+            return j;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Journal> Journal::lastUpgrade(const QString& sitePath)
+{
+    const QString wanted = QFileInfo(sitePath).absoluteFilePath();
+    for (const Journal& j : loadAll()) {
+        if (j.kind == QLatin1String("upgrade") &&
+            QFileInfo(j.sitePath).absoluteFilePath() == wanted) {
+            return j;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Journal> Journal::lastUnfinished(const QString& sitePath)
+{
+    const QString wanted = QFileInfo(sitePath).absoluteFilePath();
+    for (const Journal& j : loadAll()) {
+        if (j.isUnfinished() && QFileInfo(j.sitePath).absoluteFilePath() == wanted) {
+            return j;
+        }
+    }
+    return std::nullopt;
+}
+
+bool Journal::ownerIsAlive() const
+{
+    if (pid <= 0 || machine != QSysInfo::machineHostName() ||
+        pid == QCoreApplication::applicationPid()) {
+        return false;
+    }
+    // kill(pid, 0): the process exists (a reused PID would have to be a myst program, too).
+    if (::kill(pid_t(pid), 0) != 0) {
+        return false;
+    }
+    QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+    return !comm.open(QIODevice::ReadOnly) || comm.readAll().startsWith("myst-");
+}
+
+} // namespace myst

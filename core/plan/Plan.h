@@ -1,0 +1,116 @@
+#pragma once
+
+#include "core/site/Site.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace myst {
+
+struct HostRecord;
+struct ImageArchive;
+
+enum class StepKind
+{
+    RecordImage,   // docker image inspect myst-studio → previous image ID, tags, version
+    Script,        // one of the guide's scripts, its output shown line by line
+    Backup,        // backup-database.sh → "Backed up to <path>", then checked on the host
+    Verify,        // output-logs.sh until the start-up marker (no error lines) + console version
+    CheckRollback, // the recorded image and backup are still on the host (read-only)
+    RetagImage,    // docker tag <recorded image ID> myst-studio
+    CopyBackup,    // the source role's recorded backup → this role, through this machine
+    RestoreCopy,   // update-database.sh <the copied backup> (restarts, upgrades)
+    CheckImage,    // this role's myst-studio is the image verified on the source role
+    Gate,          // the operator decides to go on (the CLI: --yes)
+    UploadImage,   // offline: the archive → <image directory>/<name>, resumable, sha256 checked
+    LoadImage, // offline: import.sh <archive>, else docker load -i + docker tag <ID> myst-studio
+    CheckReadiness, // before the service changes: what rollback needs is there, and free disk
+};
+
+// An offline image: a `docker save` archive on this computer, already read and checked
+// locally (ImageArchive), to be used in place of pull.sh.
+struct OfflineImage
+{
+    QString localPath;
+    QString imageId; // what docker load will give it: the sha256 of its config blob
+    QString version;
+    QStringList repoTags;
+    qint64 size = 0;
+    int layers = 0;
+
+    bool isSet() const { return !localPath.isEmpty(); }
+    static OfflineImage from(const ImageArchive& archive);
+};
+
+// The version an offline upgrade installs: the archive's, which must agree with the one asked
+// for, if any. False with a message when they differ or neither is known.
+bool offlineVersion(const OfflineImage& image, const QString& asked, QString* version,
+                    QString* error);
+
+// One step of the guide on one host, with the exact command it runs.
+struct Step
+{
+    QString id; // stable within a plan: "pull", "backup", …; names the step's log file
+    QString title;
+    QString role;
+    StepKind kind = StepKind::Script;
+    QStringList argv; // the command, argument by argument; quoted once, when run
+    bool startsOutage = false;
+    bool endsOutage = false;
+    QString expectVersion; // Verify: what the console must show
+    QString imageId;       // CheckRollback, RetagImage
+    QString backupPath;    // CheckRollback
+    QString sourceRole;    // CopyBackup, CheckImage: the other host
+    QString localPath;     // UploadImage: the archive on this computer
+    QString remotePath;    // UploadImage: the folder on the host; LoadImage: the archive there
+    bool keepFile = false; // RestoreCopy: keep the copy of the other host's backup once restored
+
+    QString commandText() const; // exactly what is sent to the host (for `plan` and the log)
+};
+
+struct Plan
+{
+    QString kind; // "upgrade" or "rollback"
+    QString approach;
+    QString targetVersion;
+    QList<Step> steps;
+
+    // The hosts it works on, in the order it first reaches them.
+    QStringList roles() const;
+};
+
+// A plan as the journal keeps it, so that an interrupted run can be resumed exactly as it was
+// planned, whatever happened to the site file since. fromJson validates every command
+// argument again: a journal is a file someone could have edited.
+QJsonObject planToJson(const Plan& plan);
+std::optional<Plan> planFromJson(const QJsonObject& json, QString* error);
+
+// The guide's in-place upgrade, decomposed (DESIGN §3): record, pull, backup, stop, start,
+// verify. The version must already be validated.
+// With an offline image, upload and load replace pull.sh.
+Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version,
+                        const OfflineImage& offline = {});
+
+// The guide's phased upgrade: non-production first (optionally with a copy of production's
+// data), verified, then an operator gate, then the in-place steps on production, which start
+// only when production pulled the very image verified on non-production.
+// With the copy, production's data is removed from non-production once restored there, unless
+// keepProdCopy.
+Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QString& version,
+                       bool copyProdData, const OfflineImage& offline = {},
+                       bool keepProdCopy = false);
+
+// `myst-upgrade upload`: record the current image (so the tag change can be undone), upload
+// the archive, load it and tag it myst-studio. Nothing is stopped or restarted.
+Plan uploadPlan(const SiteHost& host, const OfflineImage& offline);
+
+// The guide's rollback from what a run recorded: check the image and backup are there, re-tag
+// the previous image, restore the backup, restart, verify the previous version. Empty with an
+// error when the record lacks what rollback needs.
+Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error);
+
+} // namespace myst

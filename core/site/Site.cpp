@@ -1,0 +1,249 @@
+#include "core/site/Site.h"
+
+#include "core/base/Validation.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+namespace myst {
+
+namespace {
+
+void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
+{
+    auto positive = [&](const char* key, int& out) {
+        const QJsonValue v = json.value(QLatin1String(key));
+        if (v.isUndefined()) {
+            return;
+        }
+        if (!v.isDouble() || v.toDouble() <= 0) {
+            *errors
+                << QStringLiteral("settings.%1 must be a positive number").arg(QLatin1String(key));
+            return;
+        }
+        out = v.toInt();
+    };
+    auto pattern = [&](const char* key, QString& out) {
+        const QJsonValue v = json.value(QLatin1String(key));
+        if (v.isUndefined()) {
+            return;
+        }
+        if (!QRegularExpression(v.toString()).isValid() || v.toString().isEmpty()) {
+            *errors << QStringLiteral("settings.%1 is not a valid regular expression")
+                           .arg(QLatin1String(key));
+            return;
+        }
+        out = v.toString();
+    };
+    positive("stepTimeoutSeconds", s.stepTimeoutSeconds);
+    positive("startupTimeoutSeconds", s.startupTimeoutSeconds);
+    positive("consoleTimeoutSeconds", s.consoleTimeoutSeconds);
+    positive("reconnectSeconds", s.reconnectSeconds);
+    positive("keepRuns", s.keepRuns);
+    positive("stepLogMegabytes", s.stepLogMegabytes);
+    int minFree = static_cast<int>(s.minFreeMegabytes);
+    positive("minFreeMegabytes", minFree);
+    s.minFreeMegabytes = minFree;
+    pattern("startupMarker", s.startupMarker);
+    pattern("errorPattern", s.errorPattern);
+    pattern("consoleVersionPattern", s.consoleVersionPattern);
+}
+
+// Over the file's own settings: what differs from the defaults is written, a default is left
+// out, so that a site file saved by the wizard stays short and a later release's better default
+// still reaches it. Keys this version does not know stay as they were.
+QJsonObject writeSettings(QJsonObject o, const RunSettings& s)
+{
+    const RunSettings d;
+    auto put = [&](const char* key, const auto& value, const auto& fallback) {
+        o.remove(QLatin1String(key));
+        if (value != fallback)
+            o.insert(QLatin1String(key), value);
+    };
+    put("stepTimeoutSeconds", s.stepTimeoutSeconds, d.stepTimeoutSeconds);
+    put("startupTimeoutSeconds", s.startupTimeoutSeconds, d.startupTimeoutSeconds);
+    put("consoleTimeoutSeconds", s.consoleTimeoutSeconds, d.consoleTimeoutSeconds);
+    put("reconnectSeconds", s.reconnectSeconds, d.reconnectSeconds);
+    put("keepRuns", s.keepRuns, d.keepRuns);
+    put("stepLogMegabytes", s.stepLogMegabytes, d.stepLogMegabytes);
+    put("minFreeMegabytes", s.minFreeMegabytes, d.minFreeMegabytes);
+    put("startupMarker", s.startupMarker, d.startupMarker);
+    put("errorPattern", s.errorPattern, d.errorPattern);
+    put("consoleVersionPattern", s.consoleVersionPattern, d.consoleVersionPattern);
+    return o;
+}
+
+// Sets key to value, or removes it when the value is its "not set" form.
+void setOrRemove(QJsonObject& o, const char* key, const QJsonValue& value, bool set)
+{
+    if (set)
+        o.insert(QLatin1String(key), value);
+    else
+        o.remove(QLatin1String(key));
+}
+
+} // namespace
+
+Site Site::load(const QString& path, QStringList* errors)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *errors << QStringLiteral("Cannot read the site file %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *errors << QStringLiteral("The site file %1 is not valid JSON: %2 (at offset %3)")
+                       .arg(path, parseError.errorString())
+                       .arg(parseError.offset);
+        return {};
+    }
+    return fromJson(doc.object(), path, errors);
+}
+
+Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* errors)
+{
+    Site site;
+    site.path = path;
+    site.source = json;
+    site.knownHostsFile =
+        json.value(QStringLiteral("knownHosts")).toString(QStringLiteral("~/.ssh/known_hosts"));
+    const QJsonObject hosts = json.value(QStringLiteral("hosts")).toObject();
+    if (hosts.isEmpty()) {
+        *errors << QStringLiteral("The site file names no hosts (\"hosts\": {\"prod\": {…}})");
+    }
+    for (auto it = hosts.begin(); it != hosts.end(); ++it) {
+        const QString role = it.key();
+        const QJsonObject h = it.value().toObject();
+        const QString where = QStringLiteral("hosts.%1").arg(role);
+        SiteHost host;
+        host.role = role;
+        if (!isValidRoleName(role)) {
+            *errors << QStringLiteral("%1: a role name is lower-case letters, digits, - and _")
+                           .arg(where);
+        }
+        host.endpoint.host = h.value(QStringLiteral("host")).toString();
+        if (!isValidHostName(host.endpoint.host)) {
+            *errors << QStringLiteral("%1.host \"%2\" is not a host name or address")
+                           .arg(where, host.endpoint.host);
+        }
+        const QJsonValue port = h.value(QStringLiteral("port"));
+        if (port.isUndefined()) {
+            host.endpoint.port = 22;
+        } else if (!port.isDouble() || port.toDouble() != port.toInt() || port.toInt() < 1 ||
+                   port.toInt() > 65535) {
+            *errors << QStringLiteral("%1.port must be a whole number from 1 to 65535").arg(where);
+        } else {
+            host.endpoint.port = port.toInt();
+        }
+        host.endpoint.user = h.value(QStringLiteral("user")).toString();
+        if (!host.endpoint.user.isEmpty() && !isValidUserName(host.endpoint.user)) {
+            *errors << QStringLiteral("%1.user \"%2\" is not a valid user name")
+                           .arg(where, host.endpoint.user);
+        }
+        host.endpoint.identityFile = h.value(QStringLiteral("identity")).toString();
+        if (!host.endpoint.identityFile.isEmpty() &&
+            !QFileInfo::exists(expandHome(host.endpoint.identityFile))) {
+            *errors << QStringLiteral("%1.identity: the key file %2 does not exist")
+                           .arg(where, host.endpoint.identityFile);
+        }
+        host.endpoint.knownHostsFile = site.knownHostsFile;
+        host.endpoint.processConfig = h.value(QStringLiteral("useSshConfig")).toBool(false);
+        host.mystHome =
+            h.value(QStringLiteral("mystHome")).toString(QStringLiteral("/opt/myst-studio"));
+        while (host.mystHome.size() > 1 && host.mystHome.endsWith(QLatin1Char('/'))) {
+            host.mystHome.chop(1);
+        }
+        if (!isSafeAbsolutePath(host.mystHome)) {
+            *errors << QStringLiteral(
+                           "%1.mystHome \"%2\" must be an absolute path of plain characters")
+                           .arg(where, host.mystHome);
+        }
+        host.imageDirectory = h.value(QStringLiteral("imageDirectory")).toString();
+        while (host.imageDirectory.size() > 1 && host.imageDirectory.endsWith(QLatin1Char('/'))) {
+            host.imageDirectory.chop(1);
+        }
+        if (!host.imageDirectory.isEmpty() && !isSafeAbsolutePath(host.imageDirectory)) {
+            *errors << QStringLiteral(
+                           "%1.imageDirectory \"%2\" must be an absolute path of plain characters")
+                           .arg(where, host.imageDirectory);
+        }
+        const QString url = h.value(QStringLiteral("consoleUrl")).toString();
+        if (!url.isEmpty()) {
+            host.consoleUrl = QUrl(url, QUrl::StrictMode);
+            if (!host.consoleUrl.isValid() ||
+                (host.consoleUrl.scheme() != QLatin1String("http") &&
+                 host.consoleUrl.scheme() != QLatin1String("https"))) {
+                *errors << QStringLiteral("%1.consoleUrl must be an http(s) URL").arg(where);
+            }
+        }
+        host.sudo = h.value(QStringLiteral("sudo")).toBool(false);
+        host.auth = h.value(QStringLiteral("auth"))
+                        .toString(host.endpoint.identityFile.isEmpty() ? QStringLiteral("agent")
+                                                                       : QStringLiteral("key"));
+        if (host.auth != QLatin1String("agent") && host.auth != QLatin1String("key") &&
+            host.auth != QLatin1String("password")) {
+            *errors << QStringLiteral("%1.auth must be agent, key or password").arg(where);
+        }
+        site.hosts.insert(role, host);
+    }
+    readSettings(json.value(QStringLiteral("settings")).toObject(), site.settings, errors);
+    return site;
+}
+
+QJsonObject Site::toJson() const
+{
+    QJsonObject json = source;
+    const QJsonObject sourceHosts = source.value(QStringLiteral("hosts")).toObject();
+    QJsonObject hostsJson;
+    for (const SiteHost& h : hosts) {
+        QJsonObject o = sourceHosts.value(h.role).toObject();
+        o.insert(QStringLiteral("host"), h.endpoint.host);
+        o.insert(QStringLiteral("port"), h.endpoint.port);
+        o.insert(QStringLiteral("user"), h.endpoint.user);
+        o.insert(QStringLiteral("mystHome"), h.mystHome);
+        o.insert(QStringLiteral("auth"), h.auth);
+        setOrRemove(o, "identity", h.endpoint.identityFile, !h.endpoint.identityFile.isEmpty());
+        setOrRemove(o, "consoleUrl", h.consoleUrl.toString(), !h.consoleUrl.isEmpty());
+        setOrRemove(o, "useSshConfig", true, h.endpoint.processConfig);
+        setOrRemove(o, "sudo", true, h.sudo);
+        setOrRemove(o, "imageDirectory", h.imageDirectory, !h.imageDirectory.isEmpty());
+        hostsJson.insert(h.role, o);
+    }
+    json.insert(QStringLiteral("knownHosts"), knownHostsFile);
+    json.insert(QStringLiteral("hosts"), hostsJson);
+    const QJsonObject settingsJson =
+        writeSettings(source.value(QStringLiteral("settings")).toObject(), settings);
+    setOrRemove(json, "settings", settingsJson, !settingsJson.isEmpty());
+    return json;
+}
+
+bool Site::save(const QString& path, QString* error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = file.errorString();
+        return false;
+    }
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner); // names hosts and key files
+    file.write(QJsonDocument(toJson()).toJson());
+    if (!file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+QString Site::defaultRole() const
+{
+    if (hosts.contains(QStringLiteral("prod"))) {
+        return QStringLiteral("prod");
+    }
+    return hosts.size() == 1 ? hosts.firstKey() : QString();
+}
+
+} // namespace myst

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "core/ssh/SshEndpoint.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QStringList>
+#include <QUrl>
+
+namespace myst {
+
+// One MyST host of a site, as the site file names it. No secrets.
+struct SiteHost
+{
+    QString role;
+    SshEndpoint endpoint;
+    QString mystHome;
+    QUrl consoleUrl;
+    bool sudo = false;
+    // How to authenticate: "agent", "key" (identity, maybe with a passphrase) or "password".
+    // Secrets live in the keychain under endpoint.id(), never here.
+    QString auth = QStringLiteral("key");
+
+    QString script(const QString& name) const { return mystHome + QStringLiteral("/bin/") + name; }
+    // Where offline image archives are uploaded: "imageDirectory", else <MyST home>/images.
+    QString imageDirectory;
+    QString imagesPath() const
+    {
+        return imageDirectory.isEmpty() ? mystHome + QStringLiteral("/images") : imageDirectory;
+    }
+};
+
+// Settings that tune a run; each has a default and may be set in the site file's "settings".
+struct RunSettings
+{
+    int stepTimeoutSeconds = 1800;
+    int startupTimeoutSeconds = 300; // how long verify follows output-logs.sh for the marker
+    int consoleTimeoutSeconds = 15;
+    QString startupMarker = QStringLiteral("MyST Studio started");
+    QString errorPattern = QStringLiteral("\\b(ERROR|SEVERE|FATAL)\\b|Exception\\b");
+    QString consoleVersionPattern = QStringLiteral("MyST Studio\\s+v?([0-9][0-9A-Za-z._-]*)");
+    qint64 minFreeMegabytes = 1024;
+    // How long a run keeps trying to reconnect to a host after a dropped connection before it
+    // stops (the step goes on on the host; `resume` picks it up later).
+    int reconnectSeconds = 300;
+    // A successful run removes from its hosts what older runs left (their step folders under
+    // .myst-upgrade/runs, archives they uploaded) beyond what the newest keepRuns runs need.
+    int keepRuns = 3;
+    // A step's log on this computer is cut at this size: the older half is kept as .log.1,
+    // and the log says how much output was left out.
+    int stepLogMegabytes = 64;
+};
+
+// The site file of DESIGN §2: which hosts play which role. Parsed strictly; every problem is
+// reported at once so the user can fix the file in one go.
+struct Site
+{
+    QString path;
+    // The file as read: fields this version does not know (and hosts no page shows) are
+    // written back unchanged by save(), so that the wizard never drops what it does not edit.
+    QJsonObject source;
+    QString knownHostsFile;
+    QMap<QString, SiteHost> hosts;
+    RunSettings settings;
+
+    static Site load(const QString& path, QStringList* errors);
+    static Site fromJson(const QJsonObject& json, const QString& path, QStringList* errors);
+    QJsonObject toJson() const; // source, with every field this version knows as it is now
+    bool save(const QString& path, QString* error) const; // atomically, 0600
+
+    // The host a single-host approach works on: "prod" if the site has it, else its only host.
+    QString defaultRole() const;
+};
+
+} // namespace myst

@@ -1,0 +1,97 @@
+#include "core/ssh/KnownHosts.h"
+
+#include "core/ssh/SshConnection.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace myst {
+
+namespace {
+constexpr qint64 MaxKnownHostsBytes = 16 * 1024 * 1024;
+}
+
+QByteArray knownHostsName(const QString& host, int port)
+{
+    return (port == 22 ? host : QStringLiteral("[%1]:%2").arg(host).arg(port)).toUtf8();
+}
+
+HostKeyCheck checkKnownHosts(const QByteArray& knownHostsText, const QByteArray& hostName,
+                             ssh_key serverKey)
+{
+    HostKeyCheck check;
+    for (const QByteArray& raw : knownHostsText.split('\n')) {
+        const QByteArray line = raw.trimmed();
+        // "@revoked" and "@cert-authority" lines are not host entries; libssh rejects them too.
+        if (line.isEmpty() || line.startsWith('#') || line.startsWith('@') || line.contains('\0')) {
+            continue;
+        }
+        ssh_knownhosts_entry* entry = nullptr;
+        if (ssh_known_hosts_parse_line(hostName.constData(), line.constData(), &entry) != SSH_OK ||
+            !entry) {
+            continue; // another host, or a line libssh cannot read
+        }
+        const bool same = ssh_key_cmp(entry->publickey, serverKey, SSH_KEY_CMP_PUBLIC) == 0;
+        if (same) {
+            ssh_knownhosts_entry_free(entry);
+            return {HostKeyVerdict::Known, {}};
+        }
+        if (check.knownFingerprint.isEmpty()) {
+            check.knownFingerprint = fingerprintOf(entry->publickey);
+        }
+        check.verdict = HostKeyVerdict::Changed;
+        ssh_knownhosts_entry_free(entry);
+    }
+    return check;
+}
+
+bool addKnownHost(const QString& file, const QByteArray& hostName, ssh_key serverKey,
+                  QString* error)
+{
+    char* base64 = nullptr;
+    if (ssh_pki_export_pubkey_base64(serverKey, &base64) != SSH_OK) {
+        *error = QStringLiteral("cannot encode the host key");
+        return false;
+    }
+    const QByteArray line = hostName + ' ' + ssh_key_type_to_char(ssh_key_type(serverKey)) + ' ' +
+                            QByteArray(base64) + '\n';
+    ssh_string_free_char(base64);
+
+    const QString folder = QFileInfo(file).absolutePath();
+    if (!QFileInfo::exists(folder)) {
+        if (!QDir().mkpath(folder)) {
+            *error = QStringLiteral("cannot create %1").arg(folder);
+            return false;
+        }
+        QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+    QByteArray text;
+    QFile current(file);
+    if (current.exists()) {
+        if (!current.open(QIODevice::ReadOnly)) {
+            *error = current.errorString();
+            return false;
+        }
+        text = current.read(MaxKnownHostsBytes);
+        current.close();
+        if (!text.isEmpty() && !text.endsWith('\n')) {
+            text += '\n';
+        }
+    }
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly)) {
+        *error = out.errorString();
+        return false;
+    }
+    out.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    out.write(text + line);
+    if (!out.commit()) {
+        *error = out.errorString();
+        return false;
+    }
+    return true;
+}
+
+} // namespace myst

@@ -1,0 +1,386 @@
+#include "core/ssh/SshConnection.h"
+
+#include "core/base/AppLog.h"
+#include "core/base/ShellQuote.h"
+#include "core/ssh/KnownHosts.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <memory>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+namespace myst {
+
+QString expandHome(const QString& path)
+{
+    if (path == QLatin1String("~") || path.startsWith(QLatin1String("~/"))) {
+        return QDir::homePath() + path.mid(1);
+    }
+    return path;
+}
+
+QString sshErrorName(SshError error)
+{
+    switch (error) {
+    case SshError::None:
+        return QStringLiteral("ok");
+    case SshError::HostKeyUnknown:
+        return QStringLiteral("host key unknown");
+    case SshError::HostKeyChanged:
+        return QStringLiteral("host key changed");
+    case SshError::Connect:
+        return QStringLiteral("cannot connect");
+    case SshError::Auth:
+        return QStringLiteral("authentication failed");
+    case SshError::Channel:
+        return QStringLiteral("channel error");
+    case SshError::Lost:
+        return QStringLiteral("connection lost");
+    }
+    return {};
+}
+
+QString fingerprintOf(ssh_key key)
+{
+    unsigned char* hash = nullptr;
+    size_t length = 0;
+    if (!key || ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) != 0) {
+        return {};
+    }
+    char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
+    QString fingerprint = QString::fromLatin1(text); // "SHA256:…", as OpenSSH prints it
+    ssh_string_free_char(text);
+    ssh_clean_pubkey_hash(&hash);
+    return fingerprint;
+}
+
+bool keyNeedsPassphrase(const QString& identityFile)
+{
+    ssh_key key = nullptr;
+    const QByteArray file = expandHome(identityFile).toUtf8();
+    // An empty passphrase rather than NULL: NULL would make libssh prompt on the terminal.
+    const bool readable =
+        ssh_pki_import_privkey_file(file.constData(), "", nullptr, nullptr, &key) == SSH_OK;
+    ssh_key_free(key);
+    return !readable;
+}
+
+static QStringList methodNames(int methods)
+{
+    QStringList names;
+    if (methods & SSH_AUTH_METHOD_PUBLICKEY)
+        names << QStringLiteral("publickey");
+    if (methods & SSH_AUTH_METHOD_PASSWORD)
+        names << QStringLiteral("password");
+    if (methods & SSH_AUTH_METHOD_INTERACTIVE)
+        names << QStringLiteral("keyboard-interactive");
+    if (methods & SSH_AUTH_METHOD_HOSTBASED)
+        names << QStringLiteral("hostbased");
+    if (methods & SSH_AUTH_METHOD_GSSAPI_MIC)
+        names << QStringLiteral("gssapi-with-mic");
+    return names;
+}
+
+SshConnection::SshConnection(SshEndpoint endpoint) : m_endpoint(std::move(endpoint)) {}
+
+SshConnection::~SshConnection()
+{
+    disconnect();
+}
+
+void SshConnection::disconnect()
+{
+    if (m_session) {
+        if (ssh_is_connected(m_session)) {
+            ssh_disconnect(m_session);
+        }
+        ssh_free(m_session);
+        m_session = nullptr;
+    }
+    m_authenticated = false;
+}
+
+bool SshConnection::isConnected() const
+{
+    return m_session && m_authenticated && ssh_is_connected(m_session);
+}
+
+QString SshConnection::lastError() const
+{
+    return m_session ? QString::fromUtf8(ssh_get_error(m_session)) : QString();
+}
+
+SshStatus SshConnection::fail(SshError error, const QString& message)
+{
+    SshStatus status;
+    status.error = error;
+    status.message = message;
+    log::ssh()->warn("{}: {}", m_endpoint.id().toStdString(), message.toStdString());
+    return status;
+}
+
+SshStatus SshConnection::open(const SshAuth& auth, const QString& trustedFingerprint)
+{
+    const SshStatus hostKey = connectToHost(trustedFingerprint);
+    if (!hostKey.ok()) {
+        return hostKey;
+    }
+    SshStatus status = authenticate(auth);
+    status.fingerprint = hostKey.fingerprint;
+    return status;
+}
+
+SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)
+{
+    disconnect();
+    m_session = ssh_new();
+    if (!m_session) {
+        return fail(SshError::Connect, QStringLiteral("libssh could not create a session"));
+    }
+    const QByteArray host = m_endpoint.host.toUtf8();
+    const QByteArray user = m_endpoint.user.toUtf8();
+    const QByteArray knownHosts = QDir::cleanPath(expandHome(m_endpoint.knownHostsFile)).toUtf8();
+    const unsigned int port = static_cast<unsigned int>(m_endpoint.port);
+    const long timeout = m_endpoint.connectTimeoutSeconds;
+    const int yes = 1;
+    const bool processConfig = m_endpoint.processConfig;
+
+    // PROCESS_CONFIG first: with it off, libssh reads neither ~/.ssh/config nor the global
+    // file, so tests and explicit site files behave the same on every machine.
+    ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
+    ssh_options_set(m_session, SSH_OPTIONS_HOST, host.constData());
+    if (processConfig) {
+        ssh_options_parse_config(m_session, nullptr); // resolves aliases (HostName, Port, User)
+    }
+    if (m_endpoint.port > 0) {
+        ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
+    }
+    if (!user.isEmpty()) {
+        ssh_options_set(m_session, SSH_OPTIONS_USER, user.constData());
+    }
+    // After the config, whatever it said: strict checking against the site's file only (a host
+    // trusted system-wide is not trusted here). verifyHostKey() decides with that file itself.
+    ssh_options_set(m_session, SSH_OPTIONS_STRICTHOSTKEYCHECK, &yes);
+    if (!knownHosts.isEmpty()) {
+        ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, knownHosts.constData());
+    }
+    ssh_options_set(m_session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+    ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
+    // Without NODELAY, Nagle and delayed ACKs cap small-packet exchanges at a few MB/s.
+    ssh_options_set(m_session, SSH_OPTIONS_NODELAY, &yes);
+
+    if (ssh_connect(m_session) != SSH_OK) {
+        return fail(SshError::Connect, QStringLiteral("Cannot connect to %1:%2: %3")
+                                           .arg(m_endpoint.host)
+                                           .arg(m_endpoint.port)
+                                           .arg(lastError()));
+    }
+    enableTcpKeepalive();
+    return verifyHostKey(trustedFingerprint);
+}
+
+SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
+{
+    ssh_key serverKey = nullptr;
+    if (ssh_get_server_publickey(m_session, &serverKey) != SSH_OK) {
+        return fail(SshError::Connect, QStringLiteral("The server sent no host key"));
+    }
+    std::unique_ptr<ssh_key_struct, void (*)(ssh_key)> key(serverKey, &ssh_key_free);
+    const QString fingerprint = fingerprintOf(serverKey);
+    // The name and port actually connected to (an ssh config alias resolves to them).
+    char* realHost = nullptr;
+    ssh_options_get(m_session, SSH_OPTIONS_HOST, &realHost);
+    const QString host = realHost ? QString::fromUtf8(realHost) : m_endpoint.host;
+    ssh_string_free_char(realHost);
+    unsigned int realPort = 0;
+    ssh_options_get_port(m_session, &realPort);
+    const int port = realPort ? int(realPort) : m_endpoint.port;
+    const QString where = QStringLiteral("%1:%2").arg(host).arg(port);
+    const QByteArray hostName = knownHostsName(host, port);
+    const QString file = QDir::cleanPath(expandHome(m_endpoint.knownHostsFile));
+
+    QByteArray text;
+    QFile known(file);
+    if (known.exists() && !known.open(QIODevice::ReadOnly)) {
+        SshStatus status = fail(
+            SshError::Connect, QStringLiteral("Cannot read %1: %2").arg(file, known.errorString()));
+        disconnect();
+        return status;
+    }
+    if (known.isOpen()) {
+        text = known.read(16 * 1024 * 1024);
+    }
+    const HostKeyCheck check = checkKnownHosts(text, hostName, serverKey);
+
+    SshStatus status;
+    switch (check.verdict) {
+    case HostKeyVerdict::Known:
+        status.fingerprint = fingerprint;
+        return status;
+    case HostKeyVerdict::Changed:
+        status = fail(SshError::HostKeyChanged,
+                      QStringLiteral("The host key of %1 has CHANGED: %2 expects %3 but the "
+                                     "server offers %4. This can mean the host was reinstalled, "
+                                     "or that someone is intercepting the connection. Nothing "
+                                     "was run and %2 was not changed. If the change is expected, "
+                                     "remove the old key with: ssh-keygen -R %5 -f %6")
+                          .arg(where, file, check.knownFingerprint, fingerprint,
+                               shellQuote(QString::fromUtf8(hostName)), shellQuote(file)));
+        status.fingerprint = fingerprint;
+        status.knownFingerprint = check.knownFingerprint;
+        disconnect();
+        return status;
+    case HostKeyVerdict::Unknown:
+        if (!trustedFingerprint.isEmpty() && trustedFingerprint == fingerprint) {
+            QString error;
+            if (!addKnownHost(file, hostName, serverKey, &error)) {
+                status = fail(SshError::Connect,
+                              QStringLiteral("Cannot add the host key to %1: %2").arg(file, error));
+                disconnect();
+                return status;
+            }
+            log::ssh()->info("{}: trusted new host key {}", where.toStdString(),
+                             fingerprint.toStdString());
+            status.fingerprint = fingerprint;
+            return status;
+        }
+        status = fail(SshError::HostKeyUnknown,
+                      QStringLiteral("The host key of %1 is not known (%2 has no entry). Its "
+                                     "fingerprint is %3. Compare it with the host's "
+                                     "(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before "
+                                     "trusting it.")
+                          .arg(where, file, fingerprint));
+        status.fingerprint = fingerprint;
+        disconnect();
+        return status;
+    }
+    return status;
+}
+
+QString knownFingerprintIn(const QByteArray& knownHostsText, const QByteArray& host)
+{
+    for (const QByteArray& raw : knownHostsText.split('\n')) {
+        const QByteArray line = raw.trimmed();
+        if (line.isEmpty() || line.startsWith('#') || line.contains('\0')) {
+            continue;
+        }
+        ssh_knownhosts_entry* entry = nullptr;
+        if (ssh_known_hosts_parse_line(host.constData(), line.constData(), &entry) == SSH_OK &&
+            entry) {
+            const QString fingerprint = fingerprintOf(entry->publickey);
+            ssh_knownhosts_entry_free(entry);
+            return fingerprint;
+        }
+    }
+    return {};
+}
+
+void SshConnection::enableTcpKeepalive()
+{
+    // The kernel notices a dead peer (laptop asleep, VPN gone) even when no data flows.
+    const int fd = ssh_get_fd(m_session);
+    if (fd < 0) {
+        return;
+    }
+    const int on = 1;
+    const int idle = qMax(1, m_endpoint.keepaliveSeconds);
+    const int interval = qMax(1, idle / 3);
+    const int count = 3;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
+SshStatus SshConnection::authenticate(const SshAuth& auth)
+{
+    if (!m_session) {
+        return fail(SshError::Connect, QStringLiteral("Not connected"));
+    }
+    int rc = ssh_userauth_none(m_session, nullptr);
+    if (rc == SSH_AUTH_SUCCESS) {
+        m_authenticated = true;
+        return {};
+    }
+    if (rc == SSH_AUTH_ERROR) {
+        return fail(SshError::Lost,
+                    QStringLiteral("Connection failed during authentication: %1").arg(lastError()));
+    }
+    const int methods = ssh_userauth_list(m_session, nullptr);
+    QStringList tried;
+    QStringList notes;
+
+    if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
+        if (!m_endpoint.identityFile.isEmpty()) {
+            const QByteArray file = expandHome(m_endpoint.identityFile).toUtf8();
+            const QByteArray passphrase = auth.passphrase.toUtf8();
+            ssh_key key = nullptr;
+            if (ssh_pki_import_privkey_file(file.constData(),
+                                            passphrase.isEmpty() ? nullptr : passphrase.constData(),
+                                            nullptr, nullptr, &key) != SSH_OK) {
+                notes << QStringLiteral("the key file %1 could not be read (missing, or wrong "
+                                        "passphrase)")
+                             .arg(QString::fromUtf8(file));
+            } else {
+                tried << QStringLiteral("publickey (%1)").arg(QString::fromUtf8(file));
+                rc = ssh_userauth_publickey(m_session, nullptr, key);
+                ssh_key_free(key);
+                if (rc == SSH_AUTH_SUCCESS) {
+                    m_authenticated = true;
+                    return {};
+                }
+            }
+        }
+        if (auth.useAgent && qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
+            tried << QStringLiteral("ssh-agent");
+            if (ssh_userauth_agent(m_session, nullptr) == SSH_AUTH_SUCCESS) {
+                m_authenticated = true;
+                return {};
+            }
+        }
+    }
+    const QByteArray password = auth.password.toUtf8();
+    if ((methods & SSH_AUTH_METHOD_PASSWORD) && !password.isEmpty()) {
+        tried << QStringLiteral("password");
+        if (ssh_userauth_password(m_session, nullptr, password.constData()) == SSH_AUTH_SUCCESS) {
+            m_authenticated = true;
+            return {};
+        }
+    }
+    if ((methods & SSH_AUTH_METHOD_INTERACTIVE) && !password.isEmpty()) {
+        tried << QStringLiteral("keyboard-interactive");
+        rc = ssh_userauth_kbdint(m_session, nullptr, nullptr);
+        while (rc == SSH_AUTH_INFO) {
+            // Servers ask for the password through one hidden prompt; answer each hidden
+            // prompt with it and leave visible ones empty.
+            const int prompts = ssh_userauth_kbdint_getnprompts(m_session);
+            for (int i = 0; i < prompts; ++i) {
+                char echo = 0;
+                ssh_userauth_kbdint_getprompt(m_session, i, &echo);
+                ssh_userauth_kbdint_setanswer(m_session, i, echo ? "" : password.constData());
+            }
+            rc = ssh_userauth_kbdint(m_session, nullptr, nullptr);
+        }
+        if (rc == SSH_AUTH_SUCCESS) {
+            m_authenticated = true;
+            return {};
+        }
+    }
+    SshStatus status =
+        fail(SshError::Auth,
+             QStringLiteral("Authentication failed for %1. Tried: %2. The server offers: %3.%4")
+                 .arg(m_endpoint.id(),
+                      tried.isEmpty() ? QStringLiteral("nothing usable") : tried.join(", "),
+                      methodNames(methods).join(", "),
+                      notes.isEmpty() ? QString() : QStringLiteral(" Note: ") + notes.join("; ")));
+    status.offeredMethods = methodNames(methods);
+    disconnect();
+    return status;
+}
+
+} // namespace myst

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "core/ssh/SshEndpoint.h"
+
+#include <QStringList>
+
+#include <libssh/libssh.h>
+
+namespace myst {
+
+enum class SshError
+{
+    None,
+    HostKeyUnknown, // not in known_hosts: the caller may trust the fingerprint and retry
+    HostKeyChanged, // differs from known_hosts (or another key type is known): refused
+    Connect,        // cannot reach the host
+    Auth,           // the server refused every method we tried
+    Channel,        // a channel could not be opened or failed
+    Lost,           // the connection dropped
+};
+
+struct SshStatus
+{
+    SshError error = SshError::None;
+    QString message;
+    QString fingerprint;      // the server's key, "SHA256:…"
+    QString knownFingerprint; // with HostKeyChanged: the key known_hosts expects
+    QStringList offeredMethods;
+
+    bool ok() const { return error == SshError::None; }
+};
+
+// One SSH session. Thread-confined: it is created, used and destroyed by one (worker)
+// thread; libssh sessions are not safe to share, and the GUI thread must never block on one.
+class SshConnection
+{
+public:
+    explicit SshConnection(SshEndpoint endpoint);
+    ~SshConnection();
+    SshConnection(const SshConnection&) = delete;
+    SshConnection& operator=(const SshConnection&) = delete;
+
+    // Connects and verifies the host key strictly. An unknown key is accepted only when its
+    // fingerprint equals trustedFingerprint (the user saw and accepted it); it is then added
+    // to known_hosts. A changed key is always refused and known_hosts is left untouched.
+    SshStatus connectToHost(const QString& trustedFingerprint = {});
+    // Tries, in order: the identity file, ssh-agent, password, keyboard-interactive.
+    SshStatus authenticate(const SshAuth& auth);
+    SshStatus open(const SshAuth& auth, const QString& trustedFingerprint = {});
+    void disconnect();
+
+    bool isConnected() const;
+    ssh_session session() const { return m_session; }
+    const SshEndpoint& endpoint() const { return m_endpoint; }
+    QString lastError() const;
+
+private:
+    SshStatus fail(SshError error, const QString& message);
+    SshStatus verifyHostKey(const QString& trustedFingerprint);
+    void enableTcpKeepalive();
+
+    SshEndpoint m_endpoint;
+    ssh_session m_session = nullptr;
+    bool m_authenticated = false;
+};
+
+QString sshErrorName(SshError error);
+// True when the private key file cannot be read without a passphrase.
+bool keyNeedsPassphrase(const QString& identityFile);
+QString fingerprintOf(ssh_key key);
+// The SHA256 fingerprint that a known_hosts text holds for `host` ("name" or "[name]:port"),
+// read with libssh's own line parser (which also matches hashed names); empty when none.
+QString knownFingerprintIn(const QByteArray& knownHostsText, const QByteArray& host);
+
+} // namespace myst

@@ -1,0 +1,80 @@
+#include "ui/wizard/UpgradeWizard.h"
+
+#include "ui/pages/ApproachPage.h"
+#include "ui/pages/HostsPage.h"
+#include "ui/pages/ImagePage.h"
+#include "ui/pages/PreflightPage.h"
+#include "ui/pages/RunPage.h"
+#include "ui/pages/StartPage.h"
+#include "ui/pages/SummaryPage.h"
+
+#include <QAbstractButton>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+namespace myst {
+
+UpgradeWizard* wizardOf(QWizardPage* page)
+{
+    // QWizardPage::wizard() is protected; the page's window is its wizard.
+    return qobject_cast<UpgradeWizard*>(page->window());
+}
+
+QString UpgradeWizard::defaultSiteFile()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/myst-upgrade/site.json");
+}
+
+UpgradeWizard::UpgradeWizard(const QString& siteFile, QWidget* parent) : QWizard(parent)
+{
+    setObjectName(QStringLiteral("upgradeWizard"));
+    setWindowTitle(tr("MyST Upgrade Wizard"));
+    setWizardStyle(QWizard::ModernStyle);
+    setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);
+    m_state.siteFile = siteFile.isEmpty() ? defaultSiteFile() : siteFile;
+    if (QFileInfo::exists(m_state.siteFile)) {
+        QStringList errors;
+        const Site site = Site::load(m_state.siteFile, &errors);
+        if (errors.isEmpty()) {
+            m_state.site = site;
+        }
+    }
+    setPage(StartId, new StartPage);
+    setPage(ApproachId, new ApproachPage);
+    setPage(HostsId, new HostsPage);
+    setPage(ImageId, new ImagePage);
+    setPage(PreflightId, new PreflightPage);
+    setPage(RunId, new RunPage);
+    setPage(SummaryId, new SummaryPage);
+    setStartId(StartId);
+    resize(1040, 720);
+}
+
+void UpgradeWizard::setBusy(bool busy)
+{
+    m_busy = busy;
+    button(QWizard::CancelButton)->setEnabled(!busy);
+}
+
+void UpgradeWizard::reject()
+{
+    if (!m_busy) {
+        QWizard::reject();
+    }
+}
+
+void UpgradeWizard::closeEvent(QCloseEvent* event)
+{
+    // Closing mid-step would leave the operator without the Rollback button.
+    if (m_busy) {
+        event->ignore();
+        return;
+    }
+    QWizard::closeEvent(event);
+}
+
+} // namespace myst

@@ -242,6 +242,11 @@ void Runner::work()
     int failedIndex = -1;
     bool interrupted = false;
 
+    int firstPending = 0;
+    while (firstPending < m_journal.steps.size() &&
+           m_journal.steps.at(firstPending).status == StepStatus::Succeeded) {
+        ++firstPending;
+    }
     for (int i = 0; i < m_plan.steps.size(); ++i) {
         const Step& step = m_plan.steps.at(i);
         StepRecord& record = m_journal.steps[i];
@@ -259,6 +264,18 @@ void Runner::work()
             record.started = QDateTime::currentDateTimeUtc();
         saveJournal();
         emit stepStarted(i, record);
+        if (step.startsOutage) {
+            emit outageStarted(step.role, record.started);
+        } else if (m_mode == Mode::Resume && i == firstPending) {
+            // Resumed inside an outage: it began at a step that finished before the restart.
+            for (int k = 0; k < i; ++k) {
+                if (m_plan.steps.at(k).startsOutage && m_journal.steps.at(k).started.isValid() &&
+                    !outageClosedBefore(i)) {
+                    emit outageStarted(m_plan.steps.at(k).role, m_journal.steps.at(k).started);
+                    break;
+                }
+            }
+        }
 
         SshStatus status;
         SshConnection* connection = connectionFor(step.role, &status);
@@ -304,6 +321,7 @@ void Runner::work()
             for (int k = 0; k < i; ++k) {
                 if (m_plan.steps.at(k).startsOutage && m_journal.steps.at(k).started.isValid()) {
                     m_journal.outageMs = m_journal.steps.at(k).started.msecsTo(record.finished);
+                    emit outageEnded(step.role, m_journal.outageMs);
                     break;
                 }
             }
@@ -415,6 +433,15 @@ void Runner::cleanUpHosts()
         logLine(last, OutputStream::Stdout, line);
     }
     m_stepLog.close();
+}
+
+bool Runner::outageClosedBefore(int index) const
+{
+    for (int k = 0; k < index; ++k) {
+        if (m_plan.steps.at(k).endsOutage && m_journal.steps.at(k).status == StepStatus::Succeeded)
+            return true;
+    }
+    return false;
 }
 
 bool Runner::serviceTouched(const QString& role) const

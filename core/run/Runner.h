@@ -68,6 +68,11 @@ signals:
     void stepFinished(int index, const myst::StepRecord& step);
     void finished(const myst::RunResult& result);
     void gateReached(int index, const QString& summary);
+    // The service outage as the journal measures it: from the first start of the step that
+    // takes MyST Studio down (also one started before a resume) to the end of the step that
+    // verifies it is back. outageEnded carries the journal's figure.
+    void outageStarted(const QString& role, const QDateTime& since);
+    void outageEnded(const QString& role, qint64 outageMs);
     // An upload's progress, at most a few times a second.
     void uploadProgress(int index, const QString& role, const myst::TransferProgress& progress);
 
@@ -114,6 +119,8 @@ private:
     QString failureAdvice(const Step& failed) const;
     // After a successful run: what older runs left on the hosts goes (HostRetention).
     void cleanUpHosts();
+    // Whether a step before `index` ended the outage (resume: nothing is down any more).
+    bool outageClosedBefore(int index) const;
     // Whether a step on this host that stops, starts or migrates MyST Studio has begun.
     bool serviceTouched(const QString& role) const;
     // A run (upgrade or upload) that failed before the service changed on a host: pull.sh, or

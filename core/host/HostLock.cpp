@@ -87,16 +87,14 @@ QString HostLock::path(const QString& mystHome)
     return mystHome + QStringLiteral("/.myst-upgrade/lock");
 }
 
-LockResult HostLock::acquire(SshConnection& connection, const QString& mystHome,
-                             const LockHolder& me, const QString& mayTakeOverRun)
+LockResult HostLock::acquire(HostSession& connection, const QString& mystHome, const LockHolder& me,
+                             const QString& mayTakeOverRun)
 {
     LockResult r;
-    const CapturedOutput out = runCaptured(
-        connection,
-        shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
-                      QString::fromLatin1(AcquireScript), QStringLiteral("myst-lock"),
-                      path(mystHome), me.line(), me.runId,
-                      mayTakeOverRun.isEmpty() ? QStringLiteral("-") : mayTakeOverRun}));
+    const CapturedOutput out = connection.capture(shellCommand(
+        {QStringLiteral("sh"), QStringLiteral("-c"), QString::fromLatin1(AcquireScript),
+         QStringLiteral("myst-lock"), path(mystHome), me.line(), me.runId,
+         mayTakeOverRun.isEmpty() ? QStringLiteral("-") : mayTakeOverRun}));
     const QString first = out.stdoutLines.value(0);
     if (out.result.succeeded() && first == QLatin1String("acquired")) {
         r.ok = true;
@@ -109,39 +107,38 @@ LockResult HostLock::acquire(SshConnection& connection, const QString& mystHome,
             QStringLiteral("%1 is locked by another upgrade: %2. Two wizards must not "
                            "change one host at once. If that run is really gone, break "
                            "the lock: myst-upgrade unlock --site <site> --role <role> --yes")
-                .arg(connection.endpoint().id(), r.holder.describe());
+                .arg(connection.id(), r.holder.describe());
         return r;
     }
     r.message = QStringLiteral("Cannot take the lock %1 on %2: %3")
-                    .arg(path(mystHome), connection.endpoint().id(),
+                    .arg(path(mystHome), connection.id(),
                          out.stderrLines.join(QLatin1Char(' ')).left(300) + out.result.describe());
     return r;
 }
 
-void HostLock::release(SshConnection& connection, const QString& mystHome, const QString& runId)
+void HostLock::release(HostSession& connection, const QString& mystHome, const QString& runId)
 {
-    runCaptured(connection, shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
-                                          QString::fromLatin1(ReleaseScript),
-                                          QStringLiteral("myst-unlock"), path(mystHome), runId}));
+    connection.capture(shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                                     QString::fromLatin1(ReleaseScript),
+                                     QStringLiteral("myst-unlock"), path(mystHome), runId}));
 }
 
-LockResult HostLock::breakLock(SshConnection& connection, const QString& mystHome)
+LockResult HostLock::breakLock(HostSession& connection, const QString& mystHome)
 {
     LockResult r;
     const QString file = path(mystHome);
-    const CapturedOutput out = runCaptured(
-        connection,
+    const CapturedOutput out = connection.capture(
         shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
                       QStringLiteral("head -n 1 -- \"$1\" 2>/dev/null && rm -f -- \"$1\""),
                       QStringLiteral("myst-unlock"), file}));
     r.ok = out.result.succeeded();
     if (out.stdoutLines.isEmpty()) {
-        r.message = QStringLiteral("%1 was not locked").arg(connection.endpoint().id());
+        r.message = QStringLiteral("%1 was not locked").arg(connection.id());
         r.ok = true;
     } else {
         r.holder = LockHolder::parse(out.stdoutLines.value(0));
         r.message = r.ok ? QStringLiteral("Broke the lock on %1 held by %2")
-                               .arg(connection.endpoint().id(), r.holder.describe())
+                               .arg(connection.id(), r.holder.describe())
                          : QStringLiteral("Cannot remove %1: %2").arg(file, out.result.describe());
     }
     return r;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/ssh/SshConnection.h"
+#include "core/ssh/HostSession.h"
 
 #include <QString>
 
@@ -38,11 +38,16 @@ class HostLock
 {
 public:
     static QString path(const QString& mystHome);
-    static LockResult acquire(SshConnection& connection, const QString& mystHome,
-                              const LockHolder& me, const QString& mayTakeOverRun = {});
-    static void release(SshConnection& connection, const QString& mystHome, const QString& runId);
+    static LockResult acquire(HostSession& host, const QString& mystHome, const LockHolder& me,
+                              const QString& mayTakeOverRun = {});
+    static void release(HostSession& host, const QString& mystHome, const QString& runId);
     // Deliberately breaks a stale lock; says who held it.
-    static LockResult breakLock(SshConnection& connection, const QString& mystHome);
+    static LockResult breakLock(HostSession& host, const QString& mystHome);
+    static LockResult breakLock(SshConnection& connection, const QString& mystHome)
+    {
+        SshHostSession host(connection);
+        return breakLock(host, mystHome);
+    }
 };
 
 } // namespace myst

@@ -60,14 +60,13 @@ RetentionChoice chooseRetention(const QStringList& onHost, const QStringList& op
     return choice;
 }
 
-QStringList applyRetention(SshConnection& connection, const SiteHost& host, const Journal& current,
+QStringList applyRetention(HostSession& connection, const SiteHost& host, const Journal& current,
                            int keep)
 {
     const QString runsPath = host.mystHome + QStringLiteral("/.myst-upgrade/runs");
-    const CapturedOutput listed =
-        runCaptured(connection, shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
-                                              QString::fromLatin1(ListRuns),
-                                              QStringLiteral("myst-runs"), runsPath}));
+    const CapturedOutput listed = connection.capture(
+        shellCommand({QStringLiteral("sh"), QStringLiteral("-c"), QString::fromLatin1(ListRuns),
+                      QStringLiteral("myst-runs"), runsPath}));
     if (!listed.result.succeeded()) {
         return {QStringLiteral("[cleanup] %1: could not list %2 (%3); nothing was removed")
                     .arg(host.role, runsPath, listed.result.describe())};
@@ -98,7 +97,7 @@ QStringList applyRetention(SshConnection& connection, const SiteHost& host, cons
         return {};
     QStringList args{QStringLiteral("sh"), QStringLiteral("-c"), QString::fromLatin1(RemoveEach),
                      QStringLiteral("myst-rm")};
-    const CapturedOutput removed = runCaptured(connection, shellCommand(args + paths));
+    const CapturedOutput removed = connection.capture(shellCommand(args + paths));
     QStringList log;
     for (const QString& l : removed.stdoutLines) {
         if (l.startsWith(QLatin1String("myst-removed ")))

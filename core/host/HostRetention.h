@@ -2,7 +2,7 @@
 
 #include "core/journal/Journal.h"
 #include "core/site/Site.h"
-#include "core/ssh/SshConnection.h"
+#include "core/ssh/HostSession.h"
 
 #include <QStringList>
 
@@ -14,7 +14,7 @@ namespace myst {
 // uploaded the same file. A folder with a step that has no exit status yet (an interrupted run
 // that may still be resumed) is kept, and nothing this product did not create is touched: the
 // vendor's own backups stay. Returns what it removed, one line each, for the run's log.
-QStringList applyRetention(SshConnection& connection, const SiteHost& host, const Journal& current,
+QStringList applyRetention(HostSession& connection, const SiteHost& host, const Journal& current,
                            int keep);
 
 // The choice itself, without a host (unit-tested): which run folders of `onHost` (run IDs,

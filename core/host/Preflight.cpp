@@ -1,5 +1,7 @@
 #include "core/host/Preflight.h"
 
+#include "core/host/DockerCli.h"
+
 #include "core/base/ShellQuote.h"
 #include "core/host/HostLock.h"
 #include "core/host/OutputParsers.h"
@@ -89,16 +91,12 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
                 .arg(host.mystHome));
     }
 
-    const CapturedOutput inspect = runCaptured(
-        connection, shellCommand({QStringLiteral("docker"), QStringLiteral("image"),
-                                  QStringLiteral("inspect"), QStringLiteral("myst-studio")}));
-    QString error;
-    const auto image = parseImageInspect(inspect.stdoutLines.join(QLatin1Char('\n')), &error);
-    if (!inspect.result.succeeded() || !image) {
+    SshHostSession session(connection);
+    const DockerCli::Inspected inspected = DockerCli::inspectImage(session);
+    const std::optional<ImageInfo>& image = inspected.image;
+    if (!image) {
         add(QStringLiteral("docker"), CheckLevel::Fail,
-            QStringLiteral("docker image inspect myst-studio failed: %1")
-                .arg(inspect.stderrLines.isEmpty() ? error
-                                                   : inspect.stderrLines.join(QLatin1Char(' '))));
+            QStringLiteral("docker image inspect myst-studio failed: %1").arg(inspected.error));
     } else {
         add(QStringLiteral("docker"), CheckLevel::Pass,
             QStringLiteral("Current image %1, MyST Studio %2")
@@ -166,15 +164,13 @@ ProbeResult probeHost(const SiteHost& host, const SshAuth& auth, const QString& 
     if (!out.status.ok()) {
         return out;
     }
-    const CapturedOutput inspect = runCaptured(
-        connection, shellCommand({QStringLiteral("docker"), QStringLiteral("image"),
-                                  QStringLiteral("inspect"), QStringLiteral("myst-studio")}));
-    if (const auto image =
-            parseImageInspect(inspect.stdoutLines.join(QLatin1Char('\n')), &out.error)) {
-        out.imageId = image->id;
-        out.version = image->version;
-    } else if (!inspect.stderrLines.isEmpty()) {
-        out.error = inspect.stderrLines.join(QLatin1Char(' '));
+    SshHostSession session(connection);
+    const DockerCli::Inspected inspected = DockerCli::inspectImage(session);
+    if (inspected.image) {
+        out.imageId = inspected.image->id;
+        out.version = inspected.image->version;
+    } else {
+        out.error = inspected.error;
     }
     return out;
 }

@@ -77,7 +77,7 @@ Page fetchPage(QNetworkAccessManager& network, const QUrl& url)
 }
 } // namespace
 
-StartupLogResult checkStartupLog(SshConnection& connection, const QString& outputLogsScript,
+StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScript,
                                  const RunSettings& settings,
                                  const RemoteCommand::LineHandler& forward,
                                  const std::atomic<bool>* cancel)
@@ -85,12 +85,8 @@ StartupLogResult checkStartupLog(SshConnection& connection, const QString& outpu
     StartupLogResult out;
     const QRegularExpression marker(settings.startupMarker);
     const QRegularExpression errors(settings.errorPattern);
-    RemoteCommand command(connection, shellCommand({outputLogsScript}));
-    command.setTimeoutMs(qint64(settings.startupTimeoutSeconds) * 1000);
-    command.setCancelFlag(cancel);
-    command.setStopWhen([&out] { return out.markerSeen; });
     int errorCount = 0;
-    command.setLineHandler([&](OutputStream stream, const QString& line) {
+    const auto lines = [&](OutputStream stream, const QString& line) {
         forward(stream, line);
         if (errors.match(line).hasMatch() && ++errorCount <= MaxErrorLinesKept) {
             out.errorLines << line.left(1000);
@@ -98,8 +94,10 @@ StartupLogResult checkStartupLog(SshConnection& connection, const QString& outpu
         if (marker.match(line).hasMatch()) {
             out.markerSeen = true;
         }
-    });
-    const CommandResult result = command.run();
+    };
+    const CommandResult result = host.follow(shellCommand({outputLogsScript}), lines,
+                                             qint64(settings.startupTimeoutSeconds) * 1000, cancel,
+                                             [&out] { return out.markerSeen; });
     if (cancel && cancel->load()) {
         out.message = QStringLiteral("Cancelled while reading the start-up log");
     } else if (!out.errorLines.isEmpty()) {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/site/Site.h"
-#include "core/ssh/RemoteCommand.h"
+#include "core/ssh/HostSession.h"
 
 #include <QUrl>
 
@@ -20,7 +20,7 @@ struct StartupLogResult
 // The guide's "no errors in the start-up log": follows output-logs.sh (which never ends by
 // itself) until the start-up marker appears or the timeout passes, then stops it. Fails on
 // any line matching the error pattern, naming the line.
-StartupLogResult checkStartupLog(SshConnection& connection, const QString& outputLogsScript,
+StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScript,
                                  const RunSettings& settings,
                                  const RemoteCommand::LineHandler& forward,
                                  const std::atomic<bool>* cancel);

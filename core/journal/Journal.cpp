@@ -19,6 +19,69 @@
 
 namespace myst {
 
+QString captureKeyName(CaptureKey key)
+{
+    switch (key) {
+    case CaptureKey::PreviousImageId:
+        return QStringLiteral("previousImageId");
+    case CaptureKey::PreviousTags:
+        return QStringLiteral("previousTags");
+    case CaptureKey::PreviousVersion:
+        return QStringLiteral("previousVersion");
+    case CaptureKey::BackupPath:
+        return QStringLiteral("backupPath");
+    case CaptureKey::NewImageId:
+        return QStringLiteral("newImageId");
+    case CaptureKey::CopiedBackupPath:
+        return QStringLiteral("copiedBackupPath");
+    case CaptureKey::CopiedBackupSha256:
+        return QStringLiteral("copiedBackupSha256");
+    case CaptureKey::UploadedImagePath:
+        return QStringLiteral("uploadedImagePath");
+    case CaptureKey::UploadedImageSha256:
+        return QStringLiteral("uploadedImageSha256");
+    case CaptureKey::LoadedImageId:
+        return QStringLiteral("loadedImageId");
+    }
+    return {};
+}
+
+void HostRecord::set(CaptureKey key, const QString& value)
+{
+    switch (key) {
+    case CaptureKey::PreviousImageId:
+        previousImageId = value;
+        break;
+    case CaptureKey::PreviousTags:
+        previousTags = value.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        break;
+    case CaptureKey::PreviousVersion:
+        previousVersion = value;
+        break;
+    case CaptureKey::BackupPath:
+        backupPath = value;
+        break;
+    case CaptureKey::NewImageId:
+        newImageId = value;
+        break;
+    case CaptureKey::CopiedBackupPath:
+        copiedBackupPath = value;
+        break;
+    case CaptureKey::CopiedBackupSha256:
+        copiedBackupSha256 = value;
+        break;
+    case CaptureKey::UploadedImagePath:
+        uploadedImagePath = value;
+        break;
+    case CaptureKey::UploadedImageSha256:
+        uploadedImageSha256 = value;
+        break;
+    case CaptureKey::LoadedImageId:
+        loadedImageId = value;
+        break;
+    }
+}
+
 namespace {
 const char* const StatusNames[] = {"pending", "running",   "succeeded",
                                    "failed",  "cancelled", "skipped"};

@@ -37,9 +37,27 @@ struct StepRecord
     QString message;
 };
 
+// What a run records of a host as it goes (Runner::captured names them), by name in events.
+enum class CaptureKey
+{
+    PreviousImageId,
+    PreviousTags,
+    PreviousVersion,
+    BackupPath,
+    NewImageId,
+    CopiedBackupPath,
+    CopiedBackupSha256,
+    UploadedImagePath,
+    UploadedImageSha256,
+    LoadedImageId,
+};
+QString captureKeyName(CaptureKey key); // "previousImageId", …: the journal's field names
+
 // What rollback needs, per host.
 struct HostRecord
 {
+    void set(CaptureKey key, const QString& value);
+
     QString previousImageId;
     QStringList previousTags;
     QString previousVersion;

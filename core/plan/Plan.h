@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/plan/StepKind.h"
 #include "core/site/Site.h"
 
 #include <QJsonObject>
@@ -13,23 +14,6 @@ namespace myst {
 
 struct HostRecord;
 struct ImageArchive;
-
-enum class StepKind
-{
-    RecordImage,   // docker image inspect myst-studio → previous image ID, tags, version
-    Script,        // one of the guide's scripts, its output shown line by line
-    Backup,        // backup-database.sh → "Backed up to <path>", then checked on the host
-    Verify,        // output-logs.sh until the start-up marker (no error lines) + console version
-    CheckRollback, // the recorded image and backup are still on the host (read-only)
-    RetagImage,    // docker tag <recorded image ID> myst-studio
-    CopyBackup,    // the source role's recorded backup → this role, through this machine
-    RestoreCopy,   // update-database.sh <the copied backup> (restarts, upgrades)
-    CheckImage,    // this role's myst-studio is the image verified on the source role
-    Gate,          // the operator decides to go on (the CLI: --yes)
-    UploadImage,   // offline: the archive → <image directory>/<name>, resumable, sha256 checked
-    LoadImage, // offline: import.sh <archive>, else docker load -i + docker tag <ID> myst-studio
-    CheckReadiness, // before the service changes: what rollback needs is there, and free disk
-};
 
 // An offline image: a `docker save` archive on this computer, already read and checked
 // locally (ImageArchive), to be used in place of pull.sh.
@@ -86,8 +70,10 @@ struct Plan
 // A plan as the journal keeps it, so that an interrupted run can be resumed exactly as it was
 // planned, whatever happened to the site file since. fromJson validates every command
 // argument again: a journal is a file someone could have edited.
-QJsonObject planToJson(const Plan& plan);
+QJsonObject planToJson(const Plan& plan); // PlanJson.cpp
 std::optional<Plan> planFromJson(const QJsonObject& json, QString* error);
+
+// The plan builders (PlanBuilders.cpp).
 
 // The guide's in-place upgrade, decomposed (DESIGN §3): record, pull, backup, stop, start,
 // verify. The version must already be validated.

@@ -1,24 +1,25 @@
 #pragma once
 
-#include "core/host/HostLock.h"
-#include "core/host/OutputParsers.h"
 #include "core/journal/Journal.h"
 #include "core/journal/StepLog.h"
 #include "core/plan/Plan.h"
+#include "core/run/StepContext.h"
 #include "core/site/Site.h"
-#include "core/ssh/DetachedCommand.h"
-#include "core/ssh/RemoteCommand.h"
+#include "core/ssh/HostSession.h"
 #include "core/ssh/TransferMeter.h"
 
-#include <QFile>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QThread>
 
 #include <atomic>
+#include <map>
 #include <memory>
 
 namespace myst {
+
+class HostConnections;
 
 struct RunResult
 {
@@ -35,13 +36,15 @@ struct RunResult
 };
 
 // Runs a plan's steps in order on a worker thread, stops at the first failure, and writes the
-// journal after every change of state. Everything reaches the caller as queued signals.
-class Runner : public QObject
+// journal after every change of state. The loop, the statuses and the signals are here; each
+// step kind is an executor of its own (core/run/steps/), the hosts are HostConnections', and
+// what the end of a run says is RunOutcome's. Everything reaches the caller as queued signals.
+class Runner : public QObject, private StepContext
 {
     Q_OBJECT
 public:
-    // Resume: the journal is of an unfinished run of this plan (planFromJson(journal.plan));
-    // its finished steps are skipped and the one that was running is reattached on the host.
+    // Resume: the journal is of an unfinished run of this plan (RunSession::planResume); its
+    // finished steps are skipped and the one that was running is reattached on the host.
     enum class Mode
     {
         Fresh,
@@ -52,6 +55,8 @@ public:
     ~Runner() override;
 
     void setAuth(const QString& role, const SshAuth& auth) { m_auth.insert(role, auth); }
+    // The hosts a run talks to; SSH unless a test scripts them. Before start().
+    void setHostSessionFactory(HostSessionFactory factory) { m_factory = std::move(factory); }
     void start();
     void cancel() { m_cancel = true; }
     // Gates (phased: before production) pass at once when auto-approved (the CLI's --yes);
@@ -59,7 +64,7 @@ public:
     void setAutoApproveGates(bool yes) { m_autoApprove = yes; }
     void approveGate() { m_gateApproved = true; }
     bool isRunning() const { return m_thread && m_thread->isRunning(); }
-    const Plan& plan() const { return m_plan; }
+    const Plan& plan() const override { return m_plan; }
 
 signals:
     void stepStarted(int index, const myst::StepRecord& step);
@@ -77,68 +82,46 @@ signals:
     void uploadProgress(int index, const QString& role, const myst::TransferProgress& progress);
 
 private:
-    struct Outcome
-    {
-        bool ok = false;
-        int exitCode = -1;
-        QString message;
-        bool lost = false; // the connection dropped: the step is run again after reconnecting
-    };
-
     void work();
-    SshConnection* connectionFor(const QString& role, SshStatus* status);
+    // One step, with reconnection after drops; `interrupted` when the host stayed away.
+    StepOutcome runStep(int index, const Step& step, RunResult& result, bool& interrupted);
+    void measureOutage(int index, const Step& step);
+    // Resumed inside an outage: it began at a step that finished before the restart.
+    void reportOpenOutage(int index);
+    void finish(RunResult& result, int failedIndex, bool interrupted);
     // After a successful rollback of an interrupted run: marks that run rolled back.
     void closeUndoneRun();
-    // A lock left by a run of this computer that has ended: safe to take over.
-    bool isStaleOwnLock(const LockHolder& holder) const;
-    Outcome execute(int index, const Step& step, SshConnection& connection);
-    // Runs the step's command detached on the host (see DetachedCommand); `part` names one of
-    // several commands of a step. After a drop, running it again reattaches.
-    Outcome runScript(int index, const Step& step, SshConnection& connection,
-                      QStringList* stdoutLines = nullptr, const QString& part = {});
-    // After a dropped connection: reopens it in place, with backoff, for up to
-    // settings.reconnectSeconds. False when it gave up (or a host key or login problem).
-    // For a message after a step timed out: is MyST Studio answering, with which version.
-    QString serviceState(const QString& role);
-    bool reconnect(int index, const QString& role, SshConnection& connection, QString* why);
-    Outcome recordImage(int index, const Step& step, SshConnection& connection);
-    Outcome backup(int index, const Step& step, SshConnection& connection);
-    Outcome verify(int index, const Step& step, SshConnection& connection);
-    Outcome checkRollback(int index, const Step& step, SshConnection& connection);
-    Outcome checkReadiness(int index, const Step& step, SshConnection& connection);
-    Outcome copyBackup(int index, const Step& step, SshConnection& connection);
-    Outcome restoreCopy(int index, const Step& step, SshConnection& connection);
-    Outcome checkImage(int index, const Step& step, SshConnection& connection);
-    Outcome gate(int index, const Step& step);
-    Outcome uploadImage(int index, const Step& step, SshConnection& connection);
-    Outcome loadImage(int index, const Step& step, SshConnection& connection);
-    bool keepEarlierRecord(int index, const Step& step, const ImageInfo& current, QString* error);
-    void capture(const QString& role, const QString& key, const QString& value);
-    void logLine(int index, OutputStream stream, const QString& line);
-    void saveJournal();
-    QString failureAdvice(const Step& failed) const;
     // After a successful run: what older runs left on the hosts goes (HostRetention).
     void cleanUpHosts();
-    // Whether a step before `index` ended the outage (resume: nothing is down any more).
-    bool outageClosedBefore(int index) const;
-    // Whether a step on this host that stops, starts or migrates MyST Studio has begun.
-    bool serviceTouched(const QString& role) const;
-    // A run (upgrade or upload) that failed before the service changed on a host: pull.sh, or
-    // the offline load, may have moved the myst-studio tag already; put the previous image
-    // back under it so that the host is as it was and a later restart does not start the new
-    // version by surprise. The one place that does so. Returns what happened, for the message.
-    QString restorePreviousTag(const QString& role);
+    void saveJournal();
+    void logLine(int index, OutputStream stream, const QString& line);
+    qint64 stepLogCap() const { return qint64(m_site.settings.stepLogMegabytes) << 20; }
+
+    // StepContext, for the executors of core/run/steps/.
+    const Site& site() const override { return m_site; }
+    const Journal& journal() const override { return m_journal; }
+    int stepIndex() const override { return m_index; }
+    void log(OutputStream stream, const QString& line) override { logLine(m_index, stream, line); }
+    void capture(const QString& role, CaptureKey key, const QString& value) override;
+    StepOutcome runScript(const Step& step, HostSession& host, QStringList* stdoutLines,
+                          const QString& part) override;
+    HostSession* host(const QString& role, SshStatus* status) override;
+    const std::atomic<bool>* cancelFlag() const override { return &m_cancel; }
+    bool waitAtGate(const QString& summary) override;
+    void reportUpload(const QString& role, const TransferProgress& progress) override;
+    QString serviceState(const QString& role) override;
 
     Site m_site;
     Plan m_plan;
     Journal m_journal; // owned by the worker while it runs
-    QMap<QString, SshAuth> m_auth;
-    std::map<QString, std::unique_ptr<SshConnection>> m_connections;
-    std::map<QString, DetachedStep> m_detached;
     Mode m_mode = Mode::Fresh;
-    QString m_lockedRole, m_lockHolder; // the last lock refused (see RunResult)
+    QMap<QString, SshAuth> m_auth;
+    HostSessionFactory m_factory;
+    std::unique_ptr<HostConnections> m_hosts; // made on the worker thread, freed there
+    // A step's command on its host, by log-file stem: outlives reconnections (DetachedStep).
+    std::map<QString, DetachedStep> m_detached;
     QSet<int> m_reattach; // resume: steps that were running; their logs are rebuilt from the host
-                          // // by file stem, kept across reconnections
+    int m_index = -1;     // the step running now
     static constexpr int MaxPendingLines = 5000;
     std::atomic<int> m_pendingLines{0}; // output lines posted to this object's thread, not shown
     std::atomic<bool> m_cancel{false};
@@ -146,7 +129,6 @@ private:
     std::atomic<bool> m_gateApproved{false};
     std::unique_ptr<QThread> m_thread;
     StepLog m_stepLog;
-    qint64 stepLogCap() const { return qint64(m_site.settings.stepLogMegabytes) << 20; }
 };
 
 void registerRunnerMetaTypes();

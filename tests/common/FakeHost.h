@@ -1,0 +1,65 @@
+#pragma once
+
+#include "core/ssh/HostSession.h"
+
+#include <QMap>
+#include <QStringList>
+
+#include <memory>
+
+// A scripted MyST host for unit tests of the Runner's logic (no sshd): it keeps which image is
+// tagged myst-studio, answers the queries the steps make, and runs "scripts" by name with the
+// output, exit status and faults a test gives. End-to-end tests use real sshd (tests/hostsim).
+class FakeHost : public myst::HostSession
+{
+public:
+    struct Script
+    {
+        QStringList out;
+        QStringList err;
+        int exitStatus = 0;
+        int drops = 0;              // the connection drops this many times before the script ends
+        bool waitForCancel = false; // runs until the run is cancelled
+        bool awayAfterDrop = false; // after the drop, the host stays unreachable
+    };
+
+    explicit FakeHost(QString id) : m_id(std::move(id)) {}
+
+    // What the test sets up.
+    QMap<QString, Script> scripts; // by program name: "pull.sh", "stop.sh", "docker" …
+    QString taggedImage = QStringLiteral("sha256:") + QString(64, QLatin1Char('a'));
+    QString pulledImage = QStringLiteral("sha256:") + QString(64, QLatin1Char('b'));
+    QString lockHolder;  // another wizard's lock line, or empty
+    int refuseOpens = 0; // the next opens fail (host away)
+
+    // What a test checks.
+    QStringList commands; // every command line run, in order
+    QStringList started;  // detached scripts by name, each time one really started
+    int opens = 0;
+
+    myst::SshStatus open(const myst::SshAuth&) override;
+    bool isConnected() const override { return m_connected; }
+    QString id() const override { return m_id; }
+    QString lastError() const override { return QStringLiteral("fake"); }
+    myst::CapturedOutput capture(const QString& commandLine, qint64) override;
+    myst::CommandResult runDetached(myst::DetachedStep& step, const QString& commandLine,
+                                    const LineHandler& lines, qint64,
+                                    const std::atomic<bool>* cancel) override;
+    myst::CommandResult follow(const QString& commandLine, const LineHandler& lines, qint64,
+                               const std::atomic<bool>*, const std::function<bool()>&) override;
+    myst::UploadResult upload(const QString& localPath, const QString& remoteDirectory,
+                              const Progress& progress, const std::atomic<bool>*) override;
+    myst::CopyResult copyTo(myst::HostSession& target, const QString& sourcePath,
+                            const QString& targetPath, const Progress&,
+                            const std::atomic<bool>*) override;
+
+    QString versionOf(const QString& image) const;
+
+private:
+    QString m_id;
+    bool m_connected = false;
+    QMap<QString, int> m_dropsLeft; // by detached step name
+};
+
+// Hands the Runner the FakeHosts a test made, by port (each role gets its own port).
+myst::HostSessionFactory fakeHosts(const QMap<int, FakeHost*>& byPort);

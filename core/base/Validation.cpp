@@ -61,4 +61,17 @@ bool isValidRoleName(const QString& role)
     return role.size() <= 32 && matches("^[a-z][a-z0-9_-]*$", role);
 }
 
+QString normalizedSha256Fingerprint(const QString& text)
+{
+    QString hex = text.trimmed().toUpper();
+    hex.remove(QLatin1Char(':'));
+    static const QRegularExpression sha256(QStringLiteral("^[0-9A-F]{64}$"));
+    if (!sha256.match(hex).hasMatch())
+        return {};
+    QStringList pairs;
+    for (int i = 0; i < hex.size(); i += 2)
+        pairs << hex.mid(i, 2);
+    return pairs.join(QLatin1Char(':'));
+}
+
 } // namespace myst

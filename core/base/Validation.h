@@ -23,4 +23,8 @@ bool isValidUserName(const QString& user);
 bool isValidHostName(const QString& host);
 bool isValidRoleName(const QString& role);
 
+// "ab:cd:…", "ABCD…" → "AB:CD:…" (as openssl prints a certificate's SHA-256 fingerprint);
+// empty when it is not 32 bytes of hex.
+QString normalizedSha256Fingerprint(const QString& text);
+
 } // namespace myst

@@ -149,7 +149,7 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
     } else {
         RunSettings quick = settings;
         quick.consoleTimeoutSeconds = qMin(settings.consoleTimeoutSeconds, 5);
-        const ConsoleResult console = readConsoleVersion(host.consoleUrl, quick, nullptr);
+        const ConsoleResult console = readConsoleVersion(session, host, quick, nullptr);
         add(QStringLiteral("console"), console.ok ? CheckLevel::Pass : CheckLevel::Fail,
             console.message);
     }

@@ -1,14 +1,12 @@
 #include "core/host/Verify.h"
 
+#include "core/host/ConsoleClient.h"
+
 #include "core/base/ShellQuote.h"
 
 #include <QElapsedTimer>
-#include <QEventLoop>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QThread>
-#include <QTimer>
 
 #include "core/host/OutputParsers.h"
 
@@ -16,65 +14,7 @@ namespace myst {
 
 namespace {
 constexpr int MaxErrorLinesKept = 20;
-constexpr qint64 MaxPageBytes = 1024 * 1024; // a console page is small; more is not read
 
-// Redirects are followed only to the same host and port, never from https to http: the
-// version must come from the console this host serves, not from wherever it points.
-bool sameConsole(const QUrl& from, const QUrl& to)
-{
-    return to.host() == from.host() && to.port(from.port()) == from.port() &&
-           !(from.scheme() == QLatin1String("https") && to.scheme() != QLatin1String("https"));
-}
-
-struct Page
-{
-    bool ok = false;
-    QByteArray body;
-    QString error;
-};
-
-// One GET with the caps above, on this worker thread's private event loop.
-Page fetchPage(QNetworkAccessManager& network, const QUrl& url)
-{
-    QNetworkRequest request(url);
-    request.setTransferTimeout(5000);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::UserVerifiedRedirectPolicy);
-    request.setMaximumRedirectsAllowed(5);
-    QNetworkReply* reply = network.get(request);
-    reply->setReadBufferSize(64 * 1024); // read no further ahead than this page needs
-    Page page;
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::redirected, &loop, [&](const QUrl& to) {
-        if (sameConsole(url, to)) {
-            emit reply->redirectAllowed();
-        } else {
-            page.error = QStringLiteral("the console redirects to %1, another host; not followed")
-                             .arg(to.toString());
-            reply->abort();
-        }
-    });
-    QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
-        if (page.body.size() + reply->bytesAvailable() > MaxPageBytes) {
-            page.error = QStringLiteral("the console page is larger than %1 bytes; not read")
-                             .arg(MaxPageBytes);
-            reply->abort();
-            return;
-        }
-        page.body += reply->readAll();
-    });
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    if (page.error.isEmpty() && reply->error() != QNetworkReply::NoError) {
-        page.error = reply->errorString();
-    }
-    if (page.error.isEmpty() && page.body.size() + reply->bytesAvailable() <= MaxPageBytes) {
-        page.body += reply->readAll();
-        page.ok = true;
-    }
-    reply->deleteLater();
-    return page;
-}
 } // namespace
 
 StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScript,
@@ -121,21 +61,21 @@ StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScr
     return out;
 }
 
-ConsoleResult readConsoleVersion(const QUrl& url, const RunSettings& settings,
-                                 const std::atomic<bool>* cancel)
+ConsoleResult readConsoleVersion(HostSession& session, const SiteHost& host,
+                                 const RunSettings& settings, const std::atomic<bool>* cancel)
 {
     ConsoleResult out;
+    const QUrl& url = host.consoleUrl;
     if (url.isEmpty()) {
         out.message = QStringLiteral("No console URL is configured for this host");
         return out;
     }
-    QNetworkAccessManager network;
     QElapsedTimer clock;
     clock.start();
     const qint64 deadline = qint64(settings.consoleTimeoutSeconds) * 1000;
     QString lastError;
     while (!(cancel && cancel->load())) {
-        const Page page = fetchPage(network, url);
+        const ConsolePage page = fetchConsolePage(session, url, host.consoleCertSha256, 5000);
         if (page.ok) {
             out.version =
                 parseConsoleVersion(QString::fromUtf8(page.body), settings.consoleVersionPattern);
@@ -147,6 +87,14 @@ ConsoleResult readConsoleVersion(const QUrl& url, const RunSettings& settings,
             }
             lastError = QStringLiteral("no version found in the page (pattern %1)")
                             .arg(settings.consoleVersionPattern);
+        } else if (page.untrustedCertificate) {
+            out.untrustedCertificate = true;
+            out.certificateSha256 = page.certificateSha256;
+            out.message = QStringLiteral("Cannot trust the console at %1: %2. If it is your "
+                                         "console's, pin it in the site file's host: "
+                                         "\"consoleCertSha256\": \"%3\"")
+                              .arg(url.toString(), page.error, page.certificateSha256);
+            return out;
         } else {
             lastError = page.error;
         }

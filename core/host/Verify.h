@@ -30,13 +30,16 @@ struct ConsoleResult
     bool ok = false;
     QString version;
     QString message;
+    // The console's certificate is not trusted: its fingerprint, for the operator to pin.
+    bool untrustedCertificate = false;
+    QString certificateSha256;
 };
 
-// The guide's "console shows the version": fetches the console page over HTTP(S) with
-// QtNetwork and reads the version with the configured pattern. Retries until the timeout,
-// since the console comes up a little after start.sh returns. Blocking: call it on a worker
-// thread (it runs a private event loop there, never on the GUI thread).
-ConsoleResult readConsoleVersion(const QUrl& url, const RunSettings& settings,
-                                 const std::atomic<bool>* cancel);
+// The guide's "console shows the version": the host's console page, fetched through its SSH
+// session (ConsoleClient), the version read with the configured pattern. Retries until the
+// timeout, since the console comes up a little after start.sh returns; an untrusted
+// certificate is not retried. Blocking: call it on the connection's worker thread.
+ConsoleResult readConsoleVersion(HostSession& session, const SiteHost& host,
+                                 const RunSettings& settings, const std::atomic<bool>* cancel);
 
 } // namespace myst

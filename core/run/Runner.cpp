@@ -204,7 +204,13 @@ QString Runner::serviceState(const QString& role)
     }
     RunSettings quick = m_site.settings; // a look, not a wait for it to come up
     quick.consoleTimeoutSeconds = qMin(quick.consoleTimeoutSeconds, 3);
-    const ConsoleResult console = readConsoleVersion(host.consoleUrl, quick, nullptr);
+    SshStatus status;
+    HostSession* session = m_hosts ? m_hosts->get(role, &status) : nullptr;
+    if (!session) {
+        return QStringLiteral("MyST Studio on %1 could not be checked (%2)")
+            .arg(role, status.message);
+    }
+    const ConsoleResult console = readConsoleVersion(*session, host, quick, nullptr);
     return console.ok ? QStringLiteral("MyST Studio on %1 answers, showing version %2")
                             .arg(role, console.version)
                       : QStringLiteral("MyST Studio on %1 is not answering (%2)")

@@ -181,6 +181,16 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
                 *errors << QStringLiteral("%1.consoleUrl must be an http(s) URL").arg(where);
             }
         }
+        const QString pin = h.value(QStringLiteral("consoleCertSha256")).toString();
+        if (!pin.isEmpty()) {
+            host.consoleCertSha256 = normalizedSha256Fingerprint(pin);
+            if (host.consoleCertSha256.isEmpty()) {
+                *errors << QStringLiteral("%1.consoleCertSha256 must be a SHA-256 fingerprint "
+                                          "(64 hex digits, colons optional), as openssl x509 "
+                                          "-noout -fingerprint -sha256 prints it")
+                               .arg(where);
+            }
+        }
         host.sudo = h.value(QStringLiteral("sudo")).toBool(false);
         host.auth = h.value(QStringLiteral("auth"))
                         .toString(host.endpoint.identityFile.isEmpty() ? QStringLiteral("agent")
@@ -209,6 +219,7 @@ QJsonObject Site::toJson() const
         o.insert(QStringLiteral("auth"), h.auth);
         setOrRemove(o, "identity", h.endpoint.identityFile, !h.endpoint.identityFile.isEmpty());
         setOrRemove(o, "consoleUrl", h.consoleUrl.toString(), !h.consoleUrl.isEmpty());
+        setOrRemove(o, "consoleCertSha256", h.consoleCertSha256, !h.consoleCertSha256.isEmpty());
         setOrRemove(o, "useSshConfig", true, h.endpoint.processConfig);
         setOrRemove(o, "sudo", true, h.sudo);
         setOrRemove(o, "imageDirectory", h.imageDirectory, !h.imageDirectory.isEmpty());

@@ -15,7 +15,9 @@ struct SiteHost
     QString role;
     SshEndpoint endpoint;
     QString mystHome;
-    QUrl consoleUrl;
+    QUrl consoleUrl; // as the MyST host sees it: fetched through the host's SSH session
+    // The console's TLS certificate, pinned ("AB:CD:…", SHA-256), for a self-signed one.
+    QString consoleCertSha256;
     bool sudo = false;
     // How to authenticate: "agent", "key" (identity, maybe with a passphrase) or "password".
     // Secrets live in the keychain under endpoint.id(), never here.

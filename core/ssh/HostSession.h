@@ -4,6 +4,7 @@
 #include "core/ssh/RemoteCommand.h"
 #include "core/ssh/RemoteCopy.h"
 #include "core/ssh/SshEndpoint.h"
+#include "core/ssh/TunnelStream.h"
 #include "core/ssh/Upload.h"
 
 #include <atomic>
@@ -47,6 +48,9 @@ public:
     virtual CopyResult copyTo(HostSession& target, const QString& sourcePath,
                               const QString& targetPath, const Progress& progress,
                               const std::atomic<bool>* cancel) = 0;
+    // A TCP connection from the host to host:port (the console, as the host sees it).
+    virtual std::unique_ptr<TunnelStream> openTunnel(const QString& host, int port,
+                                                     QString* error) = 0;
 };
 
 using HostSessionFactory = std::function<std::unique_ptr<HostSession>(const SshEndpoint&)>;
@@ -76,6 +80,10 @@ public:
                         const Progress& progress, const std::atomic<bool>* cancel) override;
     CopyResult copyTo(HostSession& target, const QString& sourcePath, const QString& targetPath,
                       const Progress& progress, const std::atomic<bool>* cancel) override;
+    std::unique_ptr<TunnelStream> openTunnel(const QString& host, int port, QString* error) override
+    {
+        return openSshTunnel(m_connection, host, port, error);
+    }
 
     SshConnection& connection() { return m_connection; }
 

@@ -38,6 +38,11 @@ public:
         return m_host.copyTo(target ? target->m_host : t, s, d, p, x);
     }
 
+    std::unique_ptr<TunnelStream> openTunnel(const QString& h, int p, QString* e) override
+    {
+        return m_host.openTunnel(h, p, e);
+    }
+
 private:
     FakeHost& m_host;
 };

@@ -53,6 +53,12 @@ public:
                             const QString& targetPath, const Progress&,
                             const std::atomic<bool>*) override;
 
+    std::unique_ptr<myst::TunnelStream> openTunnel(const QString&, int, QString* error) override
+    {
+        *error = QStringLiteral("no console on a scripted host");
+        return nullptr;
+    }
+
     QString versionOf(const QString& image) const;
 
 private:

@@ -32,7 +32,7 @@ StepOutcome runVerify(StepContext& context, const Step& step, HostSession& host)
         return {true, 0, log.message + QStringLiteral("; no console URL set, version not checked")};
     }
     const ConsoleResult console =
-        readConsoleVersion(siteHost.consoleUrl, site.settings, context.cancelFlag());
+        readConsoleVersion(host, siteHost, site.settings, context.cancelFlag());
     context.log(OutputStream::Stdout, QStringLiteral("[console] ") + console.message);
     if (!console.ok) {
         return {false, -1, console.message};

@@ -2,6 +2,7 @@
 
 #include "core/base/ShellQuote.h"
 #include "core/ssh/ExecChannel.h"
+#include "core/ssh/OutputFrame.h"
 
 #include <QElapsedTimer>
 
@@ -40,6 +41,7 @@ step_alive() { # (sh has no locals: these names are its own)
 // and is left out when the status is already there or the process is no longer the step's.
 // A watcher on stdin turns "cancel" into TERM, then KILL, of the step's group, if it still is.
 const char* const Script = R"SH(dir=$1 base=$1/$2 cmd=$3
+printf '\036myst-begin\n'; printf '\036myst-begin\n' >&2
 if [ ! -f "$base.pid" ]; then
   (umask 077 && mkdir -p -- "$dir") && chmod 700 -- "$dir" "${dir%/*}" "${dir%/*/*}" || exit 125
   : > "$base.out"; : > "$base.err"
@@ -173,10 +175,14 @@ CommandResult DetachedCommand::run()
     const LineSplitter::Sink sinks[2] = {[this](const QString& l) { deliver(0, l); },
                                          [this](const QString& l) { deliver(1, l); }};
     bool stopSent = false;
+    OutputFrame frames[2]; // a login banner is neither output nor counted in the offsets
     const auto onBytes = [&](int stream, const char* bytes, int n) {
+        const QByteArray ours = frames[stream].feed(bytes, n);
+        if (ours.isEmpty())
+            return;
         // Once the status has come, the step is over and offsets no longer matter.
-        m_step.offsets[stream] += n;
-        m_step.splitters[stream].feed(bytes, n, sinks[stream]);
+        m_step.offsets[stream] += ours.size();
+        m_step.splitters[stream].feed(ours.constData(), int(ours.size()), sinks[stream]);
     };
     for (;;) {
         const ChannelRead read = readChannelOnce(channel, onBytes);

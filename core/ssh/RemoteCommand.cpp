@@ -5,6 +5,7 @@
 #include "core/ssh/ExecChannel.h"
 #include "core/ssh/LineSplitter.h"
 #include "core/ssh/LineTail.h"
+#include "core/ssh/OutputFrame.h"
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
@@ -24,7 +25,8 @@ constexpr int PollMs = 50;
 // KILL it 2 s later. EOF alone (a dropped connection) kills nothing. A command killed by a
 // signal is re-raised so sshd reports the signal, not 128+n.
 // (An asynchronous list gets /dev/null as stdin unless redirected, hence fd 3.)
-const char* const Wrapper = R"SH(printf '\036myst-pid %s\n' "$$" >&2
+const char* const Wrapper = R"SH(printf '\036myst-begin\n'; printf '\036myst-begin\n' >&2
+printf '\036myst-pid %s\n' "$$" >&2
 exec 3<&0
 sh -c "$1" </dev/null 3<&- &
 child=$!
@@ -162,8 +164,11 @@ CommandResult RemoteCommand::run()
         result.errorMessage = QStringLiteral("Connection to %1 lost: %2")
                                   .arg(m_connection.endpoint().id(), m_connection.lastError());
     };
+    OutputFrame frames[2]; // a login banner before the wrapper's first line is not ours
     const auto onBytes = [&](int stream, const char* bytes, int n) {
-        splitters[stream].feed(bytes, n, sinks[stream]);
+        const QByteArray ours = frames[stream].feed(bytes, n);
+        if (!ours.isEmpty())
+            splitters[stream].feed(ours.constData(), int(ours.size()), sinks[stream]);
     };
 
     for (;;) {

@@ -1,6 +1,7 @@
 #include "core/ssh/RemoteCopy.h"
 
 #include "core/ssh/ExecChannel.h"
+#include "core/ssh/OutputFrame.h"
 
 #include "core/base/Sha256.h"
 #include "core/base/ShellQuote.h"
@@ -35,7 +36,12 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
         return result;
     }
     ExecChannel writer = openExecChannel(target, QStringLiteral("cat > ") + shellQuote(part));
-    ExecChannel reader = openExecChannel(source, shellCommand({QStringLiteral("cat"), sourcePath}));
+    // The marker first: a login banner must not become the first bytes of the copy.
+    ExecChannel reader = openExecChannel(
+        source, shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                              QStringLiteral("printf '\\036myst-begin\\n'; exec cat -- \"$1\""),
+                              QStringLiteral("myst-cat"), sourcePath}));
+    OutputFrame frame;
     if (!writer || !reader) {
         result.message = QStringLiteral("Cannot start the copy: %1")
                              .arg(!writer ? target.lastError() : source.lastError());
@@ -64,13 +70,18 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
             }
             continue; // timed out waiting: check cancel, read again
         }
-        hash.addData(buffer, n);
-        if (ssh_channel_write(writer.get(), buffer, n) != n) {
+        const QByteArray bytes = frame.feed(buffer, n);
+        if (bytes.isEmpty()) {
+            continue;
+        }
+        hash.addData(bytes.constData(), bytes.size());
+        if (ssh_channel_write(writer.get(), bytes.constData(), uint32_t(bytes.size())) !=
+            bytes.size()) {
             result.message = QStringLiteral("Writing to %1 failed during the copy (disk full?): %2")
                                  .arg(target.endpoint().id(), target.lastError());
             break;
         }
-        result.bytes += n;
+        result.bytes += bytes.size();
         if (progress && (result.bytes - lastReport >= total / 20 || result.bytes == total)) {
             lastReport = result.bytes;
             progress(result.bytes, total);

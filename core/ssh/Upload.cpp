@@ -4,6 +4,7 @@
 #include "core/base/ShellQuote.h"
 #include "core/base/Validation.h"
 #include "core/ssh/ExecChannel.h"
+#include "core/ssh/OutputFrame.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -40,6 +41,7 @@ constexpr int ChecksumTimeoutMs = 3600000; // sha256sum of a multi-GB image take
 // keeping the .part for the next attempt. Paths arrive as positional parameters, never
 // spliced into the script.
 const char* const HostScript = R"SH(part=$1 final=$2 dir=$3
+printf '\036myst-begin\n'
 mkdir -p -- "$dir" || exit 3
 for pid in $(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "$part" 2>/dev/null | cut -d/ -f3 | sort -u); do
   kill "$pid" 2>/dev/null; i=0
@@ -90,7 +92,7 @@ public:
             const int n = ssh_channel_read_timeout(m_channel, buffer, sizeof buffer, 0, 1000);
             if (n == SSH_ERROR || (n == 0 && ssh_channel_is_eof(m_channel)))
                 return {};
-            m_pending.append(buffer, n);
+            m_pending.append(m_frame.feed(buffer, n)); // not a login banner
         }
         const qsizetype end = m_pending.indexOf('\n');
         const QString line = QString::fromUtf8(m_pending.left(end));
@@ -109,6 +111,7 @@ public:
 private:
     ssh_channel m_channel;
     const std::atomic<bool>* m_cancel;
+    OutputFrame m_frame;
     QByteArray m_pending;
 };
 

@@ -27,4 +27,17 @@ QString shellCommand(const QStringList& argv)
     return quoted.join(QLatin1Char(' '));
 }
 
+QString hostCommandLine(const QStringList& argv)
+{
+    const QString program = argv.value(0);
+    const qsizetype slash = program.lastIndexOf(QLatin1Char('/'));
+    if (!program.startsWith(QLatin1Char('/')) || slash <= 0 || slash == program.size() - 1) {
+        return shellCommand(argv);
+    }
+    QStringList rest = argv.mid(1);
+    rest.prepend(QStringLiteral("./") + program.mid(slash + 1));
+    return QStringLiteral("cd -- %1 && %2")
+        .arg(shellQuote(program.left(slash)), shellCommand(rest));
+}
+
 } // namespace myst

@@ -1,6 +1,7 @@
 #include "core/host/Verify.h"
 
 #include "core/host/ConsoleClient.h"
+#include "core/host/LogTimestamps.h"
 
 #include "core/base/ShellQuote.h"
 
@@ -18,16 +19,31 @@ constexpr int MaxErrorLinesKept = 20;
 } // namespace
 
 StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScript,
-                                 const RunSettings& settings,
+                                 const RunSettings& settings, const BootWindow& boot,
                                  const RemoteCommand::LineHandler& forward,
                                  const std::atomic<bool>* cancel)
 {
     StartupLogResult out;
-    const QRegularExpression marker(settings.startupMarker);
+    const QRegularExpression marker(QRegularExpression::escape(TomcatStartupMarker) +
+                                    QStringLiteral("|(?:") + settings.startupMarker +
+                                    QLatin1Char(')'));
     const QRegularExpression errors(settings.errorPattern);
     int errorCount = 0;
+    int earlier = 0; // lines of earlier boots, replayed by docker logs -f
+    QString lastLine;
     const auto lines = [&](OutputStream stream, const QString& line) {
+        if (isBeforeBoot(line, boot.startedUtc, boot.hostUtcOffsetSeconds)) {
+            ++earlier;
+            return;
+        }
+        if (earlier > 0) {
+            forward(OutputStream::Stdout,
+                    QStringLiteral("[wizard] %1 line(s) of earlier boots skipped").arg(earlier));
+            earlier = 0;
+        }
         forward(stream, line);
+        if (!line.trimmed().isEmpty())
+            lastLine = line.trimmed().left(300);
         if (errors.match(line).hasMatch() && ++errorCount <= MaxErrorLinesKept) {
             out.errorLines << line.left(1000);
         }
@@ -35,9 +51,11 @@ StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScr
             out.markerSeen = true;
         }
     };
-    const CommandResult result = host.follow(shellCommand({outputLogsScript}), lines,
+    const CommandResult result = host.follow(hostCommandLine({outputLogsScript}), lines,
                                              qint64(settings.startupTimeoutSeconds) * 1000, cancel,
                                              [&out] { return out.markerSeen; });
+    const QString seen = lastLine.isEmpty() ? QStringLiteral("nothing of this boot was logged")
+                                            : QStringLiteral("the last line was: %1").arg(lastLine);
     if (cancel && cancel->load()) {
         out.message = QStringLiteral("Cancelled while reading the start-up log");
     } else if (!out.errorLines.isEmpty()) {
@@ -49,11 +67,13 @@ StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScr
     } else if (!out.markerSeen) {
         out.message =
             result.timedOut
-                ? QStringLiteral("MyST Studio did not report start-up (\"%1\") within %2 s")
-                      .arg(settings.startupMarker)
+                ? QStringLiteral("MyST Studio did not report start-up (\"%1\" or \"%2\") within "
+                                 "%3 s; %4")
+                      .arg(TomcatStartupMarker, settings.startupMarker)
                       .arg(settings.startupTimeoutSeconds)
-                : QStringLiteral("output-logs.sh ended (%1) before start-up completed")
-                      .arg(result.describe());
+                      .arg(seen)
+                : QStringLiteral("output-logs.sh ended (%1) before start-up completed; %2")
+                      .arg(result.describe(), seen);
     } else {
         out.ok = true;
         out.message = QStringLiteral("Start-up log clean");

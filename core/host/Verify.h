@@ -3,6 +3,7 @@
 #include "core/site/Site.h"
 #include "core/ssh/HostSession.h"
 
+#include <QDateTime>
 #include <QUrl>
 
 #include <atomic>
@@ -20,8 +21,21 @@ struct StartupLogResult
 // The guide's "no errors in the start-up log": follows output-logs.sh (which never ends by
 // itself) until the start-up marker appears or the timeout passes, then stops it. Fails on
 // any line matching the error pattern, naming the line.
+// The boot verify reads: the host's clock when the step that (re)started MyST Studio began,
+// and the host's UTC offset; lines older than that are earlier boots that `docker logs -f`
+// replays. Unknown (invalid) when no step of this run started the service.
+struct BootWindow
+{
+    QDateTime startedUtc;
+    int hostUtcOffsetSeconds = 0;
+};
+
+// Tomcat's own "Server startup in" line marks the end of start-up, as does the configured
+// marker (settings.startupMarker), in the current boot only.
+inline const QString TomcatStartupMarker = QStringLiteral("Server startup in");
+
 StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScript,
-                                 const RunSettings& settings,
+                                 const RunSettings& settings, const BootWindow& boot,
                                  const RemoteCommand::LineHandler& forward,
                                  const std::atomic<bool>* cancel);
 

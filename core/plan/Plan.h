@@ -45,12 +45,13 @@ struct Step
     QStringList argv; // the command, argument by argument; quoted once, when run
     bool startsOutage = false;
     bool endsOutage = false;
-    QString expectVersion; // Verify: what the console must show
-    QString imageId;       // CheckRollback, RetagImage
-    QString backupPath;    // CheckRollback
-    QString sourceRole;    // CopyBackup, CheckImage: the other host
-    QString localPath;     // UploadImage: the archive on this computer
-    QString remotePath;    // UploadImage: the folder on the host; LoadImage: the archive there
+    bool startsService = false; // (re)starts MyST Studio: the boot a later verify reads
+    QString expectVersion;      // Verify: what the console must show
+    QString imageId;            // CheckRollback, RetagImage
+    QString backupPath;         // CheckRollback
+    QString sourceRole;         // CopyBackup, CheckImage: the other host
+    QString localPath;          // UploadImage: the archive on this computer
+    QString remotePath;         // UploadImage: the folder on the host; LoadImage: the archive there
     bool keepFile = false; // RestoreCopy: keep the copy of the other host's backup once restored
 
     QString commandText() const; // exactly what is sent to the host (for `plan` and the log)

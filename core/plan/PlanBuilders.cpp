@@ -85,6 +85,7 @@ InPlaceSteps inPlaceSteps(const SiteHost& host, const QString& version, const Of
     s.start = makeStep(QStringLiteral("start"),
                        QStringLiteral("Start MyST Studio (upgrades the database)"), role,
                        StepKind::Script, {host.script(QStringLiteral("start.sh"))});
+    s.start.startsService = true;
     s.verify =
         makeStep(QStringLiteral("verify"), QStringLiteral("Verify MyST Studio %1").arg(version),
                  role, StepKind::Verify, {host.script(QStringLiteral("output-logs.sh"))});
@@ -141,11 +142,14 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
             StepKind::RestoreCopy, {nonprod.script(QStringLiteral("update-database.sh"))});
         restore.sourceRole = prod.role;
         restore.keepFile = keepProdCopy;
+        restore.startsService = true;
         plan.steps << backup << copy << restore;
     } else {
-        plan.steps << makeStep(QStringLiteral("restart"),
-                               QStringLiteral("Restart non-production (upgrades it)"), np,
-                               StepKind::Script, {nonprod.script(QStringLiteral("restart.sh"))});
+        Step restart = makeStep(QStringLiteral("restart"),
+                                QStringLiteral("Restart non-production (upgrades it)"), np,
+                                StepKind::Script, {nonprod.script(QStringLiteral("restart.sh"))});
+        restart.startsService = true;
+        plan.steps << restart;
     }
     Step verifyNonprod = n.verify;
     verifyNonprod.endsOutage = false; // the outage that counts is production's
@@ -222,8 +226,10 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
                             QStringLiteral("Restore the database backup"), role, StepKind::Script,
                             {host.script(QStringLiteral("update-database.sh")), record.backupPath});
     restore.startsOutage = true;
+    restore.startsService = true;
     Step restart = makeStep(QStringLiteral("restart"), QStringLiteral("Restart MyST Studio"), role,
                             StepKind::Script, {host.script(QStringLiteral("restart.sh"))});
+    restart.startsService = true;
     Step verify = makeStep(QStringLiteral("verify"),
                            QStringLiteral("Verify MyST Studio %1")
                                .arg(record.previousVersion.isEmpty() ? QStringLiteral("(previous)")

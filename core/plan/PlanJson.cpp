@@ -18,6 +18,7 @@ QJsonObject planToJson(const Plan& plan)
                                  {QStringLiteral("argv"), QJsonArray::fromStringList(s.argv)},
                                  {QStringLiteral("startsOutage"), s.startsOutage},
                                  {QStringLiteral("endsOutage"), s.endsOutage},
+                                 {QStringLiteral("startsService"), s.startsService},
                                  {QStringLiteral("expectVersion"), s.expectVersion},
                                  {QStringLiteral("imageId"), s.imageId},
                                  {QStringLiteral("backupPath"), s.backupPath},
@@ -56,6 +57,7 @@ std::optional<Plan> planFromJson(const QJsonObject& json, QString* error)
             s.argv << a.toString();
         s.startsOutage = o.value(QStringLiteral("startsOutage")).toBool();
         s.endsOutage = o.value(QStringLiteral("endsOutage")).toBool();
+        s.startsService = o.value(QStringLiteral("startsService")).toBool();
         s.expectVersion = o.value(QStringLiteral("expectVersion")).toString();
         s.imageId = o.value(QStringLiteral("imageId")).toString();
         s.backupPath = o.value(QStringLiteral("backupPath")).toString();

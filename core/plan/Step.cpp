@@ -44,7 +44,7 @@ QString Step::commandText() const
 {
     switch (kind) {
     case StepKind::Verify:
-        return shellCommand(argv) +
+        return hostCommandLine(argv) +
                QStringLiteral("  (until the start-up marker) + console version");
     case StepKind::CheckRollback:
         return QStringLiteral("docker image inspect %1 && test -s %2")
@@ -54,7 +54,7 @@ QString Step::commandText() const
                               "home>/backup/<name>")
             .arg(sourceRole, role);
     case StepKind::RestoreCopy:
-        return shellCommand(argv) + QStringLiteral(" <the copied backup>") +
+        return hostCommandLine(argv) + QStringLiteral(" <the copied backup>") +
                (keepFile ? QString() : QStringLiteral("; then rm -f <the copied backup>"));
     case StepKind::CheckImage:
         return QStringLiteral(
@@ -73,9 +73,9 @@ QString Step::commandText() const
     case StepKind::LoadImage:
         return QStringLiteral("%1 %2  (without import.sh: docker load -i %2 && docker tag %3 "
                               "myst-studio)")
-            .arg(shellCommand(argv), shellQuote(remotePath), imageId);
+            .arg(hostCommandLine(argv), shellQuote(remotePath), imageId);
     default:
-        return shellCommand(argv);
+        return hostCommandLine(argv);
     }
 }
 

@@ -168,7 +168,7 @@ StepOutcome Runner::runScript(const Step& step, HostSession& host, QStringList* 
     }
     const int index = m_index;
     const CommandResult result = host.runDetached(
-        detached, shellCommand(step.argv),
+        detached, hostCommandLine(step.argv),
         [this, index](OutputStream stream, const QString& line) { logLine(index, stream, line); },
         qint64(m_site.settings.stepTimeoutSeconds) * 1000, &m_cancel);
     if (stdoutLines) {

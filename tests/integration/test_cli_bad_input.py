@@ -75,8 +75,9 @@ class BadInput(CliTestCase):
     def test_plan_runs_nothing_and_shows_exact_commands(self):
         p = self.cli("plan", "--site", self.site, "--approach", "in-place", "--version", "2.0.0")
         self.assertEqual(p.returncode, 0)
-        self.assertIn(f"$ {self.home()}/bin/pull.sh 2.0.0", p.stdout)
-        self.assertIn(f"$ {self.home()}/bin/backup-database.sh", p.stdout)
+        # As the guide runs them: from the scripts' folder (issue 15).
+        self.assertIn(f"$ cd -- {self.home()}/bin && ./pull.sh 2.0.0", p.stdout)
+        self.assertIn(f"$ cd -- {self.home()}/bin && ./backup-database.sh", p.stdout)
         self.assertIn("outage starts", p.stdout)
 
     def test_unknown_host_key_is_exit_3_with_fingerprint(self):

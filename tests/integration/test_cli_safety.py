@@ -340,7 +340,7 @@ class EditedJournal(CliTestCase):
         self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr)
         self.assertFalse(os.path.exists(planted), "resume ran a command from the journal")
         started = {e["id"]: e["command"] for e in events if e["event"] == "step-started"}
-        self.assertEqual(started["start"], os.path.join(self.home(), "bin", "start.sh"))
+        self.assertEqual(started["start"], f"cd -- {self.home()}/bin && ./start.sh")
         self.assertEqual(self.console_version(), "2.0.0")
 
 

@@ -1,5 +1,6 @@
 #include "core/base/Validation.h"
 #include "core/host/HostLock.h"
+#include "core/host/LogTimestamps.h"
 #include "core/host/OutputParsers.h"
 #include "core/journal/Journal.h"
 #include "core/plan/Plan.h"
@@ -159,6 +160,27 @@ private slots:
         const QJsonObject settings = saved.value("settings").toObject();
         QVERIFY(!settings.contains("errorPattern"));
         QVERIFY(!settings.contains("startupTimeoutSeconds"));
+    }
+
+    // Verify reads only the current boot of a log that docker logs -f replays (issue 15).
+    void earlierBootsAreToldByTheirTimestamps()
+    {
+        const QDateTime boot = QDateTime::fromString("2026-12-01T15:00:00Z", Qt::ISODate);
+        const QString tomcatOld = "01-Dec-2026 14:10:02.311 INFO [main] "
+                                  "org.apache.catalina.startup.Catalina.start Server startup in "
+                                  "[4567] milliseconds";
+        const QString tomcatNew = "01-Dec-2026 15:00:09.002 INFO [main] "
+                                  "org.apache.catalina.startup.Catalina.start Server startup in "
+                                  "[4012] milliseconds";
+        QVERIFY(isBeforeBoot(tomcatOld, boot, 0));
+        QVERIFY(!isBeforeBoot(tomcatNew, boot, 0));
+        QVERIFY(isBeforeBoot("2026-12-01 14:59:00 INFO  [main] MyST Studio started", boot, 0));
+        QVERIFY(!isBeforeBoot("2026-12-01 15:00:01 INFO  [main] MyST Studio started", boot, 0));
+        // A host west of UTC (UTC-5) whose log is in its own zone: 10:00:09 there is 15:00:09 UTC.
+        QVERIFY(!isBeforeBoot("01-Dec-2026 10:00:09.002 INFO [main] Server startup in", boot,
+                              -5 * 3600));
+        QVERIFY(!isBeforeBoot("a line without a time", boot, 0));
+        QVERIFY(!isBeforeBoot(tomcatOld, QDateTime(), 0)); // no boot known: every line counts
     }
 
     void lockLineIsReadBackPlainly()

@@ -34,7 +34,7 @@ private slots:
         QCOMPARE(plan.steps.at(1).commandText(),
                  "docker tag " + record.previousImageId + " myst-studio");
         QCOMPARE(plan.steps.at(2).commandText(),
-                 QStringLiteral("/opt/myst-studio/bin/update-database.sh "
+                 QStringLiteral("cd -- /opt/myst-studio/bin && ./update-database.sh "
                                 "/opt/myst-studio/backup/myst-studio-1.sql"));
     }
 

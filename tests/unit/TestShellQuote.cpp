@@ -9,6 +9,17 @@ class TestShellQuote : public QObject
 {
     Q_OBJECT
 private slots:
+    void scriptsRunFromTheirFolder()
+    {
+        QCOMPARE(hostCommandLine({QStringLiteral("/u01/myst-studio/bin/pull.sh"),
+                                  QStringLiteral("7.2.0.1-mysql8")}),
+                 QStringLiteral("cd -- /u01/myst-studio/bin && ./pull.sh 7.2.0.1-mysql8"));
+        QCOMPARE(hostCommandLine({QStringLiteral("/my st/bin/x.sh"), QStringLiteral("a b")}),
+                 QStringLiteral("cd -- '/my st/bin' && ./x.sh 'a b'"));
+        QCOMPARE(hostCommandLine({QStringLiteral("docker"), QStringLiteral("tag")}),
+                 QStringLiteral("docker tag"));
+    }
+
     void plainWordsStayReadable()
     {
         QCOMPARE(shellQuote(QStringLiteral("/opt/myst-studio/bin/pull.sh")),

@@ -23,7 +23,7 @@ StepOutcome runLoadImage(StepContext& context, const Step& step, HostSession& ho
     Step run = step;
     const auto part = [&](const QStringList& argv, const QString& name) {
         run.argv = argv;
-        context.log(OutputStream::Stdout, QStringLiteral("$ ") + shellCommand(run.argv));
+        context.log(OutputStream::Stdout, QStringLiteral("$ ") + hostCommandLine(run.argv));
         return context.runScript(run, host, nullptr, name);
     };
     if (hasImport) {

@@ -7,6 +7,35 @@
 
 namespace myst {
 
+namespace {
+// When the step of this run that (re)started the service began, on the host's clock (its
+// skew from ours measured now), and the host's UTC offset.
+BootWindow bootWindow(StepContext& context, const Step& verify, HostSession& host)
+{
+    BootWindow boot;
+    QDateTime started;
+    for (int k = context.stepIndex() - 1; k >= 0 && !started.isValid(); --k) {
+        const Step& s = context.plan().steps.at(k);
+        if (s.role == verify.role && s.startsService)
+            started = context.journal().steps.at(k).started;
+    }
+    if (!started.isValid())
+        return boot;
+    const CapturedOutput clock = host.capture(QStringLiteral("date -u +%s; date +%z"), 15000);
+    bool ok = false;
+    const qint64 hostNow = clock.stdoutLines.value(0).toLongLong(&ok);
+    if (!ok)
+        return boot; // without the host's clock every line counts, as before
+    const QString zone = clock.stdoutLines.value(1); // "+0100"
+    const int sign = zone.startsWith(QLatin1Char('-')) ? -1 : 1;
+    boot.hostUtcOffsetSeconds =
+        sign * (zone.mid(1, 2).toInt() * 3600 + zone.mid(3, 2).toInt() * 60);
+    const qint64 skew = hostNow - QDateTime::currentSecsSinceEpoch();
+    boot.startedUtc = started.toUTC().addSecs(skew);
+    return boot;
+}
+} // namespace
+
 StepOutcome runVerify(StepContext& context, const Step& step, HostSession& host)
 {
     const Site& site = context.site();
@@ -14,7 +43,8 @@ StepOutcome runVerify(StepContext& context, const Step& step, HostSession& host)
         context.log(stream, line);
     };
     const StartupLogResult log =
-        checkStartupLog(host, step.argv.value(0), site.settings, forward, context.cancelFlag());
+        checkStartupLog(host, step.argv.value(0), site.settings, bootWindow(context, step, host),
+                        forward, context.cancelFlag());
     if (!log.ok) {
         return {false, -1, log.message};
     }

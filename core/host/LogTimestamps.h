@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+namespace myst {
+
+// The time a start-up log line says it was written, for telling the current boot from older
+// ones that `docker logs -f` replays: Tomcat's "01-Dec-2026 15:06:32.123 INFO [main] …" and
+// the ISO-like "2026-12-01 15:06:32 …" at the start of the line. Invalid when it has none.
+// The clock is the host's (or its container's) local time, whose zone is not known here:
+// the caller gets the time read as UTC and compares with a margin (see isBeforeBoot).
+QDateTime lineTimestampAsUtc(const QString& line);
+
+// Whether a line is from before `bootUtc` (the host's clock when the start step began). The
+// log may be in UTC (a container's default) or in the host's zone (`date +%z`, in seconds):
+// only a line older than the boot read either way counts as older, with a few seconds of
+// margin. Lines without a timestamp are never called older.
+bool isBeforeBoot(const QString& line, const QDateTime& bootUtc, int hostUtcOffsetSeconds);
+
+} // namespace myst

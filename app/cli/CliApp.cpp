@@ -1,4 +1,4 @@
-#include "CliApp.h"
+#include "app/cli/CliApp.h"
 
 #include "core/base/Background.h"
 #include "core/base/ShellQuote.h"
@@ -140,21 +140,6 @@ void CliApp::warn(const QString& text)
 {
     m_err << terminalSafe(text) << '\n';
     m_err.flush();
-}
-
-int CliApp::exitCodeFor(SshError error)
-{
-    switch (error) {
-    case SshError::HostKeyUnknown:
-    case SshError::HostKeyChanged:
-        return ExitHostKey;
-    case SshError::Connect:
-    case SshError::Auth:
-    case SshError::Lost:
-        return ExitConnect;
-    default:
-        return ExitStepFailed;
-    }
 }
 
 void CliApp::run()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/cli/ExitCode.h"
 #include "core/journal/Journal.h"
 #include "core/run/Runner.h"
 #include "core/session/RunSession.h"
@@ -14,16 +15,6 @@
 #include <optional>
 
 namespace myst {
-
-// Exit codes of the command-line contract (DESIGN §2).
-enum ExitCode
-{
-    ExitOk = 0,
-    ExitStepFailed = 1,
-    ExitUsage = 2,
-    ExitHostKey = 3,
-    ExitConnect = 4,
-};
 
 // `myst-upgrade`: parses one command, runs it on the core, prints human text or JSON lines,
 // and ends the event loop with the contract's exit code.
@@ -70,7 +61,6 @@ private:
     void emitEvent(const QJsonObject& object); // --json: one object per line
     void say(const QString& text);             // human text to stdout
     void warn(const QString& text);            // to stderr
-    static int exitCodeFor(SshError error);
 
     QStringList m_args;
     QString m_command;

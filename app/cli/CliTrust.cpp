@@ -1,7 +1,7 @@
 // `myst-upgrade trust`: adds a host's key to the site's known_hosts file only when the key the
 // server offers has the fingerprint the operator read off the host (safe advice to paste, unlike
 // `ssh-keyscan >> known_hosts`, which trusts whatever answers at that moment).
-#include "CliApp.h"
+#include "app/cli/CliApp.h"
 
 #include "core/base/Background.h"
 #include "core/base/ShellQuote.h"

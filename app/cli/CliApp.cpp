@@ -1,8 +1,8 @@
 #include "app/cli/CliApp.h"
 
+#include "app/cli/Terminal.h"
 #include "core/base/Background.h"
 #include "core/base/ShellQuote.h"
-#include "core/base/TerminalText.h"
 #include "core/base/Validation.h"
 #include "core/host/HostLock.h"
 #include "core/host/ImageArchive.h"
@@ -19,8 +19,6 @@
 #include <QTimer>
 
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <unistd.h>
 
 namespace myst {
@@ -118,27 +116,17 @@ void CliApp::emitEvent(const QJsonObject& object)
     m_out.flush();
 }
 
-// Text mode goes to a terminal: what came from a host is printed as plain text, line by line
-// (its escape sequences could retitle the window, clear the screen or fill the clipboard).
-static QString terminalSafe(const QString& text)
-{
-    QStringList lines = text.split(QLatin1Char('\n'));
-    for (QString& line : lines)
-        line = plainTerminalText(line);
-    return lines.join(QLatin1Char('\n'));
-}
-
 void CliApp::say(const QString& text)
 {
     if (!m_json) {
-        m_out << terminalSafe(text) << '\n';
+        m_out << terminal::plainLines(text) << '\n';
         m_out.flush();
     }
 }
 
 void CliApp::warn(const QString& text)
 {
-    m_err << terminalSafe(text) << '\n';
+    m_err << terminal::plainLines(text) << '\n';
     m_err.flush();
 }
 
@@ -244,15 +232,14 @@ bool CliApp::confirm(const QString& question)
     if (m_flags.contains(QStringLiteral("yes"))) {
         return true;
     }
-    if (!isatty(STDIN_FILENO)) {
+    if (!terminal::stdinIsTerminal()) {
         usage(QStringLiteral("this changes the host; pass --yes to confirm (stdin is not a "
                              "terminal, so I cannot ask)"));
         return false;
     }
-    m_err << question << " Type yes to continue: ";
-    m_err.flush();
-    char buffer[64] = {};
-    if (!std::fgets(buffer, sizeof buffer, stdin) || QByteArray(buffer).trimmed() != "yes") {
+    const std::optional<QByteArray> answer =
+        terminal::readLine(question + QStringLiteral(" Type yes to continue: "), 64);
+    if (!answer || answer->trimmed() != "yes") {
         warn(QStringLiteral("Not confirmed; nothing was changed."));
         finish(ExitUsage);
         return false;
@@ -803,26 +790,13 @@ void CliApp::cmdSecret()
         return;
     }
     // From stdin, never from an argument (arguments are visible to every user in ps).
-    if (isatty(STDIN_FILENO)) {
-        m_err << "Password or passphrase for " << key << " (not echoed): ";
-        m_err.flush();
-        system("stty -echo");
-    }
-    char buffer[1024] = {};
-    const bool read = std::fgets(buffer, sizeof buffer, stdin) != nullptr;
-    if (isatty(STDIN_FILENO)) {
-        system("stty echo");
-        m_err << '\n';
-    }
-    QByteArray secret(buffer);
-    while (secret.endsWith('\n') || secret.endsWith('\r'))
-        secret.chop(1);
-    memset(buffer, 0, sizeof buffer);
-    if (!read || secret.isEmpty()) {
+    const std::optional<QByteArray> secret = terminal::readSecretLine(
+        QStringLiteral("Password or passphrase for %1 (not echoed): ").arg(key), 1024);
+    if (!secret || secret->isEmpty()) {
         usage(QStringLiteral("no secret on standard input"));
         return;
     }
-    Credentials::store(key, QString::fromUtf8(secret), this, done);
+    Credentials::store(key, QString::fromUtf8(*secret), this, done);
 }
 
 } // namespace myst

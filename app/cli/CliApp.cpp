@@ -1,6 +1,8 @@
 #include "app/cli/CliApp.h"
 
+#include "app/cli/JsonLinesOutput.h"
 #include "app/cli/Terminal.h"
+#include "app/cli/TextOutput.h"
 #include "core/base/Background.h"
 #include "core/base/ShellQuote.h"
 #include "core/base/Validation.h"
@@ -14,12 +16,8 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QLocale>
 #include <QTimer>
-
-#include <cstdio>
-#include <unistd.h>
 
 namespace myst {
 
@@ -57,30 +55,10 @@ const QSet<QString> FlagOptions = {QStringLiteral("json"),
                                    QStringLiteral("delete"),
                                    QStringLiteral("help")};
 
-QString progressText(const TransferProgress& p)
-{
-    const QLocale c = QLocale::c();
-    QString text = QStringLiteral("%1 of %2 (%3%)")
-                       .arg(c.formattedDataSize(p.done), c.formattedDataSize(p.total))
-                       .arg(p.total > 0 ? p.done * 100 / p.total : 100);
-    if (p.bytesPerSecond > 0) {
-        text += QStringLiteral(", %1/s").arg(c.formattedDataSize(qint64(p.bytesPerSecond)));
-    }
-    if (p.etaSeconds > 0) {
-        text += QStringLiteral(", %1 s left").arg(qRound(p.etaSeconds));
-    }
-    return text + QStringLiteral("    ");
-}
-
-QString seconds(const QDateTime& a, const QDateTime& b)
-{
-    return QString::number(a.msecsTo(b) / 1000.0, 'f', 1) + QStringLiteral(" s");
-}
-
 } // namespace
 
 CliApp::CliApp(QStringList arguments, QObject* parent)
-    : QObject(parent), m_args(std::move(arguments)), m_out(stdout), m_err(stderr)
+    : QObject(parent), m_args(std::move(arguments)), m_out(stdout)
 {
     registerRunnerMetaTypes();
 }
@@ -93,45 +71,20 @@ void CliApp::start()
 void CliApp::finish(int code)
 {
     m_out.flush();
-    m_err.flush();
     QCoreApplication::exit(code);
 }
 
 int CliApp::usage(const QString& message)
 {
-    if (m_json) {
-        emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
-                   {QStringLiteral("status"), QStringLiteral("usage")},
-                   {QStringLiteral("exitCode"), ExitUsage},
-                   {QStringLiteral("message"), message}});
-    }
-    warn(QStringLiteral("myst-upgrade: ") + message);
+    m_output->usageError(message);
     finish(ExitUsage);
     return ExitUsage;
 }
 
-void CliApp::emitEvent(const QJsonObject& object)
-{
-    m_out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
-    m_out.flush();
-}
-
-void CliApp::say(const QString& text)
-{
-    if (!m_json) {
-        m_out << terminal::plainLines(text) << '\n';
-        m_out.flush();
-    }
-}
-
-void CliApp::warn(const QString& text)
-{
-    m_err << terminal::plainLines(text) << '\n';
-    m_err.flush();
-}
-
 void CliApp::run()
 {
+    // Until --json has been read, and for a command line that cannot be read: text.
+    m_output = std::make_unique<TextOutput>();
     QStringList args = m_args.mid(1);
     if (args.isEmpty() || args.first() == QLatin1String("--help") ||
         args.first() == QLatin1String("-h")) {
@@ -174,7 +127,9 @@ void CliApp::run()
             return;
         }
     }
-    m_json = m_flags.contains(QStringLiteral("json"));
+    if (m_flags.contains(QStringLiteral("json"))) {
+        m_output = std::make_unique<JsonLinesOutput>();
+    }
     if (m_flags.contains(QStringLiteral("help"))) {
         m_out << Usage;
         finish(ExitOk);
@@ -240,7 +195,7 @@ bool CliApp::confirm(const QString& question)
     const std::optional<QByteArray> answer =
         terminal::readLine(question + QStringLiteral(" Type yes to continue: "), 64);
     if (!answer || answer->trimmed() != "yes") {
-        warn(QStringLiteral("Not confirmed; nothing was changed."));
+        m_output->warning(QStringLiteral("Not confirmed; nothing was changed."));
         finish(ExitUsage);
         return false;
     }
@@ -265,14 +220,15 @@ void CliApp::loadSecrets(QStringList roles, std::function<void()> next)
         for (auto it = secrets.auth.begin(); it != secrets.auth.end(); ++it)
             m_auth.insert(it.key(), it.value());
         for (const QString& error : secrets.errors)
-            warn(error);
+            m_output->warning(error);
         for (const QString& role : secrets.missing) {
             if (secrets.errors.filter(role + QLatin1Char(':')).isEmpty())
-                warn(QStringLiteral("%1: no password or passphrase is stored in the keychain for "
-                                    "%2; save one from the wizard (Hosts page, \"Remember in the "
-                                    "keychain\") or with: myst-upgrade secret --site %3 --role %1")
-                         .arg(role, m_site.hosts.value(role).endpoint.id(),
-                              shellQuote(m_site.path)));
+                m_output->warning(
+                    QStringLiteral("%1: no password or passphrase is stored in the keychain for "
+                                   "%2; save one from the wizard (Hosts page, \"Remember in the "
+                                   "keychain\") or with: myst-upgrade secret --site %3 --role %1")
+                        .arg(role, m_site.hosts.value(role).endpoint.id(),
+                             shellQuote(m_site.path)));
         }
         next();
     });
@@ -281,15 +237,7 @@ void CliApp::loadSecrets(QStringList roles, std::function<void()> next)
 void CliApp::checkNextRole(QStringList roles, int worst)
 {
     if (roles.isEmpty()) {
-        if (m_json) {
-            emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
-                       {QStringLiteral("status"),
-                        worst == ExitOk ? QStringLiteral("passed") : QStringLiteral("failed")},
-                       {QStringLiteral("exitCode"), worst}});
-        } else {
-            say(worst == ExitOk ? QStringLiteral("All checks passed.")
-                                : QStringLiteral("Some checks failed."));
-        }
+        m_output->checkFinished(worst);
         finish(worst);
         return;
     }
@@ -300,22 +248,14 @@ void CliApp::checkNextRole(QStringList roles, int worst)
         this, [host, settings, auth] { return runPreflight(host, settings, auth); },
         [this, roles, worst, host](PreflightResult result) {
             int code = worst;
-            say(QStringLiteral("%1 (%2)").arg(host.role, host.endpoint.id()));
-            for (const CheckItem& item : result.items) {
-                if (m_json) {
-                    emitEvent({{QStringLiteral("event"), QStringLiteral("check")},
-                               {QStringLiteral("role"), item.role},
-                               {QStringLiteral("name"), item.name},
-                               {QStringLiteral("level"), checkLevelName(item.level)},
-                               {QStringLiteral("message"), item.message}});
-                }
-                say(QStringLiteral("  [%1] %2: %3")
-                        .arg(checkLevelName(item.level), item.name, item.message));
-            }
+            m_output->message(QStringLiteral("%1 (%2)").arg(host.role, host.endpoint.id()));
+            for (const CheckItem& item : result.items)
+                m_output->checkItem(item);
             if (!result.connection.ok()) {
                 code = qMax(code, exitCodeFor(result.connection.error));
                 if (result.connection.error == SshError::HostKeyUnknown) {
-                    say(QStringLiteral("  Compare %1 with the host's own (ssh-keygen -lf "
+                    m_output->message(
+                        QStringLiteral("  Compare %1 with the host's own (ssh-keygen -lf "
                                        "/etc/ssh/ssh_host_ed25519_key.pub, on the host); if they "
                                        "match, trust it with:\n    %2")
                             .arg(result.connection.fingerprint,
@@ -363,30 +303,11 @@ void CliApp::cmdPlan()
         return;
     }
     const Plan& plan = *planned;
-    say(QStringLiteral("Plan: %1 upgrade to MyST Studio %2 (nothing is run)")
-            .arg(plan.approach, plan.targetVersion));
-    for (int i = 0; i < plan.steps.size(); ++i) {
-        const Step& s = plan.steps.at(i);
-        if (m_json) {
-            emitEvent({{QStringLiteral("event"), QStringLiteral("step")},
-                       {QStringLiteral("index"), i},
-                       {QStringLiteral("id"), s.id},
-                       {QStringLiteral("role"), s.role},
-                       {QStringLiteral("title"), s.title},
-                       {QStringLiteral("command"), s.commandText()},
-                       {QStringLiteral("outage"), s.startsOutage}});
-        }
-        say(QStringLiteral("%1. [%2] %3%4\n     $ %5")
-                .arg(i + 1)
-                .arg(s.role, s.title,
-                     s.startsOutage ? QStringLiteral("  (outage starts)") : QString(),
-                     s.commandText()));
-    }
-    if (m_json) {
-        emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
-                   {QStringLiteral("status"), QStringLiteral("planned")},
-                   {QStringLiteral("exitCode"), ExitOk}});
-    }
+    m_output->message(QStringLiteral("Plan: %1 upgrade to MyST Studio %2 (nothing is run)")
+                          .arg(plan.approach, plan.targetVersion));
+    for (int i = 0; i < plan.steps.size(); ++i)
+        m_output->plannedStep(i, plan.steps.at(i));
+    m_output->planFinished();
     finish(ExitOk);
 }
 
@@ -438,11 +359,11 @@ void CliApp::cmdUpload()
     }
     const SiteHost host = m_site.hosts.value(role);
     const Plan plan = uploadPlan(host, offline);
-    say(QStringLiteral("%1: image %2, MyST Studio %3, tags %4, %5 layers, %6")
-            .arg(QFileInfo(path).fileName(), offline.imageId.left(19), offline.version,
-                 offline.repoTags.join(QStringLiteral(", ")))
-            .arg(offline.layers)
-            .arg(QLocale::c().formattedDataSize(offline.size)));
+    m_output->message(QStringLiteral("%1: image %2, MyST Studio %3, tags %4, %5 layers, %6")
+                          .arg(QFileInfo(path).fileName(), offline.imageId.left(19),
+                               offline.version, offline.repoTags.join(QStringLiteral(", ")))
+                          .arg(offline.layers)
+                          .arg(QLocale::c().formattedDataSize(offline.size)));
     if (!confirm(QStringLiteral("Upload it to %1 (%2), load it and tag it myst-studio? The running "
                                 "service is not restarted.")
                      .arg(role, host.endpoint.id()))) {
@@ -550,7 +471,7 @@ void CliApp::cmdResume()
                      .arg(run->runId, run->kind, run->status, where))) {
         return;
     }
-    say(QStringLiteral("Resuming run %1 at %2").arg(run->runId, where));
+    m_output->message(QStringLiteral("Resuming run %1 at %2").arg(run->runId, where));
     const Journal journal = *run;
     const Plan resumed = *plan;
     loadSecrets(roles,
@@ -601,16 +522,10 @@ void CliApp::cmdUnlock()
                                                       : int(ExitStepFailed);
                 const QString message =
                     out.connection.ok() ? out.lock.message : out.connection.message;
-                if (m_json) {
-                    emitEvent(
-                        {{QStringLiteral("event"), QStringLiteral("result")},
-                         {QStringLiteral("status"),
-                          code == ExitOk ? QStringLiteral("unlocked") : QStringLiteral("failed")},
-                         {QStringLiteral("exitCode"), code},
-                         {QStringLiteral("holder"), out.lock.holder.line()},
-                         {QStringLiteral("message"), message}});
+                m_output->unlockFinished(code, out.lock.holder.line(), message);
+                if (code != ExitOk) {
+                    m_output->warning(message);
                 }
-                code == ExitOk ? say(message) : warn(message);
                 finish(code);
             });
     });
@@ -629,98 +544,35 @@ void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
         m_runner->setAuth(it.key(), it.value());
     }
     const int total = plan.steps.size();
-    say(QStringLiteral("Run %1: %2 (%3), journal %4")
-            .arg(runId, plan.kind, plan.approach, journal.filePath()));
-    connect(m_runner, &Runner::stepStarted, this, [this, total](int i, const StepRecord& s) {
-        if (m_json) {
-            emitEvent({{QStringLiteral("event"), QStringLiteral("step-started")},
-                       {QStringLiteral("index"), i},
-                       {QStringLiteral("id"), s.id},
-                       {QStringLiteral("role"), s.role},
-                       {QStringLiteral("title"), s.title},
-                       {QStringLiteral("command"), s.command}});
-        }
-        say(QStringLiteral("[%1/%2] %3: %4\n      $ %5")
-                .arg(i + 1)
-                .arg(total)
-                .arg(s.role, s.title, s.command));
-    });
+    m_output->message(QStringLiteral("Run %1: %2 (%3), journal %4")
+                          .arg(runId, plan.kind, plan.approach, journal.filePath()));
+    CliOutput* output = m_output.get();
+    connect(m_runner, &Runner::stepStarted, this,
+            [output, total](int i, const StepRecord& s) { output->stepStarted(i, total, s); });
     connect(m_runner, &Runner::output, this,
-            [this](int i, OutputStream stream, const QString& line) {
-                if (m_json) {
-                    emitEvent({{QStringLiteral("event"), QStringLiteral("output")},
-                               {QStringLiteral("index"), i},
-                               {QStringLiteral("stream"), stream == OutputStream::Stderr
-                                                              ? QStringLiteral("stderr")
-                                                              : QStringLiteral("stdout")},
-                               {QStringLiteral("line"), line}});
-                } else {
-                    say((stream == OutputStream::Stderr ? QStringLiteral("    ! ")
-                                                        : QStringLiteral("    | ")) +
-                        line);
-                }
+            [output](int i, OutputStream stream, const QString& line) {
+                output->stepOutput(i, stream, line);
             });
     connect(m_runner, &Runner::captured, this,
-            [this](const QString& role, const QString& key, const QString& value) {
-                if (m_json) {
-                    emitEvent({{QStringLiteral("event"), QStringLiteral("captured")},
-                               {QStringLiteral("role"), role},
-                               {QStringLiteral("key"), key},
-                               {QStringLiteral("value"), value}});
-                } else if (!value.isEmpty()) {
-                    say(QStringLiteral("    recorded %1 for %2: %3").arg(key, role, value));
-                }
+            [output](const QString& role, const QString& key, const QString& value) {
+                output->captured(role, key, value);
             });
     connect(m_runner, &Runner::uploadProgress, this,
-            [this](int i, const QString& role, const TransferProgress& p) {
-                if (m_json) {
-                    emitEvent({{QStringLiteral("event"), QStringLiteral("upload-progress")},
-                               {QStringLiteral("index"), i},
-                               {QStringLiteral("role"), role},
-                               {QStringLiteral("bytes"), p.done},
-                               {QStringLiteral("total"), p.total},
-                               {QStringLiteral("sent"), p.sent},
-                               {QStringLiteral("bytesPerSecond"), qRound64(p.bytesPerSecond)},
-                               {QStringLiteral("etaSeconds"), qRound(p.etaSeconds)}});
-                } else if (isatty(STDOUT_FILENO)) { // one line, rewritten in place
-                    m_out << "\r    " << progressText(p) << (p.last ? "\n" : "");
-                    m_out.flush();
-                }
+            [output](int i, const QString& role, const TransferProgress& p) {
+                output->uploadProgress(i, role, p);
             });
-    connect(m_runner, &Runner::stepFinished, this, [this](int i, const StepRecord& s) {
-        if (m_json) {
-            emitEvent({{QStringLiteral("event"), QStringLiteral("step-finished")},
-                       {QStringLiteral("index"), i},
-                       {QStringLiteral("id"), s.id},
-                       {QStringLiteral("status"), stepStatusName(s.status)},
-                       {QStringLiteral("exitCode"), s.exitCode},
-                       {QStringLiteral("durationMs"), s.started.msecsTo(s.finished)},
-                       {QStringLiteral("message"), s.message},
-                       {QStringLiteral("log"), s.logFile}});
-        }
-        say(QStringLiteral("      %1 %2 (%3)")
-                .arg(s.status == StepStatus::Succeeded ? QStringLiteral("ok:")
-                                                       : QStringLiteral("FAILED:"),
-                     s.message, seconds(s.started, s.finished)));
-    });
+    connect(m_runner, &Runner::stepFinished, this,
+            [output](int i, const StepRecord& s) { output->stepFinished(i, s); });
     connect(m_runner, &Runner::finished, this, [this](const RunResult& r) {
         int code = ExitOk;
         if (!r.ok) {
             code = r.connectionError != SshError::None ? exitCodeFor(r.connectionError)
                                                        : int(ExitStepFailed);
         }
-        if (m_json) {
-            emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
-                       {QStringLiteral("status"), r.journal.status},
-                       {QStringLiteral("runId"), r.journal.runId},
-                       {QStringLiteral("exitCode"), code},
-                       {QStringLiteral("outageMs"), r.journal.outageMs},
-                       {QStringLiteral("message"), r.message},
-                       {QStringLiteral("journal"), r.journal.filePath()}});
-        }
-        say(r.message);
+        m_output->runFinished(r, code);
+        // stderr is for people in both modes: a script may be reading stdout.
         if (!r.ok) {
-            warn(r.message);
+            m_output->warning(r.message);
         }
         finish(code);
     });
@@ -732,34 +584,9 @@ void CliApp::runPlan(const Plan& plan, Journal journal, Runner::Mode mode)
 void CliApp::cmdRuns()
 {
     const QList<Journal> runs = Journal::loadAll();
-    for (const Journal& j : runs) {
-        QStringList hosts;
-        for (auto it = j.hosts.begin(); it != j.hosts.end(); ++it) {
-            const QJsonObject h = it.value().toObject();
-            hosts << QStringLiteral("%1=%2").arg(it.key(),
-                                                 h.value(QStringLiteral("host")).toString());
-        }
-        if (m_json) {
-            QJsonObject o = j.toJson();
-            o.insert(QStringLiteral("event"), QStringLiteral("run"));
-            o.remove(QStringLiteral("steps"));
-            emitEvent(o);
-        } else {
-            say(QStringLiteral("%1  %2 %3  %4  %5  %6  %7")
-                    .arg(j.runId, j.kind, j.approach,
-                         j.targetVersion.isEmpty() ? QStringLiteral("-") : j.targetVersion,
-                         j.status, hosts.join(QLatin1Char(',')), j.message));
-        }
-    }
-    if (runs.isEmpty()) {
-        say(QStringLiteral("No runs yet."));
-    }
-    if (m_json) {
-        emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
-                   {QStringLiteral("status"), QStringLiteral("listed")},
-                   {QStringLiteral("count"), int(runs.size())},
-                   {QStringLiteral("exitCode"), ExitOk}});
-    }
+    for (const Journal& j : runs)
+        m_output->listedRun(j);
+    m_output->runsListed(int(runs.size()));
     finish(ExitOk);
 }
 
@@ -778,11 +605,11 @@ void CliApp::cmdSecret()
     const QString key = m_site.hosts.value(role).endpoint.id();
     auto done = [this, key](const KeychainResult& r) {
         if (!r.ok) {
-            warn(r.error);
+            m_output->warning(r.error);
             finish(ExitStepFailed);
             return;
         }
-        say(QStringLiteral("Keychain updated for %1.").arg(key));
+        m_output->message(QStringLiteral("Keychain updated for %1.").arg(key));
         finish(ExitOk);
     };
     if (m_flags.contains(QStringLiteral("delete"))) {

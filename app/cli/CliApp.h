@@ -1,17 +1,18 @@
 #pragma once
 
+#include "app/cli/CliOutput.h"
 #include "app/cli/ExitCode.h"
 #include "core/journal/Journal.h"
 #include "core/run/Runner.h"
 #include "core/session/RunSession.h"
 #include "core/site/Site.h"
 
-#include <QJsonObject>
 #include <QObject>
 #include <QStringList>
 #include <QTextStream>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace myst {
@@ -58,20 +59,15 @@ private:
     std::optional<Journal> runFromOptions(std::optional<Journal> (*last)(const QString&),
                                           const QString& what);
 
-    void emitEvent(const QJsonObject& object); // --json: one object per line
-    void say(const QString& text);             // human text to stdout
-    void warn(const QString& text);            // to stderr
-
     QStringList m_args;
     QString m_command;
     QMap<QString, QString> m_options;
     QSet<QString> m_flags;
-    bool m_json = false;
+    std::unique_ptr<CliOutput> m_output; // chosen from --json
     Site m_site;
     Runner* m_runner = nullptr;
     QMap<QString, SshAuth> m_auth;
-    QTextStream m_out;
-    QTextStream m_err;
+    QTextStream m_out; // the usage text and the version
 };
 
 } // namespace myst

@@ -38,19 +38,20 @@ void CliApp::cmdTrust()
         },
         [this, host, fingerprint](SshStatus status) {
             if (status.ok()) {
-                say(QStringLiteral("%1 (%2:%3) is trusted with key %4 in %5")
-                        .arg(host.role, host.endpoint.host)
-                        .arg(host.endpoint.port)
-                        .arg(status.fingerprint, m_site.knownHostsFile));
+                m_output->message(QStringLiteral("%1 (%2:%3) is trusted with key %4 in %5")
+                                      .arg(host.role, host.endpoint.host)
+                                      .arg(host.endpoint.port)
+                                      .arg(status.fingerprint, m_site.knownHostsFile));
                 finish(ExitOk);
                 return;
             }
             if (status.error == SshError::HostKeyUnknown) {
-                warn(QStringLiteral("myst-upgrade: %1 offers the key %2, not %3: nothing was "
-                                    "added. Check the fingerprint on the host itself.")
-                         .arg(host.endpoint.id(), status.fingerprint, fingerprint));
+                m_output->warning(
+                    QStringLiteral("myst-upgrade: %1 offers the key %2, not %3: nothing was "
+                                   "added. Check the fingerprint on the host itself.")
+                        .arg(host.endpoint.id(), status.fingerprint, fingerprint));
             } else {
-                warn(QStringLiteral("myst-upgrade: ") + status.message);
+                m_output->warning(QStringLiteral("myst-upgrade: ") + status.message);
             }
             finish(exitCodeFor(status.error));
         });

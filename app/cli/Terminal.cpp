@@ -26,7 +26,7 @@ std::optional<QByteArray> readStdinLine(int maxBytes)
     QByteArray buffer(maxBytes, '\0');
     const bool read = std::fgets(buffer.data(), maxBytes, stdin) != nullptr;
     QByteArray line(buffer.constData()); // up to the terminating zero fgets wrote
-    // The buffer may hold a secret; QByteArray would free it as it is.
+    // The buffer may hold a secret, and QByteArray frees its memory without wiping it.
     std::memset(buffer.data(), 0, buffer.size());
     if (!read) {
         return std::nullopt;
@@ -49,7 +49,7 @@ extern "C" void restoreEchoAndEnd(int signal)
     std::raise(signal);
 }
 
-// Echo off for as long as it lives (stty -echo, without a shell).
+// Echo off while it lives: what `stty -echo` did, without starting a shell.
 class EchoOff
 {
 public:

@@ -1,4 +1,4 @@
-#include "CliApp.h"
+#include "app/cli/CliApp.h"
 #include "core/base/AppLog.h"
 #include "core/base/ProcessHardening.h"
 #include "core/base/StatePaths.h"

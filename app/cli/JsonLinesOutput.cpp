@@ -1,0 +1,161 @@
+#include "app/cli/JsonLinesOutput.h"
+
+#include "app/cli/ExitCode.h"
+#include "app/cli/Terminal.h"
+
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace myst {
+
+JsonLinesOutput::JsonLinesOutput() : m_out(stdout), m_err(stderr) {}
+
+void JsonLinesOutput::emitEvent(const QJsonObject& event)
+{
+    m_out << QJsonDocument(event).toJson(QJsonDocument::Compact) << '\n';
+    m_out.flush();
+}
+
+void JsonLinesOutput::warning(const QString& text)
+{
+    // stderr still ends on a terminal, under the script that reads stdout.
+    m_err << terminal::plainLines(text) << '\n';
+    m_err.flush();
+}
+
+void JsonLinesOutput::usageError(const QString& message)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"), QStringLiteral("usage")},
+               {QStringLiteral("exitCode"), ExitUsage},
+               {QStringLiteral("message"), message}});
+    warning(QStringLiteral("myst-upgrade: ") + message);
+}
+
+void JsonLinesOutput::checkItem(const CheckItem& item)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("check")},
+               {QStringLiteral("role"), item.role},
+               {QStringLiteral("name"), item.name},
+               {QStringLiteral("level"), checkLevelName(item.level)},
+               {QStringLiteral("message"), item.message}});
+}
+
+void JsonLinesOutput::checkFinished(int exitCode)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"),
+                exitCode == ExitOk ? QStringLiteral("passed") : QStringLiteral("failed")},
+               {QStringLiteral("exitCode"), exitCode}});
+}
+
+void JsonLinesOutput::plannedStep(int index, const Step& step)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("step")},
+               {QStringLiteral("index"), index},
+               {QStringLiteral("id"), step.id},
+               {QStringLiteral("role"), step.role},
+               {QStringLiteral("title"), step.title},
+               {QStringLiteral("command"), step.commandText()},
+               {QStringLiteral("outage"), step.startsOutage}});
+}
+
+void JsonLinesOutput::planFinished()
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"), QStringLiteral("planned")},
+               {QStringLiteral("exitCode"), ExitOk}});
+}
+
+void JsonLinesOutput::stepStarted(int index, int, const StepRecord& step)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("step-started")},
+               {QStringLiteral("index"), index},
+               {QStringLiteral("id"), step.id},
+               {QStringLiteral("role"), step.role},
+               {QStringLiteral("title"), step.title},
+               {QStringLiteral("command"), step.command}});
+}
+
+void JsonLinesOutput::stepOutput(int index, OutputStream stream, const QString& line)
+{
+    emitEvent(
+        {{QStringLiteral("event"), QStringLiteral("output")},
+         {QStringLiteral("index"), index},
+         {QStringLiteral("stream"),
+          stream == OutputStream::Stderr ? QStringLiteral("stderr") : QStringLiteral("stdout")},
+         {QStringLiteral("line"), line}});
+}
+
+void JsonLinesOutput::captured(const QString& role, const QString& key, const QString& value)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("captured")},
+               {QStringLiteral("role"), role},
+               {QStringLiteral("key"), key},
+               {QStringLiteral("value"), value}});
+}
+
+void JsonLinesOutput::uploadProgress(int index, const QString& role, const TransferProgress& p)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("upload-progress")},
+               {QStringLiteral("index"), index},
+               {QStringLiteral("role"), role},
+               {QStringLiteral("bytes"), p.done},
+               {QStringLiteral("total"), p.total},
+               {QStringLiteral("sent"), p.sent},
+               {QStringLiteral("bytesPerSecond"), qRound64(p.bytesPerSecond)},
+               {QStringLiteral("etaSeconds"), qRound(p.etaSeconds)}});
+}
+
+void JsonLinesOutput::stepFinished(int index, const StepRecord& step)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("step-finished")},
+               {QStringLiteral("index"), index},
+               {QStringLiteral("id"), step.id},
+               {QStringLiteral("status"), stepStatusName(step.status)},
+               {QStringLiteral("exitCode"), step.exitCode},
+               {QStringLiteral("durationMs"), step.started.msecsTo(step.finished)},
+               {QStringLiteral("message"), step.message},
+               {QStringLiteral("log"), step.logFile}});
+}
+
+void JsonLinesOutput::runFinished(const RunResult& result, int exitCode)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"), result.journal.status},
+               {QStringLiteral("runId"), result.journal.runId},
+               {QStringLiteral("exitCode"), exitCode},
+               {QStringLiteral("outageMs"), result.journal.outageMs},
+               {QStringLiteral("message"), result.message},
+               {QStringLiteral("journal"), result.journal.filePath()}});
+}
+
+void JsonLinesOutput::unlockFinished(int exitCode, const QString& holder, const QString& message)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"),
+                exitCode == ExitOk ? QStringLiteral("unlocked") : QStringLiteral("failed")},
+               {QStringLiteral("exitCode"), exitCode},
+               {QStringLiteral("holder"), holder},
+               {QStringLiteral("message"), message}});
+}
+
+void JsonLinesOutput::listedRun(const Journal& run)
+{
+    // The journal as it is stored, without its steps: a listing, not every step's record.
+    QJsonObject event = run.toJson();
+    event.insert(QStringLiteral("event"), QStringLiteral("run"));
+    event.remove(QStringLiteral("steps"));
+    emitEvent(event);
+}
+
+void JsonLinesOutput::runsListed(int count)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("result")},
+               {QStringLiteral("status"), QStringLiteral("listed")},
+               {QStringLiteral("count"), count},
+               {QStringLiteral("exitCode"), ExitOk}});
+}
+
+} // namespace myst

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "app/cli/CommandContext.h"
+#include "core/journal/Journal.h"
+#include "core/plan/Plan.h"
+#include "core/run/Runner.h"
+
+namespace myst {
+
+// Runs a confirmed plan with the secrets the context read, tells the output every step's
+// progress, and finishes with the run's exit code. Upgrade, upload, rollback and resume end
+// here.
+void runPlan(CommandContext& context, const Plan& plan, Journal journal,
+             Runner::Mode mode = Runner::Mode::Fresh);
+
+} // namespace myst

@@ -4,29 +4,39 @@
 
 namespace myst::DockerCli {
 
-QStringList command(const QStringList& args)
+QStringList command(const SiteHost& host, const QStringList& args)
 {
-    return QStringList{QStringLiteral("docker")} + args;
+    // -n: never a password prompt, which would hang a detached step; a missing sudoers rule
+    // fails at once with sudo's own message.
+    return (host.sudo ? QStringList{QStringLiteral("sudo"), QStringLiteral("-n")} : QStringList{}) +
+           QStringList{QStringLiteral("docker")} + args;
 }
 
-QStringList inspect(const QString& image)
+QStringList inspect(const SiteHost& host, const QString& image)
 {
-    return command({QStringLiteral("image"), QStringLiteral("inspect"), image});
+    return command(host, {QStringLiteral("image"), QStringLiteral("inspect"), image});
 }
 
-QStringList tag(const QString& image, const QString& as)
+QStringList tag(const SiteHost& host, const QString& image, const QString& as)
 {
-    return command({QStringLiteral("tag"), image, as});
+    return command(host, {QStringLiteral("tag"), image, as});
 }
 
-QStringList load(const QString& archive)
+QStringList load(const SiteHost& host, const QString& archive)
 {
-    return command({QStringLiteral("load"), QStringLiteral("-i"), archive});
+    return command(host, {QStringLiteral("load"), QStringLiteral("-i"), archive});
 }
 
-Inspected inspectImage(HostSession& host, const QString& image)
+bool isDockerCommand(const QStringList& argv)
 {
-    const CapturedOutput out = host.capture(shellCommand(inspect(image)));
+    const int at =
+        argv.value(0) == QLatin1String("sudo") && argv.value(1) == QLatin1String("-n") ? 2 : 0;
+    return argv.value(at) == QLatin1String("docker");
+}
+
+Inspected inspectImage(HostSession& session, const SiteHost& host, const QString& image)
+{
+    const CapturedOutput out = session.capture(shellCommand(inspect(host, image)));
     Inspected result;
     QString parseError;
     result.image = parseImageInspect(out.stdoutLines.join(QLatin1Char('\n')), &parseError);

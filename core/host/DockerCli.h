@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/host/OutputParsers.h"
+#include "core/site/Site.h"
 #include "core/ssh/HostSession.h"
 
 #include <QStringList>
@@ -10,16 +11,18 @@
 namespace myst {
 
 // The one place that builds docker command lines and reads their answers, so that what is
-// true of docker on a host (the image tag MyST Studio runs, and in time sudo and framed
-// output) is decided once.
+// true of docker on a host (the image tag MyST Studio runs; `sudo -n` where the site says the
+// login user reaches docker only through sudo) is decided once.
 namespace DockerCli {
 
 inline const QString Tag = QStringLiteral("myst-studio"); // the tag the guide's scripts run
 
-QStringList command(const QStringList& args); // docker ARGS…
-QStringList inspect(const QString& image);    // docker image inspect IMAGE
-QStringList tag(const QString& image, const QString& as = Tag);
-QStringList load(const QString& archive);
+QStringList command(const SiteHost& host, const QStringList& args); // [sudo -n] docker ARGS…
+QStringList inspect(const SiteHost& host, const QString& image);    // … image inspect IMAGE
+QStringList tag(const SiteHost& host, const QString& image, const QString& as = Tag);
+QStringList load(const SiteHost& host, const QString& archive);
+// Whether argv is a docker command as command() makes it (for a journal's values).
+bool isDockerCommand(const QStringList& argv);
 
 struct Inspected
 {
@@ -27,7 +30,7 @@ struct Inspected
     QString error;                  // why, in the host's words where it said something
 };
 // `docker image inspect IMAGE` on the host, parsed.
-Inspected inspectImage(HostSession& host, const QString& image = Tag);
+Inspected inspectImage(HostSession& session, const SiteHost& host, const QString& image = Tag);
 
 } // namespace DockerCli
 

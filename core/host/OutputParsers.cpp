@@ -105,4 +105,23 @@ qint64 parseDfAvailableMegabytes(const QStringList& lines)
     return -1;
 }
 
+bool sameMystVersion(const QString& shown, const QString& installed)
+{
+    if (shown.isEmpty() || installed.isEmpty())
+        return false;
+    const auto base = [](const QString& v) {
+        const qsizetype cut = v.indexOf(QRegularExpression(QStringLiteral("[-_+]")));
+        return cut < 0 ? v : v.left(cut);
+    };
+    return shown == installed || base(shown) == base(installed);
+}
+
+QString loadedImageRef(const QString& line)
+{
+    static const QRegularExpression loaded(
+        QStringLiteral("^Loaded image(?: ID)?: ([A-Za-z0-9][A-Za-z0-9._/:@-]{0,254})\\s*$"));
+    const QRegularExpressionMatch m = loaded.match(line);
+    return m.hasMatch() ? m.captured(1) : QString();
+}
+
 } // namespace myst

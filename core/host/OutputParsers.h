@@ -37,6 +37,14 @@ std::optional<QString> parseBackupPath(const QStringList& stdoutLines, QString* 
 // The version in the console page, by the configured pattern (its first capture group).
 QString parseConsoleVersion(const QString& page, const QString& pattern);
 
+// The image `docker load` says it loaded: "Loaded image: NAME:TAG" or "Loaded image ID:
+// sha256:…" (both shapes of plain characters only); empty for any other line.
+QString loadedImageRef(const QString& line);
+
+// Whether the console's version is the one installed: equal, or the same but for a suffix of
+// the image tag's (7.2.0.1-mysql8 is shown as 7.2.0.1), or the other way round.
+bool sameMystVersion(const QString& shown, const QString& installed);
+
 // Free space from `df -Pk PATH` (POSIX format), in MiB; -1 when unreadable.
 qint64 parseDfAvailableMegabytes(const QStringList& lines);
 

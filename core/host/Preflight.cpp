@@ -8,6 +8,8 @@
 #include "core/host/Verify.h"
 #include "core/ssh/RemoteCommand.h"
 
+#include <QRegularExpression>
+
 namespace myst {
 
 const QStringList GuideScripts = {QStringLiteral("pull.sh"),
@@ -46,6 +48,103 @@ bool PreflightResult::passed() const
     return true;
 }
 
+namespace {
+// Whether the login user reaches docker the way the site says (directly, or through sudo -n);
+// empty when it does, else what is wrong and how to fix it.
+QString dockerAccessProblem(HostSession& session, const SiteHost& host)
+{
+    const QStringList version{QStringLiteral("version"), QStringLiteral("--format"),
+                              QStringLiteral("{{.Server.Version}}")};
+    const CapturedOutput out = session.capture(shellCommand(DockerCli::command(host, version)));
+    if (out.result.succeeded()) {
+        return {};
+    }
+    const QString said = out.stderrLines.join(QLatin1Char(' ')).left(300);
+    const QString rule =
+        QStringLiteral("%1 ALL=(root) NOPASSWD: /usr/bin/docker").arg(host.endpoint.user);
+    if (host.sudo) {
+        return QStringLiteral("sudo -n docker does not work for %1 (%2). The host needs a "
+                              "sudoers rule such as: %3")
+            .arg(host.endpoint.user, said, rule);
+    }
+    SiteHost withSudo = host;
+    withSudo.sudo = true;
+    if (said.contains(QLatin1String("permission denied"), Qt::CaseInsensitive) &&
+        session.capture(shellCommand(DockerCli::command(withSudo, version))).result.succeeded()) {
+        return QStringLiteral("docker answers \"permission denied\" to %1, but sudo -n docker "
+                              "works: set \"sudo\": true for this host in the site file")
+            .arg(host.endpoint.user);
+    }
+    return QStringLiteral("docker does not work for %1 (%2): add %1 to the docker group, or "
+                          "add the sudoers rule \"%3\" and set \"sudo\": true")
+        .arg(host.endpoint.user, said, rule);
+}
+
+// MyST home writable, and free space there (the backup) and in Docker's root directory (the
+// new image), in one round trip.
+template <typename Add>
+void addDiskCheck(HostSession& session, const SiteHost& host, const RunSettings& settings,
+                  const Add& add)
+{
+    const QStringList info =
+        DockerCli::command(host, {QStringLiteral("info"), QStringLiteral("--format"),
+                                  QStringLiteral("{{.DockerRootDir}}")});
+    const CapturedOutput out = session.capture(shellCommand(
+        QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("home=$1; shift\n"
+                                   "[ -w \"$home\" ] && echo writable || echo read-only\n"
+                                   "echo \"home $(df -Pk -- \"$home\" | awk 'NR==2 {print $4}')\"\n"
+                                   "root=$(\"$@\" 2>/dev/null)\n"
+                                   "[ -n \"$root\" ] && echo \"docker $(df -Pk -- \"$root\" | awk "
+                                   "'NR==2 {print $4}') $root\""),
+                    QStringLiteral("myst-disk"), host.mystHome} +
+        info));
+    const QStringList lines = out.stdoutLines;
+    const auto lineOf = [&](const QString& what) {
+        return lines.filter(QRegularExpression(QLatin1Char('^') + what + QLatin1Char(' ')))
+            .value(0);
+    };
+    const auto freeMb = [&](const QString& what) {
+        bool ok = false;
+        const qint64 kb = lineOf(what).section(QLatin1Char(' '), 1, 1).toLongLong(&ok);
+        return ok ? kb / 1024 : qint64(-1);
+    };
+    const qint64 homeMb = freeMb(QStringLiteral("home"));
+    const qint64 dockerMb = freeMb(QStringLiteral("docker"));
+    const QString dockerRoot = lineOf(QStringLiteral("docker")).section(QLatin1Char(' '), 2);
+    QStringList problems;
+    if (!lines.contains(QStringLiteral("writable")))
+        problems
+            << QStringLiteral("%1 is not writable for %2").arg(host.mystHome, host.endpoint.user);
+    if (homeMb < 0)
+        problems << QStringLiteral("cannot read free disk space in %1").arg(host.mystHome);
+    else if (homeMb < settings.minFreeMegabytes)
+        problems << QStringLiteral(
+                        "only %1 MB free in %2; at least %3 MB are needed for the backup")
+                        .arg(homeMb)
+                        .arg(host.mystHome)
+                        .arg(settings.minFreeMegabytes);
+    if (dockerMb >= 0 && dockerMb < settings.minFreeMegabytes)
+        problems << QStringLiteral("only %1 MB free in Docker's root directory %2; at least %3 MB "
+                                   "are needed for the new image")
+                        .arg(dockerMb)
+                        .arg(dockerRoot)
+                        .arg(settings.minFreeMegabytes);
+    if (!problems.isEmpty()) {
+        add(QStringLiteral("disk"), CheckLevel::Fail, problems.join(QStringLiteral("; ")));
+        return;
+    }
+    add(QStringLiteral("disk"), CheckLevel::Pass,
+        dockerMb >= 0
+            ? QStringLiteral("%1 MB free in %2 (writable), %3 MB in Docker's root directory %4")
+                  .arg(homeMb)
+                  .arg(host.mystHome)
+                  .arg(dockerMb)
+                  .arg(dockerRoot)
+            : QStringLiteral("%1 MB free in %2 (writable)").arg(homeMb).arg(host.mystHome));
+}
+} // namespace
+
 PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, const SshAuth& auth)
 {
     PreflightResult out;
@@ -73,7 +172,11 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
     const CapturedOutput scripts = runCaptured(connection, probe);
     QStringList bad;
     for (const QString& line : scripts.stdoutLines) {
-        if (!line.endsWith(QLatin1String(" ok"))) {
+        // The edition of the guide the product was made from has neither: optional.
+        const bool optional = line.startsWith(QLatin1String("upgrade.sh ")) ||
+                              line.startsWith(QLatin1String("import.sh "));
+        if (!line.endsWith(QLatin1String(" ok")) &&
+            !(optional && line.endsWith(QLatin1String(" missing")))) {
             bad << line;
         }
     }
@@ -92,35 +195,21 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
     }
 
     SshHostSession session(connection);
-    const DockerCli::Inspected inspected = DockerCli::inspectImage(session);
-    const std::optional<ImageInfo>& image = inspected.image;
-    if (!image) {
+    if (const QString problem = dockerAccessProblem(session, host); !problem.isEmpty()) {
+        add(QStringLiteral("docker"), CheckLevel::Fail, problem);
+    } else if (const DockerCli::Inspected inspected = DockerCli::inspectImage(session, host);
+               !inspected.image) {
         add(QStringLiteral("docker"), CheckLevel::Fail,
             QStringLiteral("docker image inspect myst-studio failed: %1").arg(inspected.error));
     } else {
+        const ImageInfo& image = *inspected.image;
         add(QStringLiteral("docker"), CheckLevel::Pass,
-            QStringLiteral("Current image %1, MyST Studio %2")
-                .arg(image->id.left(19), image->version.isEmpty()
-                                             ? QStringLiteral("(version unknown)")
-                                             : image->version));
+            QStringLiteral("Current image %1, MyST Studio %2%3")
+                .arg(image.id.left(19),
+                     image.version.isEmpty() ? QStringLiteral("(version unknown)") : image.version,
+                     host.sudo ? QStringLiteral(" (docker through sudo -n)") : QString()));
     }
-
-    const CapturedOutput df = runCaptured(
-        connection, shellCommand({QStringLiteral("df"), QStringLiteral("-Pk"), host.mystHome}));
-    const qint64 freeMb = parseDfAvailableMegabytes(df.stdoutLines);
-    if (freeMb < 0) {
-        add(QStringLiteral("disk"), CheckLevel::Fail,
-            QStringLiteral("Cannot read free disk space in %1").arg(host.mystHome));
-    } else if (freeMb < settings.minFreeMegabytes) {
-        add(QStringLiteral("disk"), CheckLevel::Fail,
-            QStringLiteral("Only %1 MB free in %2; at least %3 MB are needed for the backup")
-                .arg(freeMb)
-                .arg(host.mystHome)
-                .arg(settings.minFreeMegabytes));
-    } else {
-        add(QStringLiteral("disk"), CheckLevel::Pass,
-            QStringLiteral("%1 MB free in %2").arg(freeMb).arg(host.mystHome));
-    }
+    addDiskCheck(session, host, settings, add);
 
     // Seen here rather than when the run is refused: a warning, since breaking a stale lock
     // is the operator's call (Run page, or myst-upgrade unlock).
@@ -165,7 +254,7 @@ ProbeResult probeHost(const SiteHost& host, const SshAuth& auth, const QString& 
         return out;
     }
     SshHostSession session(connection);
-    const DockerCli::Inspected inspected = DockerCli::inspectImage(session);
+    const DockerCli::Inspected inspected = DockerCli::inspectImage(session, host);
     if (inspected.image) {
         out.imageId = inspected.image->id;
         out.version = inspected.image->version;

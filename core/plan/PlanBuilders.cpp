@@ -1,6 +1,7 @@
 #include "core/plan/Plan.h"
 
 #include "core/base/Validation.h"
+#include "core/host/DockerCli.h"
 #include "core/journal/Journal.h"
 
 namespace myst {
@@ -35,9 +36,7 @@ struct InPlaceSteps
 Step recordImageStep(const SiteHost& host)
 {
     return makeStep(QStringLiteral("record-image"), QStringLiteral("Record the current image"),
-                    host.role, StepKind::RecordImage,
-                    {QStringLiteral("docker"), QStringLiteral("image"), QStringLiteral("inspect"),
-                     QStringLiteral("myst-studio")});
+                    host.role, StepKind::RecordImage, DockerCli::inspect(host, DockerCli::Tag));
 }
 
 // Rollback readiness, checked before the first step that changes the service: the previous
@@ -218,9 +217,7 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
     check.backupPath = record.backupPath;
     Step retag = makeStep(QStringLiteral("retag"),
                           QStringLiteral("Re-tag the previous image as myst-studio"), role,
-                          StepKind::RetagImage,
-                          {QStringLiteral("docker"), QStringLiteral("tag"), record.previousImageId,
-                           QStringLiteral("myst-studio")});
+                          StepKind::RetagImage, DockerCli::tag(host, record.previousImageId));
     retag.imageId = record.previousImageId;
     Step restore = makeStep(QStringLiteral("restore"),
                             QStringLiteral("Restore the database backup"), role, StepKind::Script,

@@ -1,6 +1,7 @@
 #include "core/plan/Plan.h"
 
 #include "core/base/Validation.h"
+#include "core/host/DockerCli.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -69,7 +70,7 @@ std::optional<Plan> planFromJson(const QJsonObject& json, QString* error)
         // absolute plain path or docker, and every value that reaches a host must be plain.
         const QString program = s.argv.value(0);
         const bool programOk =
-            s.argv.isEmpty() || program == QLatin1String("docker") || isSafeAbsolutePath(program);
+            s.argv.isEmpty() || DockerCli::isDockerCommand(s.argv) || isSafeAbsolutePath(program);
         const bool valuesOk = (s.imageId.isEmpty() || isValidImageId(s.imageId)) &&
                               (s.backupPath.isEmpty() || isSafeAbsolutePath(s.backupPath)) &&
                               (s.remotePath.isEmpty() || isSafeAbsolutePath(s.remotePath)) &&

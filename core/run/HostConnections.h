@@ -47,6 +47,7 @@ public:
     // The last lock that was refused: which host, and who holds it (LockHolder::describe).
     QString lockedRole() const { return m_lockedRole; }
     QString lockHolder() const { return m_lockHolder; }
+    const Site& site() const { return m_site; }
 
 private:
     // A lock left by a run of this computer that has ended: safe to take over.

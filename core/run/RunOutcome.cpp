@@ -76,7 +76,7 @@ QString restorePreviousTag(const QString& role, const Plan& plan, const Journal&
     }
     SshStatus status;
     HostSession* host = hosts.get(role, &status);
-    const QString command = shellCommand(DockerCli::tag(previous));
+    const QString command = shellCommand(DockerCli::tag(hosts.site().hosts.value(role), previous));
     const CapturedOutput out = host ? host->capture(command) : CapturedOutput{};
     if (!out.result.succeeded()) {
         return QStringLiteral("MyST Studio was not stopped on %1, but the myst-studio tag may now "

@@ -167,10 +167,12 @@ StepOutcome Runner::runScript(const Step& step, HostSession& host, QStringList* 
         detached.name = stem;
     }
     const int index = m_index;
+    QString setting;
+    const int timeoutSeconds = m_site.settings.timeoutFor(step.id, &setting);
     const CommandResult result = host.runDetached(
         detached, hostCommandLine(step.argv),
         [this, index](OutputStream stream, const QString& line) { logLine(index, stream, line); },
-        qint64(m_site.settings.stepTimeoutSeconds) * 1000, &m_cancel);
+        qint64(timeoutSeconds) * 1000, &m_cancel);
     if (stdoutLines) {
         // The last ones, also those from before a drop; and the last "Backed up to" line,
         // however much came after it.
@@ -183,9 +185,15 @@ StepOutcome Runner::runScript(const Step& step, HostSession& host, QStringList* 
     out.ok = result.succeeded();
     out.lost = result.error == SshError::Lost;
     if (result.timedOut) {
-        out.message = QStringLiteral("timed out after %1 s and was stopped; %2")
-                          .arg(m_site.settings.stepTimeoutSeconds)
-                          .arg(serviceState(step.role));
+        const QStringList& said = detached.stdoutTail.lines();
+        out.message =
+            QStringLiteral("timed out after %1 s (settings.%2) and was stopped; the last "
+                           "it printed: %3; %4")
+                .arg(timeoutSeconds)
+                .arg(setting,
+                     said.isEmpty() ? QStringLiteral("nothing")
+                                    : QLatin1Char('"') + said.last().left(200) + QLatin1Char('"'),
+                     serviceState(step.role));
     } else {
         out.message = result.describe();
         if (!out.ok && result.exitStatus > 0 && !detached.lastStderrLine.isEmpty()) {

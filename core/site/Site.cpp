@@ -39,6 +39,10 @@ void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
         out = v.toString();
     };
     positive("stepTimeoutSeconds", s.stepTimeoutSeconds);
+    positive("pullTimeoutSeconds", s.pullTimeoutSeconds);
+    positive("backupTimeoutSeconds", s.backupTimeoutSeconds);
+    positive("startTimeoutSeconds", s.startTimeoutSeconds);
+    positive("restoreTimeoutSeconds", s.restoreTimeoutSeconds);
     positive("startupTimeoutSeconds", s.startupTimeoutSeconds);
     positive("consoleTimeoutSeconds", s.consoleTimeoutSeconds);
     positive("reconnectSeconds", s.reconnectSeconds);
@@ -64,6 +68,10 @@ QJsonObject writeSettings(QJsonObject o, const RunSettings& s)
             o.insert(QLatin1String(key), value);
     };
     put("stepTimeoutSeconds", s.stepTimeoutSeconds, d.stepTimeoutSeconds);
+    put("pullTimeoutSeconds", s.pullTimeoutSeconds, d.pullTimeoutSeconds);
+    put("backupTimeoutSeconds", s.backupTimeoutSeconds, d.backupTimeoutSeconds);
+    put("startTimeoutSeconds", s.startTimeoutSeconds, d.startTimeoutSeconds);
+    put("restoreTimeoutSeconds", s.restoreTimeoutSeconds, d.restoreTimeoutSeconds);
     put("startupTimeoutSeconds", s.startupTimeoutSeconds, d.startupTimeoutSeconds);
     put("consoleTimeoutSeconds", s.consoleTimeoutSeconds, d.consoleTimeoutSeconds);
     put("reconnectSeconds", s.reconnectSeconds, d.reconnectSeconds);
@@ -247,6 +255,41 @@ bool Site::save(const QString& path, QString* error) const
         return false;
     }
     return true;
+}
+
+int RunSettings::timeoutFor(const QString& stepId, QString* setting) const
+{
+    const QString id = stepId.startsWith(QLatin1String("nonprod-")) ? stepId.mid(8) : stepId;
+    struct Kind
+    {
+        QStringList ids;
+        const char* name;
+        int seconds;
+    };
+    const Kind kinds[] = {
+        {{QStringLiteral("pull"), QStringLiteral("load")},
+         "pullTimeoutSeconds",
+         pullTimeoutSeconds},
+        {{QStringLiteral("backup"), QStringLiteral("backup-for-copy")},
+         "backupTimeoutSeconds",
+         backupTimeoutSeconds},
+        {{QStringLiteral("start"), QStringLiteral("restart")},
+         "startTimeoutSeconds",
+         startTimeoutSeconds},
+        {{QStringLiteral("restore"), QStringLiteral("restore-copy")},
+         "restoreTimeoutSeconds",
+         restoreTimeoutSeconds},
+    };
+    for (const Kind& k : kinds) {
+        if (k.ids.contains(id)) {
+            if (setting)
+                *setting = QLatin1String(k.name);
+            return k.seconds;
+        }
+    }
+    if (setting)
+        *setting = QStringLiteral("stepTimeoutSeconds");
+    return stepTimeoutSeconds;
 }
 
 QString Site::defaultRole() const

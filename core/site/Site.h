@@ -35,7 +35,13 @@ struct SiteHost
 // Settings that tune a run; each has a default and may be set in the site file's "settings".
 struct RunSettings
 {
-    int stepTimeoutSeconds = 1800;
+    int stepTimeoutSeconds = 1800; // a step with no timeout of its own kind below
+    // A real pull of a multi-GB image, a large database's backup or restore, and a Tomcat
+    // that deploys for minutes: each kind of step has its own limit.
+    int pullTimeoutSeconds = 3600;
+    int backupTimeoutSeconds = 3600;
+    int startTimeoutSeconds = 1200;
+    int restoreTimeoutSeconds = 3600;
     int startupTimeoutSeconds = 300; // how long verify follows output-logs.sh for the marker
     int consoleTimeoutSeconds = 15;
     QString startupMarker = QStringLiteral("MyST Studio started");
@@ -51,6 +57,10 @@ struct RunSettings
     // A step's log on this computer is cut at this size: the older half is kept as .log.1,
     // and the log says how much output was left out.
     int stepLogMegabytes = 64;
+
+    // The limit for a step, by its id ("pull", "nonprod-backup", "restore-copy", …), and the
+    // setting that sets it, for the message when it runs out.
+    int timeoutFor(const QString& stepId, QString* setting = nullptr) const;
 };
 
 // The site file of DESIGN §2: which hosts play which role. Parsed strictly; every problem is

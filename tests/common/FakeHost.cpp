@@ -108,7 +108,12 @@ CommandResult FakeHost::runDetached(DetachedStep& step, const QString& commandLi
     commands << commandLine;
     CommandResult result;
     result.started = true;
-    const QString program = QFileInfo(commandLine.section(QLatin1Char(' '), 0, 0)).fileName();
+    // "cd -- <MyST home>/bin && ./pull.sh 2.0.0" (hostCommandLine) runs pull.sh.
+    const qsizetype and_ = commandLine.indexOf(QLatin1String(" && "));
+    const QString run = commandLine.startsWith(QLatin1String("cd -- ")) && and_ > 0
+                            ? commandLine.mid(and_ + 4)
+                            : commandLine;
+    const QString program = QFileInfo(run.section(QLatin1Char(' '), 0, 0)).fileName();
     const Script script = scripts.value(program);
     if (!m_dropsLeft.contains(step.name)) {
         m_dropsLeft.insert(step.name, script.drops);

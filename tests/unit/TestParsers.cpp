@@ -183,6 +183,34 @@ private slots:
         QVERIFY(!isBeforeBoot(tomcatOld, QDateTime(), 0)); // no boot known: every line counts
     }
 
+    void versionsWithSuffixesAndLoadedImages()
+    {
+        QVERIFY(sameMystVersion("7.2.0.1", "7.2.0.1-mysql8"));
+        QVERIFY(sameMystVersion("7.2.0.1-mysql8", "7.2.0.1"));
+        QVERIFY(sameMystVersion("2.0.0", "2.0.0"));
+        QVERIFY(!sameMystVersion("7.2.0.2", "7.2.0.1-mysql8"));
+        QVERIFY(!sameMystVersion("", "7.2.0.1"));
+        QCOMPARE(loadedImageRef("Loaded image: registry.example.com/rubiconred/myst-studio:2.0.0"),
+                 QStringLiteral("registry.example.com/rubiconred/myst-studio:2.0.0"));
+        QCOMPARE(loadedImageRef("Loaded image ID: sha256:" + QString(64, 'a')),
+                 "sha256:" + QString(64, 'a'));
+        QVERIFY(loadedImageRef("Loaded image: x; rm -rf ~").isEmpty());
+        QVERIFY(loadedImageRef("ORACLE_HOME=/u01/app/oracle").isEmpty());
+    }
+
+    void timeoutsByKindOfStep()
+    {
+        RunSettings s;
+        QString setting;
+        QCOMPARE(s.timeoutFor("pull", &setting), s.pullTimeoutSeconds);
+        QCOMPARE(setting, QStringLiteral("pullTimeoutSeconds"));
+        QCOMPARE(s.timeoutFor("nonprod-backup"), s.backupTimeoutSeconds);
+        QCOMPARE(s.timeoutFor("restore-copy"), s.restoreTimeoutSeconds);
+        QCOMPARE(s.timeoutFor("restart"), s.startTimeoutSeconds);
+        QCOMPARE(s.timeoutFor("stop", &setting), s.stepTimeoutSeconds);
+        QCOMPARE(setting, QStringLiteral("stepTimeoutSeconds"));
+    }
+
     void lockLineIsReadBackPlainly()
     {
         const LockHolder h = LockHolder::parse(

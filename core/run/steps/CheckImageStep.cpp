@@ -9,7 +9,8 @@ namespace myst {
 StepOutcome runCheckImage(StepContext& context, const Step& step, HostSession& host)
 {
     const QString verified = context.journal().records.value(step.sourceRole).newImageId;
-    const DockerCli::Inspected inspected = DockerCli::inspectImage(host);
+    const DockerCli::Inspected inspected =
+        DockerCli::inspectImage(host, context.site().hosts.value(step.role));
     if (!inspected.image) {
         return {false, -1, inspected.error};
     }

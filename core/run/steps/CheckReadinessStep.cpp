@@ -4,6 +4,7 @@
 
 #include "core/base/ShellQuote.h"
 #include "core/base/Validation.h"
+#include "core/host/DockerCli.h"
 
 #include <QLocale>
 #include <QRegularExpression>
@@ -23,14 +24,22 @@ StepOutcome runCheckReadiness(StepContext& context, const Step& step, HostSessio
                                         : QStringLiteral("the previous image"))};
     }
     // One login for the three checks.
+    // $1 image, $2 backup, $3 MyST home, then the docker command line (sudo -n docker, maybe).
+    const QStringList docker =
+        DockerCli::command(context.site().hosts.value(step.role),
+                           {QStringLiteral("image"), QStringLiteral("inspect"),
+                            QStringLiteral("--format"), QStringLiteral("{{.Id}}")});
     const CapturedOutput out = host.capture(shellCommand(
-        {QStringLiteral("sh"), QStringLiteral("-c"),
-         QStringLiteral("docker image inspect --format '{{.Id}}' \"$1\" >/dev/null "
-                        "2>&1 && echo image || echo no-image\n"
-                        "[ -s \"$2\" ] && echo \"backup $(stat -c %s -- \"$2\")\" || "
-                        "echo no-backup\n"
-                        "echo \"free $(df -Pk -- \"$3\" | awk 'NR==2 {print $4}')\""),
-         QStringLiteral("myst-ready"), r.previousImageId, r.backupPath, step.argv.value(0)}));
+        QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("image=$1 backup=$2 home=$3; shift 3\n"
+                                   "\"$@\" \"$image\" >/dev/null 2>&1 && echo image || "
+                                   "echo no-image\n"
+                                   "[ -s \"$backup\" ] && echo \"backup $(stat -c %s -- "
+                                   "\"$backup\")\" || echo no-backup\n"
+                                   "echo \"free $(df -Pk -- \"$home\" | awk 'NR==2 {print $4}')\""),
+                    QStringLiteral("myst-ready"), r.previousImageId, r.backupPath,
+                    step.argv.value(0)} +
+        docker));
     const QStringList lines = out.stdoutLines;
     for (const QString& l : out.stderrLines)
         context.log(OutputStream::Stderr, l);

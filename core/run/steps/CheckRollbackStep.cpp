@@ -29,7 +29,8 @@ StepOutcome runCheckRollback(StepContext& context, const Step& step, HostSession
         }
     }
     const CapturedOutput image = host.capture(shellCommand(
-        DockerCli::command({QStringLiteral("image"), QStringLiteral("inspect"),
+        DockerCli::command(context.site().hosts.value(step.role),
+                           {QStringLiteral("image"), QStringLiteral("inspect"),
                             QStringLiteral("--format"), QStringLiteral("{{.Id}}"), step.imageId})));
     for (const QString& l : image.stdoutLines + image.stderrLines)
         context.log(OutputStream::Stdout, l);

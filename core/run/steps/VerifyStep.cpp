@@ -3,6 +3,7 @@
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/host/DockerCli.h"
+#include "core/host/OutputParsers.h"
 #include "core/host/Verify.h"
 
 namespace myst {
@@ -48,7 +49,8 @@ StepOutcome runVerify(StepContext& context, const Step& step, HostSession& host)
     if (!log.ok) {
         return {false, -1, log.message};
     }
-    if (const auto info = DockerCli::inspectImage(host).image) {
+    if (const auto info =
+            DockerCli::inspectImage(host, context.site().hosts.value(step.role)).image) {
         if (context.plan().kind == QLatin1String("upgrade")) {
             context.capture(step.role, CaptureKey::NewImageId, info->id);
         } else if (!step.imageId.isEmpty() && info->id != step.imageId) {
@@ -67,7 +69,7 @@ StepOutcome runVerify(StepContext& context, const Step& step, HostSession& host)
     if (!console.ok) {
         return {false, -1, console.message};
     }
-    if (!step.expectVersion.isEmpty() && console.version != step.expectVersion) {
+    if (!step.expectVersion.isEmpty() && !sameMystVersion(console.version, step.expectVersion)) {
         return {false, -1,
                 QStringLiteral("the console shows MyST Studio %1, expected %2")
                     .arg(console.version, step.expectVersion)};

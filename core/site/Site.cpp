@@ -39,6 +39,12 @@ void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
         out = v.toString();
     };
     positive("stepTimeoutSeconds", s.stepTimeoutSeconds);
+    // A site that sets stepTimeoutSeconds (as sites did before there were kinds) means it for
+    // every kind it does not set itself.
+    if (json.contains(QLatin1String("stepTimeoutSeconds"))) {
+        s.pullTimeoutSeconds = s.backupTimeoutSeconds = s.startTimeoutSeconds =
+            s.restoreTimeoutSeconds = s.stepTimeoutSeconds;
+    }
     positive("pullTimeoutSeconds", s.pullTimeoutSeconds);
     positive("backupTimeoutSeconds", s.backupTimeoutSeconds);
     positive("startTimeoutSeconds", s.startTimeoutSeconds);

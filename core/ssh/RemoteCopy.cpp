@@ -12,6 +12,14 @@ namespace myst {
 namespace {
 // The copy's own sha256 checks are quick; the file is a database backup.
 constexpr qint64 ChecksumTimeoutMs = 60000;
+
+void discardStderr(ssh_channel channel)
+{
+    char sink[4096];
+    while (ssh_channel_read_nonblocking(channel, sink, sizeof sink, 1) > 0) {
+    }
+}
+
 } // namespace
 
 CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, SshConnection& target,
@@ -64,6 +72,9 @@ CopyResult copyBetweenHosts(SshConnection& source, const QString& sourcePath, Ss
             break;
         }
         if (n == 0) {
+            // libssh reports end of file only once stderr is read too: a login banner there
+            // (a chatty .bashrc) would otherwise keep the copy waiting for ever.
+            discardStderr(reader.get());
             if (ssh_channel_is_eof(reader.get())) {
                 result.ok = true;
                 break;

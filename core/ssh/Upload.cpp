@@ -90,6 +90,9 @@ public:
             if ((m_cancel && m_cancel->load()) || clock.elapsed() > timeoutMs)
                 return {};
             const int n = ssh_channel_read_timeout(m_channel, buffer, sizeof buffer, 0, 1000);
+            // Keep stderr read as well: libssh reports end of file only once it is (a login
+            // banner there would hide it), and its last words explain a failure.
+            drainStderr();
             if (n == SSH_ERROR || (n == 0 && ssh_channel_is_eof(m_channel)))
                 return {};
             m_pending.append(m_frame.feed(buffer, n)); // not a login banner
@@ -100,17 +103,26 @@ public:
         return line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
     }
 
-    // What the host said on stderr, for a message when the protocol broke down.
-    QString errors() const
+    // What the host said on stderr last, for a message when the protocol broke down.
+    QString errors()
     {
-        char buffer[2048];
-        const int n = ssh_channel_read_nonblocking(m_channel, buffer, sizeof buffer, 1);
-        return n > 0 ? QString::fromUtf8(buffer, n).trimmed() : QString();
+        drainStderr();
+        return QString::fromUtf8(m_stderr).trimmed();
     }
 
 private:
+    void drainStderr()
+    {
+        char buffer[2048];
+        int n;
+        while ((n = ssh_channel_read_nonblocking(m_channel, buffer, sizeof buffer, 1)) > 0) {
+            m_stderr = (m_stderr + QByteArray(buffer, n)).right(2048);
+        }
+    }
+
     ssh_channel m_channel;
     const std::atomic<bool>* m_cancel;
+    QByteArray m_stderr;
     OutputFrame m_frame;
     QByteArray m_pending;
 };

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Issue 15 (3 of 8): the product on hosts that behave like real installations
+(tests/realhost: a real dockerd, a non-root login user with sudo for docker on one host and a
+docker group on the other, a chatty login shell, scripts that work only from their folder, an
+HTTPS console with a self-signed certificate reachable only from the host, a Tomcat start-up
+log), through the real myst-upgrade binary, with a site file that names only what a real site
+must and default settings."""
+import glob
+import hashlib
+import io
+import json
+import os
+import subprocess
+import tarfile
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REALHOST = os.path.join(HERE, "..", "realhost", "realhost")
+CLI = os.environ.get("MYST_CLI", os.path.join(HERE, "..", "..", "build", "app", "myst-upgrade"))
+SITE_KEYS = ("host", "port", "user", "identity", "mystHome", "consoleUrl", "sudo",
+             "consoleCertSha256")
+
+
+def oci_layout_archive(legacy, out):
+    """A Docker 25+ `docker save` archive (OCI index.json, blobs/sha256/…, manifest.json
+    pointing into blobs/) with the same image as a legacy one."""
+    with tarfile.open(legacy) as src:
+        manifest = json.load(src.extractfile("manifest.json"))[0]
+        blobs, layers = {}, []
+        config = src.extractfile(manifest["Config"]).read()
+        config_digest = hashlib.sha256(config).hexdigest()
+        blobs[config_digest] = config
+        for layer in manifest["Layers"]:
+            data = src.extractfile(layer).read()
+            digest = hashlib.sha256(data).hexdigest()
+            blobs[digest] = data
+            layers.append(digest)
+    image_manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": "sha256:" + config_digest, "size": len(config)},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                    "digest": "sha256:" + d, "size": len(blobs[d])} for d in layers]}).encode()
+    manifest_digest = hashlib.sha256(image_manifest).hexdigest()
+    blobs[manifest_digest] = image_manifest
+    index = json.dumps({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": "sha256:" + manifest_digest, "size": len(image_manifest),
+        "annotations": {"io.containerd.image.name": manifest["RepoTags"][0]}}]}).encode()
+    docker_manifest = json.dumps([{"Config": "blobs/sha256/" + config_digest,
+                                   "RepoTags": manifest["RepoTags"],
+                                   "Layers": ["blobs/sha256/" + d for d in layers]}]).encode()
+
+    def add(tar, name, data):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+
+    with tarfile.open(out, "w") as tar:
+        for digest, data in blobs.items():
+            add(tar, "blobs/sha256/" + digest, data)
+        add(tar, "index.json", index)
+        add(tar, "manifest.json", docker_manifest)
+        add(tar, "oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
+
+
+class RealHosts(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = os.path.join(cls.tmp.name, "lab")
+        subprocess.run([REALHOST, "up", cls.dir, "--roles", "prod,nonprod"], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(os.path.join(cls.dir, "site.json")) as f:
+            full = json.load(f)
+        # Only what a real site names: no settings, nothing tuned to the test host.
+        site = {"knownHosts": full["knownHosts"],
+                "hosts": {role: {k: h[k] for k in SITE_KEYS if k in h}
+                          for role, h in full["hosts"].items()}}
+        cls.site = os.path.join(cls.tmp.name, "site.json")
+        with open(cls.site, "w") as f:
+            json.dump(site, f)
+        cls.state_dir = os.path.join(cls.tmp.name, "state")
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run([REALHOST, "down", cls.dir], check=False)
+        cls.tmp.cleanup()
+
+    def cli(self, *args):
+        env = dict(os.environ, XDG_STATE_HOME=self.state_dir)
+        p = subprocess.run([CLI, *args, "--json"], capture_output=True, text=True, env=env,
+                           stdin=subprocess.DEVNULL, timeout=900)
+        events = [json.loads(line) for line in p.stdout.splitlines()]
+        return p, events
+
+    def state(self, role):
+        out = subprocess.run([REALHOST, "state", self.dir, role], capture_output=True,
+                             text=True, check=True).stdout
+        return json.loads(out)
+
+    def result(self, p, events):
+        results = [e for e in events if e["event"] == "result"]
+        self.assertEqual(len(results), 1, p.stdout[-3000:] + p.stderr[-2000:])
+        return results[0]
+
+    def assertRan(self, p, events):
+        result = self.result(p, events)
+        self.assertEqual(p.returncode, 0, result.get("message", "") + p.stderr[-2000:])
+        return result
+
+    def test_1_check_passes_with_default_settings(self):
+        p, events = self.cli("check", "--site", self.site)
+        checks = {(e["role"], e["name"]): e for e in events if e["event"] == "check"}
+        failed = {k: v["message"] for k, v in checks.items() if v["level"] != "pass"}
+        self.assertEqual(failed, {})
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("MyST Studio 1.0.0", checks[("prod", "console")]["message"])
+        self.assertIn("sudo", checks[("prod", "docker")]["message"])
+
+    def test_2_in_place_upgrade_and_its_rollback(self):
+        before = self.state("prod")
+        p, events = self.cli("upgrade", "--site", self.site, "--approach", "in-place",
+                             "--version", "2.0.0", "--yes")
+        result = self.assertRan(p, events)
+        after = self.state("prod")
+        self.assertEqual(after["consoleVersion"], "2.0.0")
+        self.assertEqual(after["dbVersion"], "2.0.0")
+        self.assertEqual(after["runningImage"], after["taggedImage"])
+        self.assertNotEqual(after["taggedImage"], before["taggedImage"])
+        lines = [e["line"] for e in events if e["event"] == "output"]
+        self.assertFalse([l for l in lines if "ORACLE_HOME" in l], "the login banner was parsed")
+
+        p, events = self.cli("rollback", "--site", self.site, "--run", result["runId"],
+                             "--yes")
+        self.assertRan(p, events)
+        back = self.state("prod")
+        self.assertEqual(back["consoleVersion"], "1.0.0")
+        self.assertEqual(back["taggedImage"], before["taggedImage"])
+        self.assertEqual(back["dbDumpSha256"], before["dbDumpSha256"])
+
+    def test_3_phased_with_the_data_copy(self):
+        prod_before = self.state("prod")
+        p, events = self.cli("upgrade", "--site", self.site, "--approach", "phased",
+                             "--version", "2.0.0", "--copy-prod-data", "--yes")
+        self.assertRan(p, events)
+        prod, nonprod = self.state("prod"), self.state("nonprod")
+        self.assertEqual(prod["consoleVersion"], "2.0.0")
+        self.assertEqual(nonprod["consoleVersion"], "2.0.0")
+        # Non-production runs on production's data (as it was before the upgrade, migrated).
+        self.assertEqual(nonprod["dbDump"], prod["dbDump"])
+        self.assertNotEqual(prod_before["dbVersion"], prod["dbVersion"])
+
+    def test_4_offline_from_a_docker_25_layout_archive(self):
+        cached = glob.glob("/var/tmp/myst-realhost-cache/*/myst-studio-3.0.0.tar")
+        self.assertTrue(cached, "realhost's registry cache")
+        archive = os.path.join(self.tmp.name, "myst-studio-3.0.0.tar")
+        oci_layout_archive(cached[0], archive)
+        p, events = self.cli("upgrade", "--site", self.site, "--approach", "in-place",
+                             "--image-tar", archive, "--yes")
+        self.assertRan(p, events)
+        after = self.state("prod")
+        self.assertEqual(after["consoleVersion"], "3.0.0")
+        self.assertEqual(after["runningImage"], after["taggedImage"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -44,21 +44,22 @@ SummaryPage::SummaryPage()
 
 void SummaryPage::initializePage()
 {
-    const WizardState& state = wizardOf(this)->state();
-    const std::optional<Journal> main = state.upgradeRun ? state.upgradeRun : state.rollbackRun;
-    if (!main) {
+    const QList<Journal>& runs = wizardOf(this)->state().runs;
+    if (runs.isEmpty()) {
         m_outcome->setText(tr("Nothing was run."));
         return;
     }
-    const std::optional<Journal> rollback = state.upgradeRun ? state.rollbackRun : std::nullopt;
-    const Journal& last = rollback ? *rollback : *main;
+    const Journal& main = runs.first();
+    const std::optional<Journal> rollback =
+        runs.size() > 1 ? std::optional<Journal>(runs.last()) : std::nullopt;
+    const Journal& last = runs.last(); // the outcome is where the hosts are now
     const bool ok = last.status == QLatin1String("succeeded");
     m_outcome->setStyleSheet(ok ? QStringLiteral("color: #18781c; font-weight: bold;")
                                 : QStringLiteral("color: #b21818; font-weight: bold;"));
     m_outcome->setText(last.message);
-    m_markdown = runReportMarkdown(*main, rollback);
+    m_markdown = runReportMarkdown(main, rollback);
     m_report->setMarkdown(m_markdown);
-    m_logs = main->logDirectory();
+    m_logs = main.logDirectory();
 }
 
 void SummaryPage::exportReport()

@@ -22,6 +22,11 @@ UpgradeWizard* wizardOf(QWizardPage* page)
     return qobject_cast<UpgradeWizard*>(page->window());
 }
 
+const UpgradeWizard* wizardOf(const QWizardPage* page)
+{
+    return qobject_cast<const UpgradeWizard*>(page->window());
+}
+
 QString UpgradeWizard::defaultSiteFile()
 {
     return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +

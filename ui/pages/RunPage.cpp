@@ -160,7 +160,6 @@ void RunPage::reset(const QString& title)
     m_steps->clearRuns();
     m_logs->reset();
     m_split->setOrientation(Qt::Horizontal);
-    m_split->setSizes({360, 640}); // the log gets the room
     m_upload->reset();
     m_outage->reset();
     m_plan = {};
@@ -245,12 +244,16 @@ void RunPage::startRun(const Plan& plan, const Journal& journal, Runner::Mode mo
     m_plan = plan;
     m_outage->setSpan(isRollback() ? OutageClock::Span::RestoreToVerified
                                    : OutageClock::Span::StopToVerified);
-    m_steps->addRun(plan, isRollback() && appended ? tr("Rollback: ") : QString());
+    m_steps->addRun(plan, isRollback() && appended ? tr("Rollback") : QString());
     for (const QString& role : plan.roles())
         m_logs->pane(role);
     if (m_logs->hostCount() > 1) { // a second host: the logs get the full width, side by side
         m_split->setOrientation(Qt::Vertical);
         m_split->setSizes({200, 400});
+    } else { // every step's title whole, the log the rest (its long lines scroll anyway)
+        const int width = m_split->width() > 400 ? m_split->width() : 1000;
+        const int steps = qMin(m_steps->fittingWidth(), width / 2);
+        m_split->setSizes({steps, width - steps});
     }
     if (mode == Runner::Mode::Resume)
         showDoneBefore(plan, journal);

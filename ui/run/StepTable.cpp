@@ -3,6 +3,7 @@
 #include "ui/run/Durations.h"
 
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QStyle>
 
 namespace myst {
@@ -17,6 +18,8 @@ StepTable::StepTable(QWidget* parent) : QTreeWidget(parent)
     header()->setSectionResizeMode(HostColumn, QHeaderView::ResizeToContents);
     header()->setSectionResizeMode(DurationColumn, QHeaderView::ResizeToContents);
     header()->setStretchLastSection(false);
+    // By pixel: per item, a half-hidden running step counts as shown and is never scrolled to.
+    setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_timer.setInterval(200);
     connect(&m_timer, &QTimer::timeout, this, &StepTable::tick);
 }
@@ -25,23 +28,53 @@ void StepTable::clearRuns()
 {
     stopClock();
     clear();
-    m_firstRow = 0;
+    m_firstRow = m_runRow = 0;
 }
 
-void StepTable::addRun(const Plan& plan, const QString& prefix)
+void StepTable::addRun(const Plan& plan, const QString& heading)
 {
+    m_runRow = topLevelItemCount();
+    if (!heading.isEmpty()) {
+        auto* item = new QTreeWidgetItem(this, {QString(), heading});
+        item->setFlags(Qt::ItemIsEnabled); // not a step: nothing to select
+        QFont bold = item->font(StepColumn);
+        bold.setBold(true);
+        item->setFont(StepColumn, bold);
+    }
     m_firstRow = topLevelItemCount();
     for (const Step& step : plan.steps) {
-        auto* item = new QTreeWidgetItem(this, {QString(), prefix + step.title, step.role, {}});
+        auto* item = new QTreeWidgetItem(this, {QString(), step.title, step.role, {}});
         item->setToolTip(StepColumn, step.commandText());
     }
+}
+
+int StepTable::fittingWidth() const
+{
+    int width = 2 * frameWidth() + verticalScrollBar()->sizeHint().width();
+    for (int column = 0; column < columnCount(); ++column)
+        width += qMax(sizeHintForColumn(column), header()->sectionSizeHint(column));
+    return width;
+}
+
+void StepTable::resizeEvent(QResizeEvent* event)
+{
+    QTreeWidget::resizeEvent(event);
+    // Once the view has laid its rows out at the new size.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (currentItem())
+                scrollToItem(currentItem());
+        },
+        Qt::QueuedConnection);
 }
 
 void StepTable::dropRun()
 {
     stopClock();
-    while (topLevelItemCount() > m_firstRow)
-        delete takeTopLevelItem(m_firstRow);
+    while (topLevelItemCount() > m_runRow)
+        delete takeTopLevelItem(m_runRow);
+    m_firstRow = m_runRow;
 }
 
 void StepTable::showDone(int index, const StepRecord& step)

@@ -27,9 +27,10 @@ public:
     explicit StepTable(QWidget* parent = nullptr);
 
     // Rows for a run's steps, after those already there; the run's step indexes count from
-    // its first row. `prefix` starts each title ("Rollback: ").
-    void addRun(const Plan& plan, const QString& prefix = {});
-    // Drops the current run's rows (a run started again after its lock was broken).
+    // its first row. A `heading` row ("Rollback") sets a run apart from the one before, as
+    // the log does, rather than a prefix on every title that would not fit.
+    void addRun(const Plan& plan, const QString& heading = {});
+    // Drops the current run's rows, heading too (a run started again after its lock was broken).
     void dropRun();
     // A step that succeeded before this page (a continued run).
     void showDone(int index, const StepRecord& step);
@@ -37,13 +38,20 @@ public:
     void stepFinished(int index, const StepRecord& step);
     // The run ended: nothing is running any more.
     void stopClock();
+    // The width that shows every title whole (the page gives the steps up to half of it).
+    int fittingWidth() const;
     void clearRuns(); // not reset(): that is QAbstractItemView's, called by clear()
+
+protected:
+    // Keeps the running step in view when the gate panel or a second log takes room.
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     QTreeWidgetItem* row(int index) const { return topLevelItem(m_firstRow + index); }
     void tick();
 
     int m_firstRow = 0;      // the current run's first row
+    int m_runRow = 0;        // ...or its heading's
     int m_running = -1;      // its running step's index
     QDateTime m_stepStarted; // wall clock, as the journal: a resumed step counts from its start
     QTimer m_timer;

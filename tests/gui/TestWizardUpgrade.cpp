@@ -5,6 +5,7 @@
 
 #include <QCheckBox>
 #include <QFile>
+#include <QFileDialog>
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
@@ -65,6 +66,18 @@ void TestWizard::upgradeThroughTheWizard()
                 ->toPlainText()
                 .contains(m_sim->mystHome(QStringLiteral("prod")) + QStringLiteral("/backup/")));
     shot(&w, QStringLiteral("7-summary"));
+    // The export dialog is opened, not run in a loop of its own: the test goes on while it is
+    // up, and the report is written when a file is chosen.
+    click(child<QPushButton>(&w, "exportReportButton"));
+    QFileDialog* save = nullptr;
+    QTRY_VERIFY((save = w.findChild<QFileDialog*>(QStringLiteral("exportReportDialog"))) &&
+                save->isVisible());
+    const QString report = m_state.filePath(QStringLiteral("report.md"));
+    save->selectFile(report);
+    static_cast<QDialog*>(save)->accept(); // QFileDialog's own accept() is protected
+    QTRY_VERIFY(QFile::exists(report));
+    QVERIFY(HostSim::readFile(report).contains(
+        (m_sim->mystHome(QStringLiteral("prod")) + QStringLiteral("/backup/")).toUtf8()));
     QCOMPARE(console(), QStringLiteral("2.0.0"));
     QCOMPARE(m_sim->schemaVersion(QStringLiteral("prod")), QStringLiteral("2.0.0"));
 }

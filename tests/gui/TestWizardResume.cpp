@@ -46,6 +46,8 @@ void TestWizard::interruptedRunIsOfferedFirstAndContinued()
                              10000);
     QVERIFY2(m.captured(1).toDouble() * 1000 >= sinceCrash.elapsed() - 200,
              qPrintable(m.captured(0)));
+    QVERIFY(!w.button(QWizard::BackButton)->isEnabled()); // a run under way is not left by Back
+    shot(&w, QStringLiteral("0a-run-continued-down")); // the live outage, as the operator sees it
     QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 90000);
     QVERIFY2(
         child<QLabel>(&w, "runStatusLabel")->text().contains(QStringLiteral("Upgrade complete")),

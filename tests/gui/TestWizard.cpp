@@ -7,6 +7,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
+#include <QFile>
+#include <QFileDialog>
 #include <QLineEdit>
 #include <QScrollBar>
 #include <QTest>
@@ -59,6 +61,15 @@ void TestWizard::logPaneRendersColoursAndKeepsTheCap()
     QCOMPARE(first.formats.size(), 2); // "red" in bold red, then " plain" as stdout
     QCOMPARE(first.formats.first().format.foreground().color(), QColor("#b21818"));
     QCOMPARE(first.formats.first().length, 3);
+    // Save opens its dialog and returns: the lines keep arriving while the operator chooses.
+    pane.saveAs();
+    auto* save = pane.findChild<QFileDialog*>(QStringLiteral("saveLogDialog"));
+    QVERIFY(save && save->isVisible());
+    const QString saved = m_state.filePath(QStringLiteral("pane.log"));
+    save->selectFile(saved);
+    static_cast<QDialog*>(save)->accept(); // QFileDialog's own accept() is protected
+    QTRY_VERIFY(QFile::exists(saved));
+    QCOMPARE(HostSim::readFile(saved), QByteArray("red plain\n"));
 }
 
 QTEST_MAIN(TestWizard)

@@ -37,8 +37,10 @@ RunPage::RunPage()
     m_split = new QSplitter(this);
     m_split->addWidget(m_steps);
     m_split->addWidget(m_logs);
-    m_split->setStretchFactor(0, 2);
-    m_split->setStretchFactor(1, 3);
+    // A wider window widens the logs, whose long lines scroll anyway; the steps keep the room
+    // startRun gives them.
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
     m_gate = new GatePanel(this);
     m_upload = new UploadMeter(this);
     m_status = new QLabel(this);
@@ -250,10 +252,9 @@ void RunPage::startRun(const Plan& plan, const Journal& journal, Runner::Mode mo
     if (m_logs->hostCount() > 1) { // a second host: the logs get the full width, side by side
         m_split->setOrientation(Qt::Vertical);
         m_split->setSizes({200, 400});
-    } else { // every step's title whole, the log the rest (its long lines scroll anyway)
-        const int width = m_split->width() > 400 ? m_split->width() : 1000;
-        const int steps = qMin(m_steps->fittingWidth(), width / 2);
-        m_split->setSizes({steps, width - steps});
+    } else { // every step's title whole, up to half the window; the log the rest
+        const int steps = qMin(m_steps->fittingWidth(), window()->width() / 2);
+        m_split->setSizes({steps, qMax(m_split->width() - steps, steps)});
     }
     if (mode == Runner::Mode::Resume)
         showDoneBefore(plan, journal);

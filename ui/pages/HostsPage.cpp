@@ -2,6 +2,7 @@
 
 #include "core/site/Credentials.h"
 #include "ui/widgets/HostForm.h"
+#include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QDir>
@@ -24,9 +25,9 @@ HostsPage::HostsPage()
     m_siteFile->setObjectName(QStringLiteral("siteFileLineEdit"));
     m_knownHosts = new QLineEdit(QStringLiteral("~/.ssh/known_hosts"), this);
     m_knownHosts->setObjectName(QStringLiteral("knownHostsLineEdit"));
-    m_nonprod = new HostForm(QStringLiteral("nonprod"),
-                             tr("Non-production (upgraded and verified first)"), this);
-    m_prod = new HostForm(QStringLiteral("prod"), tr("Production"), this);
+    m_nonprod =
+        new HostForm(Roles::Nonprod, tr("Non-production (upgraded and verified first)"), this);
+    m_prod = new HostForm(Roles::Prod, tr("Production"), this);
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("hostsMessageLabel"));
     m_message->setWordWrap(true);
@@ -55,7 +56,7 @@ void HostsPage::initializePage()
     m_nonprod->setVisible(state.approach == QLatin1String("phased"));
     for (HostForm* form : {m_nonprod, m_prod}) {
         QString role = form->role();
-        if (!state.site.hosts.contains(role) && role == QLatin1String("prod"))
+        if (!state.site.hosts.contains(role) && role == Roles::Prod)
             role = state.site.defaultRole(); // a one-host site file
         if (role.isEmpty() || !state.site.hosts.contains(role))
             continue;
@@ -84,8 +85,8 @@ bool HostsPage::validatePage()
         if (form == m_nonprod && !phased)
             continue;
         // The production form was filled from a one-host site's only host when it has no
-        // "prod": that host's other fields carry over; the host itself stays as it was.
-        const QString from = hosts.contains(form->role()) || form->role() != QLatin1String("prod")
+        // production role: that host's other fields carry over; the host itself stays as it was.
+        const QString from = hosts.contains(form->role()) || form->role() != Roles::Prod
                                  ? form->role()
                                  : state.site.defaultRole();
         hosts.insert(form->role(), form->editedInto(hosts.value(from).toObject()));

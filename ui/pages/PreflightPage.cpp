@@ -2,6 +2,7 @@
 
 #include "core/base/Background.h"
 #include "core/host/Preflight.h"
+#include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QLabel>
@@ -47,8 +48,8 @@ void PreflightPage::runChecks()
     const WizardState& state = wizardOf(this)->state();
     QList<SiteHost> hosts;
     if (state.approach == QLatin1String("phased"))
-        hosts << state.site.hosts.value(QStringLiteral("nonprod"));
-    hosts << state.site.hosts.value(QStringLiteral("prod"));
+        hosts << state.site.hosts.value(Roles::Nonprod);
+    hosts << state.site.hosts.value(Roles::Prod);
     const RunSettings settings = state.site.settings;
     const QMap<QString, SshAuth> auth = state.auth;
     m_list->clear();

@@ -1,128 +1,64 @@
 #include "ui/pages/RunPage.h"
 
+#include "ui/run/GatePanel.h"
+#include "ui/run/HostLogs.h"
+#include "ui/run/HostSecrets.h"
+#include "ui/run/OutageClock.h"
+#include "ui/run/RunDialogs.h"
+#include "ui/run/StepTable.h"
+#include "ui/run/UploadMeter.h"
 #include "ui/widgets/LogPane.h"
+#include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include "core/base/Background.h"
 #include "core/host/HostLock.h"
 #include "core/session/RunSession.h"
-#include "core/site/SecretLoader.h"
 
-#include <QFile>
 #include <QHBoxLayout>
-#include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
-#include <QLineEdit>
-#include <QLocale>
-#include <QMessageBox>
-#include <QProgressBar>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSplitter>
 #include <QStyle>
-#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace myst {
 
 namespace {
-enum Column
-{
-    StatusColumn,
-    StepColumn,
-    HostColumn,
-    DurationColumn
-};
-
-QString seconds(qint64 ms)
-{
-    return QString::number(ms / 1000.0, 'f', 1) + QStringLiteral(" s");
-}
+const QString Red = QStringLiteral("color: #b21818;");
+const QString Green = QStringLiteral("color: #18781c;");
 } // namespace
 
 RunPage::RunPage()
 {
     setTitle(tr("Upgrade"));
-    m_steps = new QTreeWidget(this);
-    m_steps->setObjectName(QStringLiteral("stepsTree"));
-    m_steps->setHeaderLabels({QString(), tr("Step"), tr("Host"), tr("Time")});
-    m_steps->setRootIsDecorated(false);
-    m_steps->header()->setSectionResizeMode(StepColumn, QHeaderView::Stretch);
-    m_steps->header()->setSectionResizeMode(StatusColumn, QHeaderView::ResizeToContents);
-    m_steps->header()->setSectionResizeMode(HostColumn, QHeaderView::ResizeToContents);
-    m_steps->header()->setSectionResizeMode(DurationColumn, QHeaderView::ResizeToContents);
-    m_steps->header()->setStretchLastSection(false);
-    // One live log per host, side by side (non-production, production).
-    m_panes = new QSplitter(Qt::Horizontal, this);
-    auto* splitter = m_layoutSplitter = new QSplitter(this);
-    splitter->addWidget(m_steps);
-    splitter->addWidget(m_panes);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
-
-    // The phased gate: a blocking panel, not a dialog that could be dismissed by accident.
-    m_gate = new QFrame(this);
-    m_gate->setObjectName(QStringLiteral("gatePanel"));
-    m_gate->setFrameShape(QFrame::StyledPanel);
-    m_gate->setStyleSheet(
-        QStringLiteral("#gatePanel { background: #fff6d5; border: 1px solid #c0a000; }"));
-    m_gateText = new QLabel(m_gate);
-    m_gateText->setWordWrap(true);
-    auto* goOn = new QPushButton(tr("Continue to production"), m_gate);
-    goOn->setObjectName(QStringLiteral("gateContinueButton"));
-    auto* stop = new QPushButton(tr("Stop here"), m_gate);
-    stop->setObjectName(QStringLiteral("gateStopButton"));
-    auto* gateLayout = new QHBoxLayout(m_gate);
-    gateLayout->addWidget(m_gateText, 1);
-    gateLayout->addWidget(stop);
-    gateLayout->addWidget(goOn);
-    m_gate->hide();
-    connect(goOn, &QPushButton::clicked, this, [this] {
-        m_gate->hide();
-        if (m_runner)
-            m_runner->approveGate();
-    });
-    connect(stop, &QPushButton::clicked, this, [this] {
-        m_gate->hide();
-        if (m_runner)
-            m_runner->cancel();
-    });
-
+    m_steps = new StepTable(this);
+    m_logs = new HostLogs(this);
+    m_split = new QSplitter(this);
+    m_split->addWidget(m_steps);
+    m_split->addWidget(m_logs);
+    // A wider window widens the logs, whose long lines scroll anyway; the steps keep the room
+    // startRun gives them.
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    m_gate = new GatePanel(this);
+    m_upload = new UploadMeter(this);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("runStatusLabel"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_upload = new QProgressBar(this);
-    m_upload->setObjectName(QStringLiteral("uploadProgressBar"));
-    m_upload->setRange(0, 1000);
-    m_upload->setTextVisible(false);
-    m_uploadText = new QLabel(this);
-    m_uploadText->setObjectName(QStringLiteral("uploadProgressLabel"));
-    m_upload->hide();
-    m_uploadText->hide();
-    m_outage = new QLabel(this);
-    m_outage->setObjectName(QStringLiteral("outageLabel"));
+    m_outage = new OutageClock(this);
     m_cancel = new QPushButton(tr("Cancel run"), this);
     m_cancel->setObjectName(QStringLiteral("cancelRunButton"));
     m_rollback =
         new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), tr("Roll back"), this);
     m_rollback->setObjectName(QStringLiteral("rollbackButton"));
-    m_rollback->setEnabled(false);
-    m_rollback->setToolTip(tr("Enabled once the database backup is recorded"));
     m_breakLock = new QPushButton(tr("Break the lock…"), this);
     m_breakLock->setObjectName(QStringLiteral("breakLockButton"));
-    m_breakLock->hide();
-    connect(m_breakLock, &QPushButton::clicked, this, &RunPage::askBreakLock);
     m_resume = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay),
                                tr("Reconnect and continue"), this);
     m_resume->setObjectName(QStringLiteral("resumeRunButton"));
     m_resume->setToolTip(tr("The step went on on the host; follow it again from where it was"));
-    m_resume->hide();
-    connect(m_resume, &QPushButton::clicked, this, [this] {
-        const WizardState& state = wizardOf(this)->state();
-        continueRun(m_isRollbackRun ? *state.rollbackRun : *state.upgradeRun);
-    });
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_outage);
@@ -132,83 +68,119 @@ RunPage::RunPage()
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_rollback);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_split, 1);
     layout->addWidget(m_gate);
-    auto* upload = new QHBoxLayout;
-    upload->addWidget(m_uploadText);
-    upload->addWidget(m_upload, 1);
-    layout->addLayout(upload);
+    layout->addWidget(m_upload);
     layout->addWidget(m_status);
     layout->addLayout(buttons);
 
-    connect(m_cancel, &QPushButton::clicked, this, &RunPage::askCancel);
+    connect(m_gate, &GatePanel::continueClicked, this, [this] {
+        setState(State::Running);
+        if (m_runner)
+            m_runner->approveGate();
+    });
+    connect(m_gate, &GatePanel::stopClicked, this, [this] {
+        setState(State::Running); // until the run has stopped
+        if (m_runner)
+            m_runner->cancel();
+    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        RunDialogs::confirmCancel(this, [this] {
+            if (m_runner)
+                m_runner->cancel();
+        });
+    });
     connect(m_rollback, &QPushButton::clicked, this, &RunPage::askRollback);
-    m_ticker.setInterval(200);
-    connect(&m_ticker, &QTimer::timeout, this, &RunPage::tick);
+    connect(m_breakLock, &QPushButton::clicked, this, [this] {
+        RunDialogs::confirmBreakLock(this, m_lockedRole, m_lockHolder, [this] { breakLock(); });
+    });
+    connect(m_resume, &QPushButton::clicked, this, [this] {
+        const QList<Journal>& runs = wizardOf(this)->state().runs;
+        if (!runs.isEmpty())
+            continueRun(runs.last()); // the one that was interrupted: the last this page ran
+    });
+    setState(State::Idle);
+}
+
+void RunPage::setState(State state)
+{
+    m_state = state;
+    const bool busy = state == State::Preparing || state == State::Running ||
+                      state == State::AtGate || state == State::Stopping ||
+                      state == State::BreakingLock;
+    if (UpgradeWizard* wizard = wizardOf(this)) // none while the wizard builds its pages
+        wizard->setBusy(busy);
+    m_cancel->setEnabled(state == State::Running || state == State::AtGate);
+    // Offered from the backup on, also after a successful upgrade: problems often show only
+    // after verify. Not while something else is under way on the hosts' behalf.
+    m_rollback->setEnabled(canRollBack() && state != State::Idle && state != State::Stopping &&
+                           state != State::BreakingLock);
+    m_resume->setVisible(state == State::Interrupted);
+    m_breakLock->setVisible(state == State::Locked);
+    m_gate->setVisible(state == State::AtGate);
+    emit completeChanged();
+}
+
+bool RunPage::isComplete() const
+{
+    return m_state == State::NotStarted || m_state == State::Finished ||
+           m_state == State::Interrupted || m_state == State::Locked;
+}
+
+bool RunPage::canRollBack() const
+{
+    if (isRollback() || m_rollbackAsked)
+        return false;
+    for (const HostRecord& record : m_recorded) {
+        if (!record.backupPath.isEmpty())
+            return true;
+    }
+    return false;
 }
 
 void RunPage::initializePage()
 {
     WizardState& state = wizardOf(this)->state();
-    m_steps->clear();
-    qDeleteAll(m_logs);
-    m_logs.clear();
-    m_layoutSplitter->setOrientation(Qt::Horizontal);
-    m_layoutSplitter->setSizes({360, 640}); // the log gets the room
-    m_gate->hide();
-    m_upload->hide();
-    m_uploadText->hide();
-    m_done = false;
-    m_firstRow = 0;
-    m_breakLock->hide();
-    m_resume->hide();
-    m_resumedFrom.reset();
-    m_status->setStyleSheet(QString());
-    if (state.resumeRun) {
-        const Journal run = *state.resumeRun;
-        state.resumeRun.reset(); // once: Back and Next again must not resume twice
-        m_resumedFrom = run;
-        QString error;
-        const std::optional<Plan> plan = RunSession::planResume(run, state.site, &error);
-        setTitle(tr("Continue run %1").arg(run.runId));
-        if (!plan) {
-            m_status->setText(error);
-            m_done = true;
-            m_cancel->setEnabled(false);
-            emit completeChanged();
-            return;
-        }
-        m_isRollbackRun = run.kind == QLatin1String("rollback");
-        if (!m_isRollbackRun) {
-            state.upgradeRun = run; // what the Rollback button undoes
-            const HostRecord r = run.records.value(QStringLiteral("prod"));
-            m_backupPath = r.backupPath;
-            m_previousImage = r.previousImageId;
-        }
-        startRun(*plan, run, Runner::Mode::Resume);
-        return;
+    state.runs.clear(); // a page of its own: the Summary reports what ran on it
+    switch (state.mode) {
+    case WizardState::Mode::Upgrade:
+        startUpgrade();
+        break;
+    case WizardState::Mode::RollBack:
+        startRecordedRollback(state.recordedRun);
+        break;
+    case WizardState::Mode::Continue:
+        state.mode = WizardState::Mode::Upgrade; // once: Back and Next again must not resume twice
+        continueRun(state.recordedRun);
+        break;
     }
-    if (state.rollbackMode && state.rollbackSource) {
-        setTitle(tr("Roll back"));
-        m_backupPath = state.rollbackSource->records.value(QStringLiteral("prod")).backupPath;
-        const QString role = RunSession::rollbackRole(*state.rollbackSource, state.site, {});
-        QString error;
-        Plan plan;
-        if (!RunSession::planRollback(state.site, *state.rollbackSource, role, &plan, &error)) {
-            m_status->setText(error);
-            m_done = true;
-            m_cancel->setEnabled(false);
-            emit completeChanged();
-            return;
-        }
-        m_isRollbackRun = true;
-        startRun(plan, RunSession::newJournal(plan, state.rollbackSource->runId));
-        return;
-    }
+}
+
+void RunPage::reset(const QString& title)
+{
+    setTitle(title);
+    m_steps->clearRuns();
+    m_logs->reset();
+    m_split->setOrientation(Qt::Horizontal);
+    m_upload->reset();
+    m_outage->reset();
+    m_plan = {};
+    m_recorded.clear();
+    m_rollbackAsked = false;
+    m_rollback->setToolTip(tr("Enabled once the database backup is recorded"));
+    m_lockedRole.clear();
+    m_lockHolder.clear();
+    setStatus({});
+    setState(State::Idle);
+}
+
+void RunPage::startUpgrade()
+{
+    const WizardState& state = wizardOf(this)->state();
     const QString version = field(QStringLiteral("version")).toString();
     const bool phased = state.approach == QLatin1String("phased");
-    setTitle(phased ? tr("Phased upgrade to MyST Studio %1").arg(version)
-                    : tr("Upgrade to MyST Studio %1").arg(version));
+    reset(phased ? tr("Phased upgrade to MyST Studio %1").arg(version)
+                 : tr("Upgrade to MyST Studio %1").arg(version));
     UpgradeRequest request;
     request.approach = state.approach;
     request.version = version;
@@ -217,442 +189,270 @@ void RunPage::initializePage()
     QString error;
     Plan plan;
     if (!RunSession::planUpgrade(state.site, request, &plan, &error)) {
-        m_status->setText(error);
-        m_done = true;
-        m_cancel->setEnabled(false);
-        emit completeChanged();
+        notStarted(error);
         return;
     }
-    m_isRollbackRun = false;
-    startRun(plan, RunSession::newJournal(plan));
+    m_again = [this] { startUpgrade(); };
+    wizardOf(this)->state().runs.clear(); // a new run, not the one its lock refused
+    m_launched = QDateTime::currentDateTime();
+    startRun(plan, RunSession::newJournal(plan), Runner::Mode::Fresh);
 }
 
-bool RunPage::isComplete() const
+void RunPage::startRecordedRollback(const Journal& upgrade)
 {
-    return m_done;
+    const Site& site = wizardOf(this)->state().site;
+    reset(tr("Roll back"));
+    QString error;
+    Plan plan;
+    const QString role = RunSession::rollbackRole(upgrade, site, {});
+    if (!RunSession::planRollback(site, upgrade, role, &plan, &error)) {
+        notStarted(error);
+        return;
+    }
+    m_again = [this, upgrade] { startRecordedRollback(upgrade); };
+    wizardOf(this)->state().runs.clear();
+    startRun(plan, RunSession::newJournal(plan, upgrade.runId), Runner::Mode::Fresh);
 }
 
-void RunPage::startRun(const Plan& plan, Journal journal, Runner::Mode mode)
+void RunPage::continueRun(const Journal& last)
+{
+    QString error;
+    const Journal run = Journal::loadRun(last.runId, &error).value_or(last);
+    reset(tr("Continue run %1").arg(run.runId));
+    const std::optional<Plan> plan =
+        RunSession::planResume(run, wizardOf(this)->state().site, &error);
+    if (!plan) {
+        notStarted(error);
+        return;
+    }
+    m_again = [this, run] { continueRun(run); };
+    m_launched = run.started.toLocalTime();
+    keep(run); // what the Rollback button undoes, until the run ends
+    if (run.kind != QLatin1String("rollback"))
+        m_recorded = run.records;
+    startRun(*plan, run, Runner::Mode::Resume);
+}
+
+void RunPage::notStarted(const QString& why)
+{
+    setStatus(why, Red);
+    setState(State::NotStarted);
+}
+
+void RunPage::startRun(const Plan& plan, const Journal& journal, Runner::Mode mode)
 {
     WizardState& state = wizardOf(this)->state();
-    m_firstRow = m_steps->topLevelItemCount();
-    for (const Step& step : plan.steps) {
-        paneFor(step.role);
-        auto* item = new QTreeWidgetItem(
-            m_steps,
-            {QString(),
-             (m_isRollbackRun && m_firstRow > 0 ? tr("Rollback: ") : QString()) + step.title,
-             step.role, QString()});
-        item->setToolTip(StepColumn, step.commandText());
+    const bool appended = m_steps->topLevelItemCount() > 0; // a rollback after the upgrade
+    m_plan = plan;
+    m_outage->setSpan(isRollback() ? OutageClock::Span::RestoreToVerified
+                                   : OutageClock::Span::StopToVerified);
+    m_steps->addRun(plan, isRollback() && appended ? tr("Rollback") : QString());
+    for (const QString& role : plan.roles())
+        m_logs->pane(role);
+    if (m_logs->hostCount() > 1) { // a second host: the logs get the full width, side by side
+        m_split->setOrientation(Qt::Vertical);
+        m_split->setSizes({200, 400});
+    } else { // every step's title whole, up to half the window; the log the rest
+        const int steps = qMin(m_steps->fittingWidth(), window()->width() / 2);
+        m_split->setSizes({steps, qMax(m_split->width() - steps, steps)});
     }
-    if (mode == Runner::Mode::Resume) { // what was done before the interruption
-        for (int i = 0; i < journal.steps.size(); ++i) {
-            const StepRecord& done = journal.steps.at(i);
-            if (done.status != StepStatus::Succeeded)
-                continue;
-            QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + i);
-            item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_DialogApplyButton));
-            item->setText(DurationColumn, seconds(done.started.msecsTo(done.finished)));
-            replayStepLog(done);
-            const Step& planned = plan.steps.at(i);
-            if (planned.startsOutage && !m_outageOpen) { // stopped before the interruption
-                m_outageOpen = true;
-                m_outageStarted = done.started;
-            } else if (planned.endsOutage && m_outageOpen) {
-                m_outageOpen = false;
-                if (journal.outageMs >= 0)
-                    m_outage->setText(outageText(journal.outageMs));
-            }
-        }
-        m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
-    }
+    if (mode == Runner::Mode::Resume)
+        showDoneBefore(plan, journal);
     QStringList roles; // the hosts this run needs, whose secrets no page has asked for yet
     for (const QString& role : plan.roles()) {
         if (!state.auth.contains(role))
             roles << role;
     }
+    delete m_secrets; // a rollback chosen while a continued run waited for the keychain
+    setState(State::Preparing);
     if (roles.isEmpty()) {
-        launchRun(plan, journal, mode);
+        launchRun(journal, mode);
         return;
     }
-    // Resume, or rollback from the Start page: the Hosts page was skipped, so read what the
-    // keychain holds, and ask for what it does not.
-    wizardOf(this)->setBusy(true);
-    m_cancel->setEnabled(false);
-    m_status->setText(tr("Reading the keychain…"));
-    readSecrets(state.site, roles, this, [this, plan, journal, mode](const SecretsResult& secrets) {
-        WizardState& state = wizardOf(this)->state();
-        for (auto it = secrets.auth.begin(); it != secrets.auth.end(); ++it) {
-            if (!secrets.missing.contains(it.key()))
-                state.auth.insert(it.key(), it.value());
-        }
-        askSecrets(secrets.missing,
-                   [this, plan, journal, mode] { launchRun(plan, journal, mode); });
+    setStatus(tr("Reading the keychain…"));
+    m_secrets = new HostSecrets(state.site, roles, this);
+    connect(m_secrets, &HostSecrets::ready, this,
+            [this, journal, mode](const QMap<QString, SshAuth>& auth) {
+                m_secrets->deleteLater();
+                wizardOf(this)->state().auth.insert(auth);
+                launchRun(journal, mode);
+            });
+    connect(m_secrets, &HostSecrets::declined, this, [this](const QString& role) {
+        m_secrets->deleteLater();
+        notStarted(tr("Not started: connecting to %1 needs its password or passphrase. Nothing "
+                      "was changed.")
+                       .arg(role));
     });
+    m_secrets->start();
 }
 
-void RunPage::askSecrets(QStringList roles, std::function<void()> then)
+void RunPage::showDoneBefore(const Plan& plan, const Journal& journal)
 {
-    if (roles.isEmpty()) {
-        then();
-        return;
+    for (int i = 0; i < journal.steps.size() && i < plan.steps.size(); ++i) {
+        const StepRecord& done = journal.steps.at(i);
+        if (done.status != StepStatus::Succeeded)
+            continue;
+        m_steps->showDone(i, done);
+        m_logs->replay(done);
     }
-    WizardState& state = wizardOf(this)->state();
-    const QString role = roles.takeFirst();
-    const SiteHost host = state.site.hosts.value(role);
-    const bool password = host.auth == QLatin1String("password");
-    auto* dialog = new QInputDialog(this);
-    dialog->setObjectName(QStringLiteral("secretDialog"));
-    dialog->setWindowTitle(password ? tr("Password") : tr("Key passphrase"));
-    dialog->setLabelText(
-        password ? tr("The keychain holds no password for %1 (%2).\nPassword:")
-                       .arg(host.endpoint.id(), role)
-                 : tr("The keychain holds no passphrase for %1, the key for %2 (%3).\nPassphrase:")
-                       .arg(host.endpoint.identityFile, host.endpoint.id(), role));
-    dialog->setTextEchoMode(QLineEdit::Password);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QInputDialog::finished, this, [this, dialog, role, roles, then](int result) {
-        WizardState& state = wizardOf(this)->state();
-        if (result != QDialog::Accepted) {
-            wizardOf(this)->setBusy(false);
-            m_status->setStyleSheet(QStringLiteral("color: #b21818;"));
-            m_status->setText(tr("Not started: connecting to %1 needs its password or "
-                                 "passphrase. Nothing was changed.")
-                                  .arg(role));
-            m_done = true;
-            emit completeChanged();
-            return;
-        }
-        state.auth.insert(role, authWithSecret(state.site.hosts.value(role), dialog->textValue()));
-        askSecrets(roles, then);
-    });
-    dialog->open();
+    if (journal.outageMs >= 0) // over before the interruption: the journal's figure
+        m_outage->ended(journal.outageMs);
 }
 
-void RunPage::launchRun(const Plan& plan, const Journal& journal, Runner::Mode mode)
+void RunPage::launchRun(const Journal& journal, Runner::Mode mode)
 {
-    WizardState& state = wizardOf(this)->state();
-    m_runner = new Runner(state.site, plan, journal, this, mode);
+    const WizardState& state = wizardOf(this)->state();
+    m_runner = new Runner(state.site, m_plan, journal, this, mode);
     for (auto it = state.auth.begin(); it != state.auth.end(); ++it)
         m_runner->setAuth(it.key(), it.value());
     connect(m_runner, &Runner::stepStarted, this, &RunPage::onStepStarted);
     connect(m_runner, &Runner::stepFinished, this, &RunPage::onStepFinished);
     connect(m_runner, &Runner::output, this,
             [this](int index, OutputStream stream, const QString& line) {
-                paneFor(m_runner->plan().steps.at(index).role)->appendLine(stream, line);
+                m_logs->pane(m_plan.steps.at(index).role)->appendLine(stream, line);
             });
-    connect(m_runner, &Runner::gateReached, this, &RunPage::onGate);
-    connect(m_runner, &Runner::uploadProgress, this, &RunPage::onUploadProgress);
-    connect(m_runner, &Runner::captured, this,
-            [this](const QString&, const QString& key, const QString& value) {
-                if (key == QLatin1String("backupPath") && !value.isEmpty()) {
-                    m_backupPath = value;
-                    m_rollback->setEnabled(!m_isRollbackRun);
-                    m_rollback->setToolTip(tr("Restore %1 and the previous image").arg(value));
-                } else if (key == QLatin1String("previousImageId")) {
-                    m_previousImage = value;
-                }
+    connect(m_runner, &Runner::gateReached, this, [this](int, const QString& summary) {
+        m_gate->setSummary(summary);
+        setState(State::AtGate);
+    });
+    connect(m_runner, &Runner::uploadProgress, m_upload,
+            [this](int, const QString& role, const TransferProgress& progress) {
+                m_upload->progress(role, progress);
             });
+    connect(m_runner, &Runner::captured, this, &RunPage::onCaptured);
+    connect(m_runner, &Runner::outageStarted, m_outage,
+            [this](const QString&, const QDateTime& since) { m_outage->started(since); });
+    connect(m_runner, &Runner::outageEnded, m_outage,
+            [this](const QString&, qint64 outageMs) { m_outage->ended(outageMs); });
     connect(m_runner, &Runner::finished, this, &RunPage::onFinished);
-    m_status->setText(m_isRollbackRun ? tr("Rolling back…") : tr("Upgrading…"));
-    m_cancel->setEnabled(true);
-    wizardOf(this)->setBusy(true);
-    m_ticker.start();
+    setStatus(isRollback() ? tr("Rolling back…") : tr("Upgrading…"));
+    m_outage->runStarted();
+    setState(State::Running);
     m_runner->start();
-}
-
-void RunPage::onUploadProgress(int, const QString& role, const TransferProgress& p)
-{
-    const QLocale locale;
-    m_upload->show();
-    m_uploadText->show();
-    m_upload->setValue(p.total > 0 ? int(p.done * 1000 / p.total) : 1000);
-    QString text =
-        tr("Uploading to %1: %2 of %3")
-            .arg(role, locale.formattedDataSize(p.done), locale.formattedDataSize(p.total));
-    if (p.bytesPerSecond > 0)
-        text += tr(", %1/s").arg(locale.formattedDataSize(qint64(p.bytesPerSecond)));
-    if (p.etaSeconds > 0)
-        text += tr(", %1 s left").arg(qRound(p.etaSeconds));
-    if (p.last)
-        text = tr("Uploaded to %1: %2, checking the checksum on the host")
-                   .arg(role, locale.formattedDataSize(p.total));
-    m_uploadText->setText(text);
-}
-
-void RunPage::replayStepLog(const StepRecord& step)
-{
-    // The step log's lines are "HH:mm:ss.zzz out|err <line>"; "# " lines are its headers.
-    static const QRegularExpression logLine(
-        QStringLiteral("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (out|err) (.*)$"));
-    LogPane* pane = paneFor(step.role);
-    pane->appendNote(QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
-    QFile file(step.logFile);
-    if (file.open(QIODevice::ReadOnly)) {
-        while (!file.atEnd()) {
-            QString line = QString::fromUtf8(file.readLine());
-            if (line.endsWith(QLatin1Char('\n')))
-                line.chop(1);
-            const QRegularExpressionMatch m = logLine.match(line);
-            if (m.hasMatch())
-                pane->appendLine(m.captured(1) == QLatin1String("err") ? OutputStream::Stderr
-                                                                       : OutputStream::Stdout,
-                                 m.captured(2));
-        }
-    }
-    pane->appendNote(QStringLiteral("✔ %1").arg(step.message));
 }
 
 void RunPage::onStepStarted(int index, const StepRecord& step)
 {
-    QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + index);
-    item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_MediaPlay));
-    m_steps->setCurrentItem(item);
-    m_runningRow = m_firstRow + index;
-    m_stepStarted = step.started;
-    paneFor(step.role)->appendNote(QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
-    const Step& planned = m_runner->plan().steps.at(index);
-    if (planned.startsOutage && !m_outageOpen) {
-        m_outageOpen = true;
-        m_outageStarted = step.started;
-    }
+    m_steps->stepStarted(index, step);
+    m_logs->pane(step.role)->appendNote(
+        QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
 }
 
 void RunPage::onStepFinished(int index, const StepRecord& step)
 {
-    QTreeWidgetItem* item = m_steps->topLevelItem(m_firstRow + index);
+    m_steps->stepFinished(index, step);
     const bool ok = step.status == StepStatus::Succeeded;
-    // Still "running" at its end: the wizard lost the host, the step goes on there.
-    const bool away = step.status == StepStatus::Running;
-    item->setIcon(StatusColumn, style()->standardIcon(ok     ? QStyle::SP_DialogApplyButton
-                                                      : away ? QStyle::SP_MessageBoxWarning
-                                                             : QStyle::SP_MessageBoxCritical));
-    item->setText(DurationColumn, seconds(step.started.msecsTo(step.finished)));
-    item->setToolTip(StepColumn, step.command + QStringLiteral("\n") + step.message);
-    m_runningRow = -1;
-    paneFor(step.role)->appendNote(QStringLiteral("%1 %2").arg(ok     ? QStringLiteral("✔")
-                                                               : away ? QStringLiteral("…")
-                                                                      : QStringLiteral("✘"),
-                                                               step.message));
-    if (m_runner->plan().steps.at(index).kind == StepKind::UploadImage) {
-        m_uploadText->show();
-        m_uploadText->setText(ok ? tr("Uploaded to %1: %2").arg(step.role, step.message)
-                                 : tr("Upload to %1 stopped: %2").arg(step.role, step.message));
-    }
-    if (ok && m_runner->plan().steps.at(index).endsOutage && m_outageOpen) {
-        m_outageOpen = false;
-        m_outage->setText(outageText(sinceOutageStarted()));
-    }
+    const bool away = step.status == StepStatus::Running; // the step goes on on the host
+    m_logs->pane(step.role)->appendNote(QStringLiteral("%1 %2").arg(ok     ? QStringLiteral("✔")
+                                                                    : away ? QStringLiteral("…")
+                                                                           : QStringLiteral("✘"),
+                                                                    step.message));
+    if (m_plan.steps.at(index).kind == StepKind::UploadImage)
+        m_upload->finished(step);
 }
 
-QString RunPage::outageText(qint64 ms) const
+void RunPage::onCaptured(const QString& role, const QString& key, const QString& value)
 {
-    // A rollback's outage runs from its restore: the upgrade's own outage came before it.
-    return m_isRollbackRun ? tr("Outage: %1 (restore to verified)").arg(seconds(ms))
-                           : tr("Outage: %1 (stop to verified)").arg(seconds(ms));
-}
-
-qint64 RunPage::sinceOutageStarted() const
-{
-    return m_outageStarted.msecsTo(QDateTime::currentDateTimeUtc());
-}
-
-void RunPage::tick()
-{
-    if (m_runningRow >= 0) {
-        m_steps->topLevelItem(m_runningRow)
-            ->setText(DurationColumn,
-                      seconds(m_stepStarted.msecsTo(QDateTime::currentDateTimeUtc())));
-    }
-    if (m_outageOpen) {
-        m_outage->setText(tr("<b style='color:#b21818'>MyST Studio is down: %1</b>")
-                              .arg(seconds(sinceOutageStarted())));
+    if (isRollback())
+        return; // what a rollback reads back is not a new way back
+    if (key == QLatin1String("backupPath") && !value.isEmpty()) {
+        m_recorded[role].backupPath = value;
+        m_rollback->setToolTip(tr("Restore %1 and the previous image").arg(value));
+        setState(m_state); // Roll back is offered from now on
+    } else if (key == QLatin1String("previousImageId")) {
+        m_recorded[role].previousImageId = value;
     }
 }
 
 void RunPage::onFinished(const RunResult& result)
 {
-    WizardState& state = wizardOf(this)->state();
-    (m_isRollbackRun ? state.rollbackRun : state.upgradeRun) = result.journal;
+    keep(result.journal);
+    if (!isRollback())
+        m_recorded = result.journal.records; // what the run recorded, as a rollback reads it
     m_runner->deleteLater();
-    m_ticker.stop();
-    tick();
-    if (result.journal.outageMs >= 0) // the runner's measure, the one the journal and report keep
-        m_outage->setText(outageText(result.journal.outageMs));
-    else if (m_outageOpen && result.journal.status == QLatin1String("interrupted"))
-        // The clock stops here, the outage may not: say so rather than show a frozen figure.
-        m_outage->setText(tr("<b style='color:#b21818'>MyST Studio was down for %1 when the host "
-                             "was lost; it may still be</b>")
-                              .arg(seconds(sinceOutageStarted())));
-    m_cancel->setEnabled(false);
-    m_status->setStyleSheet(result.ok ? QStringLiteral("color: #18781c;")
-                                      : QStringLiteral("color: #b21818;"));
-    m_status->setText(result.message);
-    if (m_rollbackQueued) {
-        m_rollbackQueued = false;
+    m_steps->stopClock();
+    m_outage->runEnded(result.journal);
+    setStatus(result.message, result.ok ? Green : Red);
+    if (m_state == State::Stopping) {
         startRollback(m_rollbackRole);
         return;
     }
-    wizardOf(this)->setBusy(false);
     m_lockedRole = result.lockedRole;
     m_lockHolder = result.lockHolder;
-    if (result.journal.status == QLatin1String("interrupted"))
-        m_resume->show();
-    if (!m_lockedRole.isEmpty()) {
-        m_breakLock->setText(tr("Break the lock on %1…").arg(m_lockedRole));
-        m_breakLock->show();
-    }
-    // Still offered after a successful upgrade: problems often show only after verify.
-    m_rollback->setEnabled(!m_isRollbackRun && !m_backupPath.isEmpty());
-    m_done = true;
-    emit completeChanged();
-}
-
-LogPane* RunPage::paneFor(const QString& role)
-{
-    if (LogPane* pane = m_logs.value(role))
-        return pane;
-    if (!m_logs.isEmpty()) { // a second host: the logs get the full width, side by side
-        m_layoutSplitter->setOrientation(Qt::Vertical);
-        m_layoutSplitter->setSizes({200, 400});
-    }
-    auto* pane = new LogPane(role == QLatin1String("prod")      ? tr("Production")
-                             : role == QLatin1String("nonprod") ? tr("Non-production")
-                                                                : role,
-                             m_panes);
-    pane->setObjectName(role + QStringLiteral("LogPane"));
-    m_logs.insert(role, pane);
-    // Non-production to the left of production, in the order the phased run goes.
-    m_panes->insertWidget(role == QLatin1String("nonprod") ? 0 : m_panes->count(), pane);
-    return pane;
-}
-
-void RunPage::onGate(int index, const QString& summary)
-{
-    Q_UNUSED(index)
-    m_gateText->setText(
-        tr("<b>Non-production is upgraded and verified.</b> %1<br>Look at non-production's log and "
-           "console; production is not touched until you continue.")
-            .arg(summary.toHtmlEscaped()));
-    m_gate->show();
-}
-
-void RunPage::askCancel()
-{
-    auto* box = new QMessageBox(
-        QMessageBox::Warning, tr("Cancel the run?"),
-        tr("Cancelling stops the current step on the host: its processes are terminated. "
-           "The host is left between steps; if MyST Studio was already stopped it stays "
-           "down until you roll back or start it. The steps not yet run are skipped."),
-        QMessageBox::NoButton, this);
-    box->setObjectName(QStringLiteral("cancelRunDialog"));
-    QPushButton* stop = box->addButton(tr("Cancel the run"), QMessageBox::DestructiveRole);
-    box->addButton(tr("Keep running"), QMessageBox::RejectRole);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, stop] {
-        if (box->clickedButton() == stop && m_runner)
-            m_runner->cancel();
-    });
-    box->open();
+    // Interrupted first: continuing it is what settles the run, lock or not.
+    setState(result.journal.status == QLatin1String("interrupted") ? State::Interrupted
+             : !m_lockedRole.isEmpty()                             ? State::Locked
+                                                                   : State::Finished);
 }
 
 void RunPage::askRollback()
 {
+    const Journal* upgrade = upgradeRun();
+    Journal recorded; // what RunSession::rollbackRole decides from: the backups taken so far
+    RollbackOffer offer;
+    for (auto it = m_recorded.begin(); it != m_recorded.end(); ++it) {
+        if (it->backupPath.isEmpty())
+            continue; // a host this run has not changed (yet)
+        recorded.records.insert(it.key(), *it);
+        // Production first, the host whose outage counts; then the others.
+        offer.roles.insert(it.key() == Roles::Prod ? 0 : offer.roles.size(), it.key());
+    }
+    QStringList details;
+    for (const QString& role : offer.roles)
+        details << tr("%1Backup: %2\nPrevious image: %3")
+                       .arg(offer.roles.size() > 1 ? role + QStringLiteral(": ") : QString(),
+                            m_recorded.value(role).backupPath,
+                            m_recorded.value(role).previousImageId);
+    offer.details = details.join(QLatin1Char('\n'));
+    offer.defaultRole = RunSession::rollbackRole(recorded, wizardOf(this)->state().site, {});
+    offer.since = (upgrade ? upgrade->started.toLocalTime() : m_launched)
+                      .toString(QStringLiteral("HH:mm:ss"));
+    offer.cancelsRun = bool(m_runner);
+    RunDialogs::chooseRollback(this, offer, [this](const QString& role) { requestRollback(role); });
+}
+
+void RunPage::requestRollback(const QString& role)
+{
+    m_rollbackAsked = true;
+    if (m_runner) {
+        m_rollbackRole = role;
+        setState(State::Stopping); // the rollback starts once the upgrade has stopped
+        m_runner->cancel();
+        return;
+    }
+    startRollback(role);
+}
+
+void RunPage::startRollback(const QString& role)
+{
+    const Journal* upgrade = upgradeRun();
+    QString error;
+    Plan plan;
+    if (!upgrade) {
+        setState(State::Finished);
+        return;
+    }
+    if (!RunSession::planRollback(wizardOf(this)->state().site, *upgrade, role, &plan, &error)) {
+        setStatus(error, Red);
+        setState(State::Finished);
+        return;
+    }
+    m_again = [this, role] {
+        m_steps->dropRun(); // the refused attempt's rows; the upgrade's stay
+        startRollback(role);
+    };
+    m_logs->pane(role)->appendNote(QStringLiteral("──────── Rollback ────────"));
+    startRun(plan, RunSession::newJournal(plan, upgrade->runId), Runner::Mode::Fresh);
+}
+
+void RunPage::breakLock()
+{
     const WizardState& state = wizardOf(this)->state();
-    const QString since =
-        state.upgradeRun
-            ? state.upgradeRun->started.toLocalTime().toString(QStringLiteral("HH:mm:ss"))
-            : QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
-    // Hosts with a recorded backup were changed by this run (or were about to be).
-    QStringList changed;
-    if (state.upgradeRun) {
-        for (const QString& role : {QStringLiteral("prod"), QStringLiteral("nonprod")}) {
-            if (!state.upgradeRun->records.value(role).backupPath.isEmpty())
-                changed << role;
-        }
-    } else {
-        changed << QStringLiteral("prod");
-    }
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Roll back?"),
-                                tr("This %1re-tags the previous image as myst-studio, restores the "
-                                   "database backup taken before "
-                                   "the upgrade and restarts MyST Studio.\n\nEverything changed in "
-                                   "MyST Studio since the backup "
-                                   "(about %2) will be lost.")
-                                    .arg(m_runner ? tr("cancels the upgrade, ") : QString(), since),
-                                QMessageBox::NoButton, this);
-    box->setObjectName(QStringLiteral("rollbackDialog"));
-    box->setDetailedText(tr("Backup: %1\nPrevious image: %2").arg(m_backupPath, m_previousImage));
-    QMap<QAbstractButton*, QString> roles;
-    for (const QString& role : changed) {
-        QPushButton* go = box->addButton(
-            changed.size() > 1
-                ? tr("Roll back %1")
-                      .arg(role == QLatin1String("prod") ? tr("production") : tr("non-production"))
-                : tr("Roll back"),
-            QMessageBox::DestructiveRole);
-        go->setObjectName(role == QLatin1String("prod")
-                              ? QStringLiteral("confirmRollbackButton")
-                              : QStringLiteral("confirmRollbackNonprodButton"));
-        roles.insert(go, role);
-        if (role == QLatin1String("prod"))
-            box->setDefaultButton(go); // production by default
-    }
-    box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, roles] {
-        const QString role = roles.value(box->clickedButton());
-        if (role.isEmpty())
-            return;
-        m_rollback->setEnabled(false);
-        if (m_runner) {
-            m_rollbackRole = role;
-            m_rollbackQueued = true; // after the upgrade has stopped
-            m_runner->cancel();
-        } else {
-            startRollback(role);
-        }
-    });
-    box->open();
-}
-
-void RunPage::askBreakLock()
-{
-    auto* box =
-        new QMessageBox(QMessageBox::Warning, tr("Break the lock"),
-                        tr("%1 is locked by another upgrade: %2.").arg(m_lockedRole, m_lockHolder),
-                        QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("breakLockDialog"));
-    box->setTextFormat(Qt::PlainText);
-    box->setInformativeText(
-        tr("Break it only if you are sure that upgrade is no longer running: its computer "
-           "crashed, or it was abandoned. Two upgrades of one host at once can leave MyST "
-           "Studio broken. If it was interrupted, continuing or rolling it back from its own "
-           "computer is safer."));
-    QPushButton* confirm =
-        box->addButton(tr("Break the lock and run again"), QMessageBox::DestructiveRole);
-    confirm->setObjectName(QStringLiteral("confirmBreakLockButton"));
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, confirm] {
-        if (box->clickedButton() == confirm)
-            breakLockAndRetry();
-    });
-    box->open();
-}
-
-void RunPage::breakLockAndRetry()
-{
-    WizardState& state = wizardOf(this)->state();
     const QString role = m_lockedRole;
     const SiteHost host = state.site.hosts.value(role);
     const SshAuth auth = state.auth.value(role);
-    m_breakLock->hide();
-    m_done = false;
-    emit completeChanged();
-    wizardOf(this)->setBusy(true);
-    m_status->setStyleSheet(QString());
-    m_status->setText(tr("Breaking the lock on %1…").arg(role));
+    setState(State::BreakingLock);
+    setStatus(tr("Breaking the lock on %1…").arg(role));
     runInBackground<LockResult>(
         this,
         [host, auth] {
@@ -663,51 +463,36 @@ void RunPage::breakLockAndRetry()
             return HostLock::breakLock(connection, host.mystHome);
         },
         [this, role](LockResult broken) {
-            wizardOf(this)->setBusy(false);
             if (!broken.ok) {
-                m_status->setStyleSheet(QStringLiteral("color: #b21818;"));
-                m_status->setText(
-                    tr("The lock on %1 was not broken: %2").arg(role, broken.message));
-                m_breakLock->show();
-                m_done = true;
-                emit completeChanged();
+                setStatus(tr("The lock on %1 was not broken: %2").arg(role, broken.message), Red);
+                setState(State::Locked);
                 return;
             }
-            if (m_resumedFrom)
-                continueRun(*m_resumedFrom);
-            else
-                initializePage();
-            paneFor(role)->appendNote(broken.message);
+            m_again();
+            m_logs->pane(role)->appendNote(broken.message);
         });
 }
 
-void RunPage::continueRun(const Journal& run)
+const Journal* RunPage::upgradeRun() const
 {
-    QString error; // as it is on disk now; else as this page last had it
-    wizardOf(this)->state().resumeRun = Journal::loadRun(run.runId, &error).value_or(run);
-    initializePage();
+    const QList<Journal>& runs = wizardOf(this)->state().runs;
+    return !runs.isEmpty() && runs.first().kind == QLatin1String("upgrade") ? &runs.first()
+                                                                            : nullptr;
 }
 
-void RunPage::startRollback(const QString& role)
+void RunPage::keep(const Journal& run)
 {
-    WizardState& state = wizardOf(this)->state();
-    if (!state.upgradeRun) {
-        return;
-    }
-    QString error;
-    Plan plan;
-    if (!RunSession::planRollback(state.site, *state.upgradeRun, role, &plan, &error)) {
-        m_status->setText(error);
-        wizardOf(this)->setBusy(false);
-        m_done = true;
-        emit completeChanged();
-        return;
-    }
-    m_isRollbackRun = true;
-    m_done = false;
-    emit completeChanged();
-    paneFor(role)->appendNote(QStringLiteral("──────── Rollback ────────"));
-    startRun(plan, RunSession::newJournal(plan, state.upgradeRun->runId));
+    QList<Journal>& runs = wizardOf(this)->state().runs;
+    if (!runs.isEmpty() && runs.last().runId == run.runId)
+        runs.last() = run; // the same run, further on
+    else
+        runs << run;
+}
+
+void RunPage::setStatus(const QString& text, const QString& style)
+{
+    m_status->setStyleSheet(style);
+    m_status->setText(text);
 }
 
 } // namespace myst

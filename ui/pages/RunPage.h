@@ -7,91 +7,104 @@
 #include <QDateTime>
 #include <QMap>
 #include <QPointer>
-#include <QTimer>
 #include <QWizardPage>
 
 #include <functional>
-#include <optional>
 
-class QFrame;
 class QLabel;
-class QProgressBar;
-class QSplitter;
 class QPushButton;
-class QTreeWidget;
-class QTreeWidgetItem;
+class QSplitter;
 
 namespace myst {
 
+class GatePanel;
+class HostLogs;
+class HostSecrets;
 class LogPane;
+class OutageClock;
+class StepTable;
+class UploadMeter;
 
-// Runs the plan: the step list (status, duration) beside the host's live log, an outage timer
-// while the service is down, Cancel, and the Rollback button, enabled as soon as a backup path
-// is recorded.
+// Runs the plan: the step list (status, duration) beside the hosts' live logs, the outage
+// while the service is down, Cancel, and Roll back, enabled as soon as a backup is recorded.
+// Where the page is (State) decides what it offers; setState() is the one place that does.
 class RunPage : public QWizardPage
 {
     Q_OBJECT
 public:
+    enum class State
+    {
+        Idle,         // set up; nothing asked or started yet
+        NotStarted,   // no plan, or a secret was declined: nothing was changed
+        Preparing,    // reading the keychain, or asking for a secret it does not hold
+        Running,      // a Runner works through the plan
+        AtGate,       // phased: non-production is verified, production waits for the operator
+        Stopping,     // Roll back chosen mid-run: the upgrade stops, then the rollback starts
+        BreakingLock, // the operator confirmed breaking another upgrade's lock
+        Finished,     // succeeded, failed or cancelled; Roll back stays offered
+        Interrupted,  // the host was lost and its step goes on there: Reconnect and continue
+        Locked        // another upgrade's lock refused the run: Break the lock
+    };
+
     RunPage();
     void initializePage() override;
     bool isComplete() const override;
     void cleanupPage() override {}
+    State runState() const { return m_state; }
 
 private:
-    void startRun(const Plan& plan, Journal journal, Runner::Mode mode = Runner::Mode::Fresh);
-    // One dialog per host whose password or passphrase is neither entered nor in the keychain.
-    void askSecrets(QStringList roles, std::function<void()> then);
-    void launchRun(const Plan& plan, const Journal& journal, Runner::Mode mode);
-    // Continuing a run: what a finished step showed, read back from its log file.
-    void replayStepLog(const StepRecord& step);
+    void setState(State state);
+    // A page set up anew for one of the ways in (WizardState::Mode).
+    void reset(const QString& title);
+    void startUpgrade();
+    void startRecordedRollback(const Journal& upgrade);
+    // Continue (Start page), Reconnect and continue, or after the lock was broken: the run as
+    // its journal on disk has it now, else as this page last had it.
+    void continueRun(const Journal& run);
+    // Roll back chosen on this page: after the upgrade has stopped when it still runs.
+    void requestRollback(const QString& role);
+    void startRollback(const QString& role);
+    void notStarted(const QString& why);
+
+    void startRun(const Plan& plan, const Journal& journal, Runner::Mode mode);
+    void showDoneBefore(const Plan& plan, const Journal& journal); // a continued run
+    void launchRun(const Journal& journal, Runner::Mode mode);
     void onStepStarted(int index, const StepRecord& step);
     void onStepFinished(int index, const StepRecord& step);
+    void onCaptured(const QString& role, const QString& key, const QString& value);
     void onFinished(const RunResult& result);
-    void askCancel();
     void askRollback();
-    // Another upgrade's lock stopped the run: after a warning naming the holder, break it on
-    // a worker thread and start the run again.
-    void askBreakLock();
-    void breakLockAndRetry();
-    // Sets the page up anew to continue this run (Resume mode).
-    void continueRun(const Journal& run);
-    void startRollback(const QString& role);
-    void onGate(int index, const QString& summary);
-    LogPane* paneFor(const QString& role);
-    void tick();
-    qint64 sinceOutageStarted() const;
-    QString outageText(qint64 ms) const;
-    void onUploadProgress(int index, const QString& role, const TransferProgress& progress);
+    void breakLock();
 
-    QTreeWidget* m_steps;
-    QSplitter* m_layoutSplitter; // steps beside the log (one host) or above the logs (two)
-    QSplitter* m_panes;
-    QMap<QString, LogPane*> m_logs;
-    QFrame* m_gate;
-    QLabel* m_gateText;
+    bool isRollback() const { return m_plan.kind == QLatin1String("rollback"); }
+    bool canRollBack() const;
+    // The upgrade this page ran or continued, as last recorded; null before it first ends.
+    const Journal* upgradeRun() const;
+    void keep(const Journal& run); // into WizardState::runs, for the Summary page
+    void setStatus(const QString& text, const QString& style = {});
+
+    StepTable* m_steps;
+    HostLogs* m_logs;
+    QSplitter* m_split; // the steps beside the log (one host) or above the logs (two)
+    GatePanel* m_gate;
+    UploadMeter* m_upload;
     QLabel* m_status;
-    QProgressBar* m_upload; // an offline image on its way to a host
-    QLabel* m_uploadText;
-    QLabel* m_outage;
+    OutageClock* m_outage;
     QPushButton* m_cancel;
     QPushButton* m_rollback;
     QPushButton* m_breakLock;
-    QPushButton* m_resume; // after an interrupted run: reconnect and follow it again
-    QString m_lockedRole, m_lockHolder;
-    std::optional<Journal> m_resumedFrom; // the interrupted run this page continues, if any
+    QPushButton* m_resume;
+
+    State m_state = State::Idle;
+    Plan m_plan; // the run under way or last run
     QPointer<Runner> m_runner;
-    bool m_isRollbackRun = false;
-    bool m_rollbackQueued = false;
+    QPointer<HostSecrets> m_secrets;      // what the run's hosts need that no page asked for
+    std::function<void()> m_again;        // starts the last run again, once its lock is broken
+    QDateTime m_launched;                 // when this page started the upgrade (before its journal)
+    QMap<QString, HostRecord> m_recorded; // per host: the backup and previous image, as taken
+    bool m_rollbackAsked = false;         // one rollback per page
     QString m_rollbackRole;
-    bool m_done = false;
-    int m_firstRow = 0;      // rows of the current run start here (a rollback appends its steps)
-    QDateTime m_stepStarted; // wall clock, as the journal: a resumed step counts from its start
-    int m_runningRow = -1;
-    QDateTime m_outageStarted; // when stop.sh started, also before a restart of the wizard
-    bool m_outageOpen = false;
-    QTimer m_ticker;
-    QString m_backupPath;
-    QString m_previousImage;
+    QString m_lockedRole, m_lockHolder;
 };
 
 } // namespace myst

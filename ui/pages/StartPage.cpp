@@ -1,13 +1,13 @@
 #include "ui/pages/StartPage.h"
 
 #include "core/journal/Journal.h"
+#include "ui/run/RunDialogs.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QTreeWidget>
@@ -141,36 +141,19 @@ void StartPage::chooseInterrupted(bool rollBack)
     WizardState& state = wizardOf(this)->state();
     const Journal run = *m_unfinished;
     if (!rollBack) {
-        state.rollbackMode = false;
-        state.resumeRun = run;
+        state.mode = WizardState::Mode::Continue;
+        state.recordedRun = run;
         m_choseInterrupted = true;
         wizard()->next();
         return;
     }
-    auto* box = new QMessageBox(
-        QMessageBox::Warning, tr("Roll back?"),
-        tr("This re-tags the previous image as myst-studio, restores the database backup taken "
-           "before the upgrade (run %1) and restarts MyST Studio.\n\nEverything changed in MyST "
-           "Studio since %2 will be lost.")
-            .arg(run.runId, run.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
-        QMessageBox::NoButton, this);
-    box->setObjectName(QStringLiteral("rollbackDialog"));
-    QPushButton* go = box->addButton(tr("Roll back"), QMessageBox::DestructiveRole);
-    go->setObjectName(QStringLiteral("confirmRollbackButton"));
-    box->setDefaultButton(go);
-    box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, go, run] {
-        if (box->clickedButton() != go)
-            return;
+    RunDialogs::confirmRollbackOf(this, run, [this, run] {
         WizardState& state = wizardOf(this)->state();
-        state.resumeRun.reset();
-        state.rollbackMode = true;
-        state.rollbackSource = run;
+        state.mode = WizardState::Mode::RollBack;
+        state.recordedRun = run;
         m_choseInterrupted = true;
         wizard()->next();
     });
-    box->open();
 }
 
 void StartPage::initializePage()
@@ -228,9 +211,8 @@ bool StartPage::validatePage()
     if (m_choseInterrupted) {
         return true; // the state and site were set when the button was pressed
     }
-    state.resumeRun.reset();
-    state.rollbackMode = m_rollback->isChecked();
-    if (!state.rollbackMode) {
+    if (!m_rollback->isChecked()) {
+        state.mode = WizardState::Mode::Upgrade;
         return true;
     }
     QString error;
@@ -244,7 +226,8 @@ bool StartPage::validatePage()
                                : error);
         return false;
     }
-    state.rollbackSource = run;
+    state.mode = WizardState::Mode::RollBack;
+    state.recordedRun = *run;
     state.site = site;
     state.siteFile = run->sitePath;
     return true;

@@ -44,30 +44,40 @@ SummaryPage::SummaryPage()
 
 void SummaryPage::initializePage()
 {
-    const WizardState& state = wizardOf(this)->state();
-    const std::optional<Journal> main = state.upgradeRun ? state.upgradeRun : state.rollbackRun;
-    if (!main) {
+    const QList<Journal>& runs = wizardOf(this)->state().runs;
+    if (runs.isEmpty()) {
         m_outcome->setText(tr("Nothing was run."));
         return;
     }
-    const std::optional<Journal> rollback = state.upgradeRun ? state.rollbackRun : std::nullopt;
-    const Journal& last = rollback ? *rollback : *main;
+    const Journal& main = runs.first();
+    const std::optional<Journal> rollback =
+        runs.size() > 1 ? std::optional<Journal>(runs.last()) : std::nullopt;
+    const Journal& last = runs.last(); // the outcome is where the hosts are now
     const bool ok = last.status == QLatin1String("succeeded");
     m_outcome->setStyleSheet(ok ? QStringLiteral("color: #18781c; font-weight: bold;")
                                 : QStringLiteral("color: #b21818; font-weight: bold;"));
     m_outcome->setText(last.message);
-    m_markdown = runReportMarkdown(*main, rollback);
+    m_markdown = runReportMarkdown(main, rollback);
     m_report->setMarkdown(m_markdown);
-    m_logs = main->logDirectory();
+    m_logs = main.logDirectory();
 }
 
 void SummaryPage::exportReport()
 {
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export report"),
-                                                      QStringLiteral("myst-upgrade-report.md"),
-                                                      tr("Markdown (*.md);;HTML (*.html)"));
-    if (file.isEmpty())
-        return;
+    // A dialog object opened with open(): the wizard's own event loop keeps running, and the
+    // choice comes back as fileSelected (no nested loop inside this slot).
+    auto* dialog =
+        new QFileDialog(this, tr("Export report"), QString(), tr("Markdown (*.md);;HTML (*.html)"));
+    dialog->setObjectName(QStringLiteral("exportReportDialog"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->selectFile(QStringLiteral("myst-upgrade-report.md"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, &SummaryPage::writeReport);
+    dialog->open();
+}
+
+void SummaryPage::writeReport(const QString& file)
+{
     QSaveFile out(file);
     QByteArray bytes = m_markdown.toUtf8();
     if (file.endsWith(QLatin1String(".html"))) {
@@ -76,9 +86,14 @@ void SummaryPage::exportReport()
                     .toUtf8() +
                 m_report->toHtml().toUtf8();
     }
-    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) < 0 || !out.commit())
-        QMessageBox::warning(this, tr("Export report"),
-                             tr("Cannot write %1: %2").arg(file, out.errorString()));
+    if (out.open(QIODevice::WriteOnly) && out.write(bytes) >= 0 && out.commit())
+        return;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Export report"),
+                                tr("Cannot write %1: %2").arg(file, out.errorString()),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("exportReportErrorDialog"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 } // namespace myst

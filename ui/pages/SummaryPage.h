@@ -17,6 +17,7 @@ public:
 
 private:
     void exportReport();
+    void writeReport(const QString& file); // Markdown, or HTML by the file's suffix
     QLabel* m_outcome;
     QTextBrowser* m_report;
     QString m_markdown;

@@ -88,10 +88,14 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     connect(m_auth, &QComboBox::currentIndexChanged, this, &HostForm::updateAuthFields);
     connect(m_test, &QPushButton::clicked, this, &HostForm::testConnection);
     connect(m_browse, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Private key"), QDir::homePath() + QStringLiteral("/.ssh"));
-        if (!file.isEmpty())
-            m_identity->setText(file);
+        // Opened, not run: no event loop of its own inside this slot.
+        auto* dialog =
+            new QFileDialog(this, tr("Private key"), QDir::homePath() + QStringLiteral("/.ssh"));
+        dialog->setObjectName(QStringLiteral("identityFileDialog"));
+        dialog->setFileMode(QFileDialog::ExistingFile);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QFileDialog::fileSelected, m_identity, &QLineEdit::setText);
+        dialog->open();
     });
     updateAuthFields();
 }

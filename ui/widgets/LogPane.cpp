@@ -153,18 +153,28 @@ bool LogPane::findNext()
 
 void LogPane::saveAs()
 {
-    const QString file = QFileDialog::getSaveFileName(
-        this, tr("Save log"), QStringLiteral("myst-upgrade.log"), tr("Log files (*.log *.txt)"));
-    if (file.isEmpty()) {
-        return;
-    }
+    // Opened, not run: while the operator chooses, the run's lines keep arriving here.
+    auto* dialog = new QFileDialog(this, tr("Save log"), QString(), tr("Log files (*.log *.txt)"));
+    dialog->setObjectName(QStringLiteral("saveLogDialog"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->selectFile(QStringLiteral("myst-upgrade.log"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, &LogPane::saveTo);
+    dialog->open();
+}
+
+void LogPane::saveTo(const QString& file)
+{
     flush();
     QSaveFile out(file);
-    if (!out.open(QIODevice::WriteOnly) || out.write(m_view->toPlainText().toUtf8() + '\n') < 0 ||
-        !out.commit()) {
-        QMessageBox::warning(this, tr("Save log"),
-                             tr("Cannot save %1: %2").arg(file, out.errorString()));
-    }
+    if (out.open(QIODevice::WriteOnly) && out.write(m_view->toPlainText().toUtf8() + '\n') >= 0 &&
+        out.commit())
+        return;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Save log"),
+                                tr("Cannot save %1: %2").arg(file, out.errorString()),
+                                QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 } // namespace myst

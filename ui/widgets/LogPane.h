@@ -36,6 +36,7 @@ public slots:
 
 private:
     static constexpr int FlushBudgetMs = 10;
+    void saveTo(const QString& file);
     void enqueue(int kind, const QString& line);
     void flush();
     void updateFollowing();

@@ -22,6 +22,11 @@ UpgradeWizard* wizardOf(QWizardPage* page)
     return qobject_cast<UpgradeWizard*>(page->window());
 }
 
+const UpgradeWizard* wizardOf(const QWizardPage* page)
+{
+    return qobject_cast<const UpgradeWizard*>(page->window());
+}
+
 QString UpgradeWizard::defaultSiteFile()
 {
     return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
@@ -58,6 +63,10 @@ void UpgradeWizard::setBusy(bool busy)
 {
     m_busy = busy;
     button(QWizard::CancelButton)->setEnabled(!busy);
+    // A rollback or a continued run goes from the Start page straight to the Run page: Back
+    // would leave that run going on unseen. QWizard offers no Back after a commit page, so the
+    // Start page is one while a run is under way (the Pre-flight page always is).
+    page(StartId)->setCommitPage(busy);
 }
 
 void UpgradeWizard::reject()

@@ -4,27 +4,36 @@
 #include "core/plan/Plan.h"
 #include "core/site/Site.h"
 
+#include <QList>
 #include <QMap>
 #include <QWizard>
-
-#include <optional>
 
 namespace myst {
 
 // What the pages decide and hand on to the next ones.
 struct WizardState
 {
+    // What the Run page does, as chosen on the Start page: a new upgrade (through the
+    // Approach … Pre-flight pages), the rollback of a recorded upgrade run, or the continuation
+    // of an interrupted run (both straight from the Start page).
+    enum class Mode
+    {
+        Upgrade,
+        RollBack,
+        Continue
+    };
+
     QString siteFile;
     Site site;
     QMap<QString, SshAuth> auth; // typed-in secrets, this session only
-    bool rollbackMode = false;
-    std::optional<Journal> rollbackSource; // the upgrade run to undo
+    Mode mode = Mode::Upgrade;
+    Journal recordedRun; // RollBack: the upgrade run to undo; Continue: the run to go on with
     QString approach = QStringLiteral("in-place");
     QString currentVersion;
     OfflineImage offlineImage; // set: upload and load it in place of pull.sh
-    std::optional<Journal> upgradeRun;
-    std::optional<Journal> rollbackRun;
-    std::optional<Journal> resumeRun; // an interrupted run to continue (Start → Run)
+    // What the Run page ran, for the Summary page: the run it started or continued, then the
+    // rollback of that upgrade when the operator asked for one there.
+    QList<Journal> runs;
 };
 
 // The MyST Studio upgrade as a QWizard: Start → Approach → Hosts → Image → Pre-flight → Run →
@@ -46,6 +55,7 @@ public:
 
     explicit UpgradeWizard(const QString& siteFile = QString(), QWidget* parent = nullptr);
     WizardState& state() { return m_state; }
+    const WizardState& state() const { return m_state; }
     static QString defaultSiteFile();
 
     void setBusy(bool busy); // a run is under way: the wizard cannot be closed under it
@@ -60,5 +70,6 @@ private:
 };
 
 UpgradeWizard* wizardOf(QWizardPage* page);
+const UpgradeWizard* wizardOf(const QWizardPage* page);
 
 } // namespace myst

@@ -1,0 +1,73 @@
+#include "ui/run/OutageClock.h"
+
+#include "ui/run/Durations.h"
+
+namespace myst {
+
+OutageClock::OutageClock(QWidget* parent) : QLabel(parent)
+{
+    setObjectName(QStringLiteral("outageLabel"));
+    m_timer.setInterval(200);
+    connect(&m_timer, &QTimer::timeout, this, &OutageClock::tick);
+}
+
+void OutageClock::reset()
+{
+    m_timer.stop();
+    m_since = {};
+    clear();
+}
+
+void OutageClock::started(const QDateTime& since)
+{
+    if (!m_since.isValid())
+        m_since = since;
+    m_timer.start();
+    tick();
+}
+
+void OutageClock::runStarted()
+{
+    if (isDown())
+        m_timer.start();
+}
+
+void OutageClock::ended(qint64 outageMs)
+{
+    m_timer.stop();
+    m_since = {};
+    setText(measured(outageMs));
+}
+
+void OutageClock::runEnded(const Journal& journal)
+{
+    if (journal.outageMs >= 0) {
+        ended(journal.outageMs);
+        return;
+    }
+    if (!isDown())
+        return;
+    m_timer.stop();
+    tick(); // the figure at the end of the run, as it stays until a rollback starts
+    if (journal.status == QLatin1String("interrupted"))
+        // Say so rather than show a frozen figure: the step goes on on the host.
+        setText(tr("<b style='color:#b21818'>MyST Studio was down for %1 when the host "
+                   "was lost; it may still be</b>")
+                    .arg(formatSeconds(m_since.msecsTo(QDateTime::currentDateTimeUtc()))));
+}
+
+void OutageClock::tick()
+{
+    if (isDown())
+        setText(tr("<b style='color:#b21818'>MyST Studio is down: %1</b>")
+                    .arg(formatSeconds(m_since.msecsTo(QDateTime::currentDateTimeUtc()))));
+}
+
+QString OutageClock::measured(qint64 ms) const
+{
+    return m_span == Span::RestoreToVerified
+               ? tr("Outage: %1 (restore to verified)").arg(formatSeconds(ms))
+               : tr("Outage: %1 (stop to verified)").arg(formatSeconds(ms));
+}
+
+} // namespace myst

@@ -1,0 +1,138 @@
+#include "ui/run/RunDialogs.h"
+
+#include "ui/wizard/Roles.h"
+
+#include <QInputDialog>
+#include <QLineEdit>
+#include <QMap>
+#include <QMessageBox>
+#include <QPushButton>
+
+namespace myst {
+
+namespace {
+QMessageBox* warning(QWidget* parent, const QString& name, const QString& title,
+                     const QString& text, QMessageBox::StandardButtons buttons = {})
+{
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, buttons, parent);
+    box->setObjectName(name);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    return box;
+}
+} // namespace
+
+void RunDialogs::confirmCancel(QWidget* parent, std::function<void()> cancel)
+{
+    QMessageBox* box =
+        warning(parent, QStringLiteral("cancelRunDialog"), tr("Cancel the run?"),
+                tr("Cancelling stops the current step on the host: its processes are terminated. "
+                   "The host is left between steps; if MyST Studio was already stopped it stays "
+                   "down until you roll back or start it. The steps not yet run are skipped."));
+    QPushButton* stop = box->addButton(tr("Cancel the run"), QMessageBox::DestructiveRole);
+    box->addButton(tr("Keep running"), QMessageBox::RejectRole);
+    QObject::connect(box, &QMessageBox::finished, box, [box, stop, cancel] {
+        if (box->clickedButton() == stop)
+            cancel();
+    });
+    box->open();
+}
+
+void RunDialogs::chooseRollback(QWidget* parent, const RollbackOffer& offer,
+                                std::function<void(const QString& role)> chosen)
+{
+    QMessageBox* box = warning(
+        parent, QStringLiteral("rollbackDialog"), tr("Roll back?"),
+        tr("This %1re-tags the previous image as myst-studio, restores the database backup taken "
+           "before the upgrade and restarts MyST Studio.\n\nEverything changed in MyST Studio "
+           "since the backup (about %2) will be lost.")
+            .arg(offer.cancelsRun ? tr("cancels the upgrade, ") : QString(), offer.since));
+    box->setDetailedText(offer.details);
+    QMap<QAbstractButton*, QString> roles;
+    for (const QString& role : offer.roles) {
+        QPushButton* go = box->addButton(
+            offer.roles.size() > 1 ? tr("Roll back %1").arg(Roles::noun(role)) : tr("Roll back"),
+            QMessageBox::DestructiveRole);
+        // The default host's button is "the" confirm button; another's is named after its host
+        // (confirmRollbackNonprodButton), so that scripts and tests can tell them apart.
+        go->setObjectName(role == offer.defaultRole
+                              ? QStringLiteral("confirmRollbackButton")
+                              : QStringLiteral("confirmRollback%1%2Button")
+                                    .arg(role.left(1).toUpper(), role.mid(1)));
+        roles.insert(go, role);
+        if (role == offer.defaultRole)
+            box->setDefaultButton(go);
+    }
+    box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
+    QObject::connect(box, &QMessageBox::finished, box, [box, roles, chosen] {
+        const QString role = roles.value(box->clickedButton());
+        if (!role.isEmpty())
+            chosen(role);
+    });
+    box->open();
+}
+
+void RunDialogs::confirmRollbackOf(QWidget* parent, const Journal& run,
+                                   std::function<void()> confirmed)
+{
+    QMessageBox* box = warning(
+        parent, QStringLiteral("rollbackDialog"), tr("Roll back?"),
+        tr("This re-tags the previous image as myst-studio, restores the database backup taken "
+           "before the upgrade (run %1) and restarts MyST Studio.\n\nEverything changed in MyST "
+           "Studio since %2 will be lost.")
+            .arg(run.runId,
+                 run.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+    QPushButton* go = box->addButton(tr("Roll back"), QMessageBox::DestructiveRole);
+    go->setObjectName(QStringLiteral("confirmRollbackButton"));
+    box->setDefaultButton(go);
+    box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
+    QObject::connect(box, &QMessageBox::finished, box, [box, go, confirmed] {
+        if (box->clickedButton() == go)
+            confirmed();
+    });
+    box->open();
+}
+
+void RunDialogs::confirmBreakLock(QWidget* parent, const QString& role, const QString& holder,
+                                  std::function<void()> confirmed)
+{
+    QMessageBox* box =
+        warning(parent, QStringLiteral("breakLockDialog"), tr("Break the lock"),
+                tr("%1 is locked by another upgrade: %2.").arg(role, holder), QMessageBox::Cancel);
+    box->setTextFormat(Qt::PlainText); // the holder's line comes from the host
+    box->setInformativeText(
+        tr("Break it only if you are sure that upgrade is no longer running: its computer "
+           "crashed, or it was abandoned. Two upgrades of one host at once can leave MyST "
+           "Studio broken. If it was interrupted, continuing or rolling it back from its own "
+           "computer is safer."));
+    QPushButton* confirm =
+        box->addButton(tr("Break the lock and run again"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmBreakLockButton"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    QObject::connect(box, &QMessageBox::finished, box, [box, confirm, confirmed] {
+        if (box->clickedButton() == confirm)
+            confirmed();
+    });
+    box->open();
+}
+
+void RunDialogs::askSecret(QWidget* parent, const QString& role, const SiteHost& host,
+                           std::function<void(bool given, const QString& secret)> done)
+{
+    const bool password = host.auth == QLatin1String("password");
+    auto* dialog = new QInputDialog(parent);
+    dialog->setObjectName(QStringLiteral("secretDialog"));
+    dialog->setWindowTitle(password ? tr("Password") : tr("Key passphrase"));
+    dialog->setLabelText(
+        password ? tr("The keychain holds no password for %1 (%2).\nPassword:")
+                       .arg(host.endpoint.id(), role)
+                 : tr("The keychain holds no passphrase for %1, the key for %2 (%3).\nPassphrase:")
+                       .arg(host.endpoint.identityFile, host.endpoint.id(), role));
+    dialog->setTextEchoMode(QLineEdit::Password);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(dialog, &QInputDialog::finished, dialog, [dialog, done](int result) {
+        done(result == QDialog::Accepted, dialog->textValue());
+    });
+    dialog->open();
+}
+
+} // namespace myst

@@ -1,0 +1,124 @@
+#include "ui/run/StepTable.h"
+
+#include "ui/run/Durations.h"
+
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QStyle>
+
+namespace myst {
+
+StepTable::StepTable(QWidget* parent) : QTreeWidget(parent)
+{
+    setObjectName(QStringLiteral("stepsTree"));
+    setHeaderLabels({QString(), tr("Step"), tr("Host"), tr("Time")});
+    setRootIsDecorated(false);
+    header()->setSectionResizeMode(StepColumn, QHeaderView::Stretch);
+    header()->setSectionResizeMode(StatusColumn, QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(HostColumn, QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(DurationColumn, QHeaderView::ResizeToContents);
+    header()->setStretchLastSection(false);
+    // By pixel: per item, a half-hidden running step counts as shown and is never scrolled to.
+    setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_timer.setInterval(200);
+    connect(&m_timer, &QTimer::timeout, this, &StepTable::tick);
+}
+
+void StepTable::clearRuns()
+{
+    stopClock();
+    clear();
+    m_firstRow = m_runRow = 0;
+}
+
+void StepTable::addRun(const Plan& plan, const QString& heading)
+{
+    m_runRow = topLevelItemCount();
+    if (!heading.isEmpty()) {
+        auto* item = new QTreeWidgetItem(this, {QString(), heading});
+        item->setFlags(Qt::ItemIsEnabled); // not a step: nothing to select
+        QFont bold = item->font(StepColumn);
+        bold.setBold(true);
+        item->setFont(StepColumn, bold);
+    }
+    m_firstRow = topLevelItemCount();
+    for (const Step& step : plan.steps) {
+        auto* item = new QTreeWidgetItem(this, {QString(), step.title, step.role, {}});
+        item->setToolTip(StepColumn, step.commandText());
+    }
+}
+
+int StepTable::fittingWidth() const
+{
+    int width = 2 * frameWidth() + verticalScrollBar()->sizeHint().width();
+    for (int column = 0; column < columnCount(); ++column)
+        width += qMax(sizeHintForColumn(column), header()->sectionSizeHint(column));
+    return width;
+}
+
+void StepTable::resizeEvent(QResizeEvent* event)
+{
+    QTreeWidget::resizeEvent(event);
+    // Once the view has laid its rows out at the new size.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (currentItem())
+                scrollToItem(currentItem());
+        },
+        Qt::QueuedConnection);
+}
+
+void StepTable::dropRun()
+{
+    stopClock();
+    while (topLevelItemCount() > m_runRow)
+        delete takeTopLevelItem(m_runRow);
+    m_firstRow = m_runRow;
+}
+
+void StepTable::showDone(int index, const StepRecord& step)
+{
+    QTreeWidgetItem* item = row(index);
+    item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_DialogApplyButton));
+    item->setText(DurationColumn, formatSeconds(step.started.msecsTo(step.finished)));
+}
+
+void StepTable::stepStarted(int index, const StepRecord& step)
+{
+    QTreeWidgetItem* item = row(index);
+    item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_MediaPlay));
+    setCurrentItem(item);
+    m_running = index;
+    m_stepStarted = step.started;
+    m_timer.start();
+}
+
+void StepTable::stepFinished(int index, const StepRecord& step)
+{
+    QTreeWidgetItem* item = row(index);
+    const bool ok = step.status == StepStatus::Succeeded;
+    // Still "running" at its end: the wizard lost the host, the step goes on there.
+    const bool away = step.status == StepStatus::Running;
+    item->setIcon(StatusColumn, style()->standardIcon(ok     ? QStyle::SP_DialogApplyButton
+                                                      : away ? QStyle::SP_MessageBoxWarning
+                                                             : QStyle::SP_MessageBoxCritical));
+    item->setText(DurationColumn, formatSeconds(step.started.msecsTo(step.finished)));
+    item->setToolTip(StepColumn, step.command + QStringLiteral("\n") + step.message);
+    stopClock();
+}
+
+void StepTable::stopClock()
+{
+    m_timer.stop();
+    m_running = -1;
+}
+
+void StepTable::tick()
+{
+    if (m_running >= 0)
+        row(m_running)->setText(
+            DurationColumn, formatSeconds(m_stepStarted.msecsTo(QDateTime::currentDateTimeUtc())));
+}
+
+} // namespace myst

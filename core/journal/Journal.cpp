@@ -1,4 +1,5 @@
 #include "core/journal/Journal.h"
+#include "core/journal/RunNames.h"
 
 #include "core/base/StatePaths.h"
 
@@ -309,7 +310,7 @@ std::optional<Journal> Journal::earlierRecord(const QString& sitePath, const QSt
 {
     const QString wanted = QFileInfo(sitePath).absoluteFilePath();
     for (const Journal& j : loadAll()) {
-        if (j.runId == exceptRunId || j.kind == QLatin1String("rollback") ||
+        if (j.runId == exceptRunId || j.kind == RunKind::Rollback ||
             QFileInfo(j.sitePath).absoluteFilePath() != wanted) {
             continue;
         }
@@ -325,8 +326,7 @@ std::optional<Journal> Journal::lastUpgrade(const QString& sitePath)
 {
     const QString wanted = QFileInfo(sitePath).absoluteFilePath();
     for (const Journal& j : loadAll()) {
-        if (j.kind == QLatin1String("upgrade") &&
-            QFileInfo(j.sitePath).absoluteFilePath() == wanted) {
+        if (j.kind == RunKind::Upgrade && QFileInfo(j.sitePath).absoluteFilePath() == wanted) {
             return j;
         }
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/journal/RunNames.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
@@ -81,8 +83,8 @@ public:
     QString approach;
     QString targetVersion;
     QString sitePath;
-    QString rollbackOf;                         // rollback: the run it undoes
-    QString status = QStringLiteral("running"); // running | succeeded | failed | cancelled
+    QString rollbackOf;                  // rollback: the run it undoes
+    QString status = RunStatus::Running; // running | succeeded | failed | cancelled
     QString message;
     QDateTime started;
     QDateTime finished;
@@ -97,7 +99,7 @@ public:
     // Started but not ended: the process running it died, or lost its hosts.
     bool isUnfinished() const
     {
-        return status == QLatin1String("running") || status == QLatin1String("interrupted");
+        return status == RunStatus::Running || status == RunStatus::Interrupted;
     }
 
     static Journal create(const QString& kind);

@@ -1,4 +1,5 @@
 #include "core/journal/RunReport.h"
+#include "core/journal/RunNames.h"
 
 namespace myst {
 
@@ -15,8 +16,8 @@ QString section(const Journal& j)
 {
     QString md;
     md += QStringLiteral("## %1 %2 (%3)\n\n")
-              .arg(j.kind == QLatin1String("rollback") ? QStringLiteral("Rollback")
-                                                       : QStringLiteral("Upgrade"),
+              .arg(j.kind == RunKind::Rollback ? QStringLiteral("Rollback")
+                                               : QStringLiteral("Upgrade"),
                    j.runId, j.status);
     md += QStringLiteral("- Approach: %1\n").arg(j.approach);
     md += QStringLiteral("- Started: %1 UTC, finished: %2 UTC (%3)\n")
@@ -24,8 +25,8 @@ QString section(const Journal& j)
                    j.finished.toUTC().toString(Qt::ISODate), duration(j.started, j.finished));
     if (j.outageMs >= 0) {
         md += QStringLiteral("- Outage (%1 to verified): %2 s\n")
-                  .arg(j.kind == QLatin1String("rollback") ? QStringLiteral("restore")
-                                                           : QStringLiteral("stop"))
+                  .arg(j.kind == RunKind::Rollback ? QStringLiteral("restore")
+                                                   : QStringLiteral("stop"))
                   .arg(j.outageMs / 1000.0, 0, 'f', 1);
     }
     for (auto it = j.records.begin(); it != j.records.end(); ++it) {
@@ -34,7 +35,7 @@ QString section(const Journal& j)
                        j.hosts.value(it.key()).toObject().value(QStringLiteral("host")).toString(),
                        it->previousVersion.isEmpty() ? QStringLiteral("?") : it->previousVersion,
                        it->previousImageId.left(19),
-                       j.kind == QLatin1String("upgrade") ? j.targetVersion : QStringLiteral("–"),
+                       j.kind == RunKind::Upgrade ? j.targetVersion : QStringLiteral("–"),
                        it->newImageId.left(19),
                        it->backupPath.isEmpty() ? QStringLiteral("none") : it->backupPath);
     }
@@ -58,8 +59,8 @@ QString section(const Journal& j)
 QString runReportMarkdown(const Journal& run, const std::optional<Journal>& rollback)
 {
     QString md = QStringLiteral("# MyST Studio %1 report\n\n")
-                     .arg(run.kind == QLatin1String("rollback") ? QStringLiteral("rollback")
-                                                                : QStringLiteral("upgrade"));
+                     .arg(run.kind == RunKind::Rollback ? QStringLiteral("rollback")
+                                                        : QStringLiteral("upgrade"));
     md += section(run);
     if (rollback) {
         md += section(*rollback);

@@ -1,3 +1,4 @@
+#include "core/journal/RunNames.h"
 #include "core/plan/Plan.h"
 
 #include "core/base/Validation.h"
@@ -107,8 +108,8 @@ QStringList Plan::roles() const
 Plan inPlaceUpgradePlan(const SiteHost& host, const QString& version, const OfflineImage& offline)
 {
     Plan plan;
-    plan.kind = QStringLiteral("upgrade");
-    plan.approach = QStringLiteral("in-place");
+    plan.kind = RunKind::Upgrade;
+    plan.approach = Approach::InPlace;
     plan.targetVersion = version;
     const InPlaceSteps s = inPlaceSteps(host, version, offline);
     plan.steps << s.record << s.getImage << s.backup << s.ready << s.stop << s.start << s.verify;
@@ -119,8 +120,8 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
                        bool copyProdData, const OfflineImage& offline, bool keepProdCopy)
 {
     Plan plan;
-    plan.kind = QStringLiteral("upgrade");
-    plan.approach = QStringLiteral("phased");
+    plan.kind = RunKind::Upgrade;
+    plan.approach = Approach::Phased;
     plan.targetVersion = version;
     const QString np = nonprod.role;
     const InPlaceSteps p = inPlaceSteps(prod, version, offline);
@@ -177,8 +178,8 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
 Plan uploadPlan(const SiteHost& host, const OfflineImage& offline)
 {
     Plan plan;
-    plan.kind = QStringLiteral("upload");
-    plan.approach = QStringLiteral("offline");
+    plan.kind = RunKind::Upload;
+    plan.approach = Approach::Offline;
     plan.targetVersion = offline.version;
     plan.steps << recordImageStep(host) << offlineImageSteps(host, offline);
     return plan;
@@ -205,8 +206,8 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
         return {};
     }
     Plan plan;
-    plan.kind = QStringLiteral("rollback");
-    plan.approach = QStringLiteral("rollback");
+    plan.kind = RunKind::Rollback;
+    plan.approach = Approach::Rollback;
     plan.targetVersion = record.previousVersion;
     const QString role = host.role;
 

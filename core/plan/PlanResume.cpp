@@ -1,4 +1,5 @@
 #include "core/plan/PlanResume.h"
+#include "core/journal/RunNames.h"
 
 namespace myst {
 
@@ -30,17 +31,17 @@ std::optional<Plan> rebuild(const Plan& recorded, const Site& site, QString* err
     const auto host = [&](const QString& role) { return site.hosts.value(role); };
     const QString firstRole = recorded.steps.value(0).role;
     const OfflineImage offline = offlineImageOf(recorded);
-    if (recorded.kind == QLatin1String("upgrade") && recorded.approach == QLatin1String("in-place"))
+    if (recorded.kind == RunKind::Upgrade && recorded.approach == Approach::InPlace)
         return inPlaceUpgradePlan(host(firstRole), recorded.targetVersion, offline);
-    if (recorded.kind == QLatin1String("upgrade") && recorded.approach == QLatin1String("phased")) {
+    if (recorded.kind == RunKind::Upgrade && recorded.approach == Approach::Phased) {
         const Step* restore = findStep(recorded, StepKind::RestoreCopy);
         return phasedUpgradePlan(host(QStringLiteral("nonprod")), host(QStringLiteral("prod")),
                                  recorded.targetVersion, restore != nullptr, offline,
                                  restore && restore->keepFile);
     }
-    if (recorded.kind == QLatin1String("upload") && offline.isSet())
+    if (recorded.kind == RunKind::Upload && offline.isSet())
         return uploadPlan(host(firstRole), offline);
-    if (recorded.kind == QLatin1String("rollback")) {
+    if (recorded.kind == RunKind::Rollback) {
         const Step* check = findStep(recorded, StepKind::CheckRollback);
         if (!check) {
             *error = QStringLiteral("its rollback plan names no image and backup");

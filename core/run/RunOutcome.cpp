@@ -1,4 +1,5 @@
 #include "core/run/RunOutcome.h"
+#include "core/journal/RunNames.h"
 
 #include "core/base/AppLog.h"
 #include "core/base/ShellQuote.h"
@@ -10,7 +11,7 @@ namespace myst::RunOutcome {
 namespace {
 QString failureAdvice(const Step& failed, const Plan& plan, const Journal& journal)
 {
-    if (plan.kind == QLatin1String("rollback")) {
+    if (plan.kind == RunKind::Rollback) {
         return QStringLiteral("See the step log in %1.").arg(shellQuote(journal.logDirectory()));
     }
     const HostRecord r = journal.records.value(failed.role);
@@ -56,7 +57,7 @@ bool serviceTouched(const QString& role, const Plan& plan, const Journal& journa
 QString restorePreviousTag(const QString& role, const Plan& plan, const Journal& journal,
                            HostConnections& hosts)
 {
-    if (plan.kind == QLatin1String("rollback") || serviceTouched(role, plan, journal)) {
+    if (plan.kind == RunKind::Rollback || serviceTouched(role, plan, journal)) {
         return {};
     }
     bool tagMoved = false; // pull or load ran, or began to
@@ -96,10 +97,10 @@ QString restorePreviousTag(const QString& role, const Plan& plan, const Journal&
 QString success(const Plan& plan, const Journal& journal)
 {
     QString message;
-    if (plan.kind == QLatin1String("rollback")) {
+    if (plan.kind == RunKind::Rollback) {
         message = QStringLiteral("Rollback complete: MyST Studio %1 is running again.")
                       .arg(plan.targetVersion);
-    } else if (plan.kind == QLatin1String("upload")) {
+    } else if (plan.kind == RunKind::Upload) {
         const QString role = plan.steps.value(0).role;
         const HostRecord r = journal.records.value(role);
         message = QStringLiteral("Image %1 (MyST Studio %2) is loaded on %3 and tagged "

@@ -1,4 +1,5 @@
 #include "core/run/Runner.h"
+#include "core/journal/RunNames.h"
 
 #include "core/base/AppLog.h"
 #include "core/base/ShellQuote.h"
@@ -32,7 +33,7 @@ Runner::Runner(Site site, Plan plan, Journal journal, QObject* parent, Mode mode
     m_journal.pid = QCoreApplication::applicationPid();
     m_journal.machine = QSysInfo::machineHostName();
     if (mode == Mode::Resume) {
-        m_journal.status = QStringLiteral("running");
+        m_journal.status = RunStatus::Running;
         m_journal.finished = {};
         m_journal.plan = planToJson(m_plan); // as rebuilt (RunSession::planResume), as shown
         for (int i = 0; i < m_journal.steps.size(); ++i) {
@@ -234,7 +235,7 @@ void Runner::closeUndoneRun()
     if (!undone || !undone->isUnfinished()) {
         return;
     }
-    undone->status = QStringLiteral("rolled-back");
+    undone->status = RunStatus::RolledBack;
     undone->message =
         QStringLiteral("Interrupted, then rolled back by run %1.").arg(m_journal.runId);
     undone->finished = m_journal.finished;
@@ -381,10 +382,10 @@ void Runner::finish(RunResult& result, int failedIndex, bool interrupted)
         }
     }
     result.ok = failedIndex < 0 && !result.cancelled;
-    m_journal.status = result.ok          ? QStringLiteral("succeeded")
-                       : interrupted      ? QStringLiteral("interrupted")
-                       : result.cancelled ? QStringLiteral("cancelled")
-                                          : QStringLiteral("failed");
+    m_journal.status = result.ok          ? RunStatus::Succeeded
+                       : interrupted      ? RunStatus::Interrupted
+                       : result.cancelled ? RunStatus::Cancelled
+                                          : RunStatus::Failed;
     if (result.ok) {
         result.message = RunOutcome::success(m_plan, m_journal);
     } else {
@@ -398,7 +399,7 @@ void Runner::finish(RunResult& result, int failedIndex, bool interrupted)
     m_journal.message = result.message;
     m_journal.finished = QDateTime::currentDateTimeUtc();
     saveJournal();
-    if (result.ok && m_plan.kind == QLatin1String("rollback")) {
+    if (result.ok && m_plan.kind == RunKind::Rollback) {
         closeUndoneRun();
     }
     if (result.ok) {

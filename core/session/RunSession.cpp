@@ -1,4 +1,5 @@
 #include "core/session/RunSession.h"
+#include "core/journal/RunNames.h"
 
 #include "core/base/Validation.h"
 #include "core/host/ImageArchive.h"
@@ -51,7 +52,7 @@ bool planUpgrade(const Site& site, const UpgradeRequest& request, Plan* plan, QS
         *error = QStringLiteral("--keep-prod-copy goes with --copy-prod-data");
         return false;
     }
-    if (approach == QLatin1String("phased")) {
+    if (approach == Approach::Phased) {
         for (const char* needed : {"nonprod", "prod"}) {
             if (!site.hosts.contains(QLatin1String(needed))) {
                 *error = QStringLiteral("the phased approach needs hosts \"nonprod\" and \"prod\" "
@@ -69,9 +70,9 @@ bool planUpgrade(const Site& site, const UpgradeRequest& request, Plan* plan, QS
         *error = QStringLiteral("--copy-prod-data goes with --approach phased");
         return false;
     }
-    if (approach != QLatin1String("in-place")) {
+    if (approach != Approach::InPlace) {
         *error =
-            approach == QLatin1String("zero-downtime")
+            approach == Approach::ZeroDowntime
                 ? QStringLiteral("the zero-downtime approach is not available in this version yet")
                 : QStringLiteral("unknown approach \"%1\" (in-place, phased)").arg(approach);
         return false;

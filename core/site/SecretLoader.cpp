@@ -1,4 +1,5 @@
 #include "core/site/SecretLoader.h"
+#include "core/journal/RunNames.h"
 
 #include "core/site/Credentials.h"
 
@@ -6,16 +7,16 @@ namespace myst {
 
 bool hostNeedsSecret(const SiteHost& host)
 {
-    return host.auth == QLatin1String("password") ||
-           (host.auth == QLatin1String("key") && !host.endpoint.identityFile.isEmpty() &&
+    return host.auth == AuthMethod::Password ||
+           (host.auth == AuthMethod::Key && !host.endpoint.identityFile.isEmpty() &&
             keyNeedsPassphrase(host.endpoint.identityFile));
 }
 
 SshAuth authWithSecret(const SiteHost& host, const QString& secret)
 {
     SshAuth auth;
-    auth.useAgent = host.auth != QLatin1String("password");
-    (host.auth == QLatin1String("password") ? auth.password : auth.passphrase) = secret;
+    auth.useAgent = host.auth != AuthMethod::Password;
+    (host.auth == AuthMethod::Password ? auth.password : auth.passphrase) = secret;
     return auth;
 }
 

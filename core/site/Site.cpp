@@ -1,4 +1,5 @@
 #include "core/site/Site.h"
+#include "core/journal/RunNames.h"
 
 #include "core/base/Validation.h"
 
@@ -209,8 +210,8 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
         host.auth = h.value(QStringLiteral("auth"))
                         .toString(host.endpoint.identityFile.isEmpty() ? QStringLiteral("agent")
                                                                        : QStringLiteral("key"));
-        if (host.auth != QLatin1String("agent") && host.auth != QLatin1String("key") &&
-            host.auth != QLatin1String("password")) {
+        if (host.auth != AuthMethod::Agent && host.auth != AuthMethod::Key &&
+            host.auth != AuthMethod::Password) {
             *errors << QStringLiteral("%1.auth must be agent, key or password").arg(where);
         }
         site.hosts.insert(role, host);

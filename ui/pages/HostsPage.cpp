@@ -1,4 +1,5 @@
 #include "ui/pages/HostsPage.h"
+#include "core/journal/RunNames.h"
 
 #include "core/site/Credentials.h"
 #include "ui/widgets/HostForm.h"
@@ -53,7 +54,7 @@ void HostsPage::initializePage()
     m_siteFile->setText(state.siteFile);
     if (!state.site.knownHostsFile.isEmpty())
         m_knownHosts->setText(state.site.knownHostsFile);
-    m_nonprod->setVisible(state.approach == QLatin1String("phased"));
+    m_nonprod->setVisible(state.approach == Approach::Phased);
     for (HostForm* form : {m_nonprod, m_prod}) {
         QString role = form->role();
         if (!state.site.hosts.contains(role) && role == Roles::Prod)
@@ -61,7 +62,7 @@ void HostsPage::initializePage()
         if (role.isEmpty() || !state.site.hosts.contains(role))
             continue;
         form->setHost(state.site.hosts.value(role));
-        if (state.site.hosts.value(role).auth != QLatin1String("agent")) {
+        if (state.site.hosts.value(role).auth != AuthMethod::Agent) {
             // Prefill a remembered secret; nothing stored is no error.
             Credentials::read(form->endpointId(), form, [form](const KeychainResult& r) {
                 if (r.found)
@@ -75,7 +76,7 @@ bool HostsPage::validatePage()
 {
     m_message->clear();
     WizardState& state = wizardOf(this)->state();
-    const bool phased = state.approach == QLatin1String("phased");
+    const bool phased = state.approach == Approach::Phased;
     const QString siteFile = QDir::cleanPath(expandHome(m_siteFile->text().trimmed()));
     // From the site as loaded: only what the forms show changes. Other hosts (nonprod on an
     // in-place run), fields no form shows and fields this version does not know are kept.

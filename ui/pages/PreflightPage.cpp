@@ -1,4 +1,5 @@
 #include "ui/pages/PreflightPage.h"
+#include "core/journal/RunNames.h"
 
 #include "core/base/Background.h"
 #include "core/host/Preflight.h"
@@ -47,7 +48,7 @@ void PreflightPage::runChecks()
 {
     const WizardState& state = wizardOf(this)->state();
     QList<SiteHost> hosts;
-    if (state.approach == QLatin1String("phased"))
+    if (state.approach == Approach::Phased)
         hosts << state.site.hosts.value(Roles::Nonprod);
     hosts << state.site.hosts.value(Roles::Prod);
     const RunSettings settings = state.site.settings;

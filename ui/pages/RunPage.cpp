@@ -1,4 +1,5 @@
 #include "ui/pages/RunPage.h"
+#include "core/journal/RunNames.h"
 
 #include "ui/run/GatePanel.h"
 #include "ui/run/HostLogs.h"
@@ -178,7 +179,7 @@ void RunPage::startUpgrade()
 {
     const WizardState& state = wizardOf(this)->state();
     const QString version = field(QStringLiteral("version")).toString();
-    const bool phased = state.approach == QLatin1String("phased");
+    const bool phased = state.approach == Approach::Phased;
     reset(phased ? tr("Phased upgrade to MyST Studio %1").arg(version)
                  : tr("Upgrade to MyST Studio %1").arg(version));
     UpgradeRequest request;
@@ -228,7 +229,7 @@ void RunPage::continueRun(const Journal& last)
     m_again = [this, run] { continueRun(run); };
     m_launched = run.started.toLocalTime();
     keep(run); // what the Rollback button undoes, until the run ends
-    if (run.kind != QLatin1String("rollback"))
+    if (run.kind != RunKind::Rollback)
         m_recorded = run.records;
     startRun(*plan, run, Runner::Mode::Resume);
 }
@@ -380,9 +381,9 @@ void RunPage::onFinished(const RunResult& result)
     m_lockedRole = result.lockedRole;
     m_lockHolder = result.lockHolder;
     // Interrupted first: continuing it is what settles the run, lock or not.
-    setState(result.journal.status == QLatin1String("interrupted") ? State::Interrupted
-             : !m_lockedRole.isEmpty()                             ? State::Locked
-                                                                   : State::Finished);
+    setState(result.journal.status == RunStatus::Interrupted ? State::Interrupted
+             : !m_lockedRole.isEmpty()                       ? State::Locked
+                                                             : State::Finished);
 }
 
 void RunPage::askRollback()
@@ -476,8 +477,7 @@ void RunPage::breakLock()
 const Journal* RunPage::upgradeRun() const
 {
     const QList<Journal>& runs = wizardOf(this)->state().runs;
-    return !runs.isEmpty() && runs.first().kind == QLatin1String("upgrade") ? &runs.first()
-                                                                            : nullptr;
+    return !runs.isEmpty() && runs.first().kind == RunKind::Upgrade ? &runs.first() : nullptr;
 }
 
 void RunPage::keep(const Journal& run)

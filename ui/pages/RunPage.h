@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/journal/Journal.h"
+#include "core/journal/RunNames.h"
 #include "core/plan/Plan.h"
 #include "core/run/Runner.h"
 
@@ -76,7 +77,7 @@ private:
     void askRollback();
     void breakLock();
 
-    bool isRollback() const { return m_plan.kind == QLatin1String("rollback"); }
+    bool isRollback() const { return m_plan.kind == RunKind::Rollback; }
     bool canRollBack() const;
     // The upgrade this page ran or continued, as last recorded; null before it first ends.
     const Journal* upgradeRun() const;

@@ -1,4 +1,5 @@
 #include "ui/pages/StartPage.h"
+#include "core/journal/RunNames.h"
 
 #include "core/journal/Journal.h"
 #include "ui/run/RunDialogs.h"
@@ -101,7 +102,7 @@ void StartPage::offerInterruptedRun()
             break;
         }
     }
-    const QString what = j.kind == QLatin1String("rollback")
+    const QString what = j.kind == RunKind::Rollback
                              ? tr("A rollback to MyST Studio %1").arg(j.targetVersion)
                              : tr("An upgrade to MyST Studio %1").arg(j.targetVersion);
     m_interruptedText->setText(
@@ -111,7 +112,7 @@ void StartPage::offerInterruptedRun()
                  j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), at));
     // Rolling back needs what the upgrade recorded: the previous image and a backup.
     const bool canRollBack =
-        j.kind == QLatin1String("upgrade") &&
+        j.kind == RunKind::Upgrade &&
         std::any_of(j.records.begin(), j.records.end(), [](const HostRecord& r) {
             return !r.backupPath.isEmpty() && !r.previousImageId.isEmpty();
         });
@@ -163,12 +164,12 @@ void StartPage::initializePage()
     m_runs->clear();
     QList<Journal> runs;
     for (const Journal& j : Journal::loadAll()) {
-        if (j.kind == QLatin1String("upgrade"))
+        if (j.kind == RunKind::Upgrade)
             runs << j;
     }
     // An interrupted or failed run is what the operator most likely came back for.
     std::stable_sort(runs.begin(), runs.end(), [](const Journal& a, const Journal& b) {
-        return (a.status != QLatin1String("succeeded")) > (b.status != QLatin1String("succeeded"));
+        return (a.status != RunStatus::Succeeded) > (b.status != RunStatus::Succeeded);
     });
     for (const Journal& j : runs) {
         QStringList hosts, versions;
@@ -186,7 +187,7 @@ void StartPage::initializePage()
                      j.isUnfinished() && !j.ownerIsAlive() ? tr("interrupted") : j.status});
         item->setData(0, Qt::UserRole, j.runId);
         item->setToolTip(4, j.message);
-        if (j.status != QLatin1String("succeeded"))
+        if (j.status != RunStatus::Succeeded)
             item->setForeground(4, QColor(0xb2, 0x18, 0x18));
     }
     if (runs.isEmpty()) {

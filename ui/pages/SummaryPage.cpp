@@ -1,4 +1,5 @@
 #include "ui/pages/SummaryPage.h"
+#include "core/journal/RunNames.h"
 
 #include "core/base/StatePaths.h"
 #include "core/journal/RunReport.h"
@@ -53,7 +54,7 @@ void SummaryPage::initializePage()
     const std::optional<Journal> rollback =
         runs.size() > 1 ? std::optional<Journal>(runs.last()) : std::nullopt;
     const Journal& last = runs.last(); // the outcome is where the hosts are now
-    const bool ok = last.status == QLatin1String("succeeded");
+    const bool ok = last.status == RunStatus::Succeeded;
     m_outcome->setStyleSheet(ok ? QStringLiteral("color: #18781c; font-weight: bold;")
                                 : QStringLiteral("color: #b21818; font-weight: bold;"));
     m_outcome->setText(last.message);

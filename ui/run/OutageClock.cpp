@@ -1,4 +1,5 @@
 #include "ui/run/OutageClock.h"
+#include "core/journal/RunNames.h"
 
 #include "ui/run/Durations.h"
 
@@ -49,7 +50,7 @@ void OutageClock::runEnded(const Journal& journal)
         return;
     m_timer.stop();
     tick(); // the figure at the end of the run, as it stays until a rollback starts
-    if (journal.status == QLatin1String("interrupted"))
+    if (journal.status == RunStatus::Interrupted)
         // Say so rather than show a frozen figure: the step goes on on the host.
         setText(tr("<b style='color:#b21818'>MyST Studio was down for %1 when the host "
                    "was lost; it may still be</b>")

@@ -1,4 +1,5 @@
 #include "ui/run/RunDialogs.h"
+#include "core/journal/RunNames.h"
 
 #include "ui/wizard/Roles.h"
 
@@ -118,7 +119,7 @@ void RunDialogs::confirmBreakLock(QWidget* parent, const QString& role, const QS
 void RunDialogs::askSecret(QWidget* parent, const QString& role, const SiteHost& host,
                            std::function<void(bool given, const QString& secret)> done)
 {
-    const bool password = host.auth == QLatin1String("password");
+    const bool password = host.auth == AuthMethod::Password;
     auto* dialog = new QInputDialog(parent);
     dialog->setObjectName(QStringLiteral("secretDialog"));
     dialog->setWindowTitle(password ? tr("Password") : tr("Key passphrase"));

@@ -1,4 +1,5 @@
 #include "ui/widgets/HostForm.h"
+#include "core/journal/RunNames.h"
 
 #include "core/base/Background.h"
 #include "core/host/Preflight.h"
@@ -103,13 +104,13 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
 void HostForm::updateAuthFields()
 {
     const QString kind = m_auth->currentData().toString();
-    m_identity->setVisible(kind == QLatin1String("key"));
-    m_browse->setVisible(kind == QLatin1String("key"));
-    m_secretLabel->setText(kind == QLatin1String("password") ? tr("Password") : tr("Passphrase"));
-    m_secret->setEnabled(kind != QLatin1String("agent"));
-    m_secret->setPlaceholderText(kind == QLatin1String("key") ? tr("only if the key has one")
-                                                              : QString());
-    m_remember->setEnabled(kind != QLatin1String("agent"));
+    m_identity->setVisible(kind == AuthMethod::Key);
+    m_browse->setVisible(kind == AuthMethod::Key);
+    m_secretLabel->setText(kind == AuthMethod::Password ? tr("Password") : tr("Passphrase"));
+    m_secret->setEnabled(kind != AuthMethod::Agent);
+    m_secret->setPlaceholderText(kind == AuthMethod::Key ? tr("only if the key has one")
+                                                         : QString());
+    m_remember->setEnabled(kind != AuthMethod::Agent);
 }
 
 void HostForm::setHost(const SiteHost& host)
@@ -130,7 +131,7 @@ QJsonObject HostForm::toJson() const
                   {QStringLiteral("user"), m_user->text().trimmed()},
                   {QStringLiteral("auth"), m_auth->currentData().toString()},
                   {QStringLiteral("mystHome"), m_mystHome->text().trimmed()}};
-    if (m_auth->currentData().toString() == QLatin1String("key") &&
+    if (m_auth->currentData().toString() == AuthMethod::Key &&
         !m_identity->text().trimmed().isEmpty())
         o.insert(QStringLiteral("identity"), m_identity->text().trimmed());
     if (!m_consoleUrl->text().trimmed().isEmpty())
@@ -155,8 +156,8 @@ SshAuth HostForm::auth() const
 {
     SshAuth auth;
     const QString kind = m_auth->currentData().toString();
-    auth.useAgent = kind != QLatin1String("password");
-    (kind == QLatin1String("password") ? auth.password : auth.passphrase) = m_secret->text();
+    auth.useAgent = kind != AuthMethod::Password;
+    (kind == AuthMethod::Password ? auth.password : auth.passphrase) = m_secret->text();
     return auth;
 }
 

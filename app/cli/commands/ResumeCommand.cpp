@@ -1,4 +1,5 @@
 #include "app/cli/commands/Commands.h"
+#include "core/journal/RunNames.h"
 
 #include "app/cli/RunPlan.h"
 #include "core/base/ShellQuote.h"
@@ -11,8 +12,7 @@ namespace {
 // Why an ended run cannot be resumed, and for an upgrade that did not succeed, how to undo it.
 QString endedRunMessage(const Journal& run, const QString& sitePath)
 {
-    const bool undoable =
-        run.kind == QLatin1String("upgrade") && run.status != QLatin1String("succeeded");
+    const bool undoable = run.kind == RunKind::Upgrade && run.status != RunStatus::Succeeded;
     return QStringLiteral("run %1 has ended (%2): there is nothing to resume%3")
         .arg(run.runId, run.status,
              undoable

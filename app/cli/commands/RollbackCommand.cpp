@@ -1,4 +1,5 @@
 #include "app/cli/commands/Commands.h"
+#include "core/journal/RunNames.h"
 
 #include "app/cli/RunPlan.h"
 #include "core/session/RunSession.h"
@@ -15,7 +16,7 @@ void rollback(CommandContext& context)
     if (!source) {
         return;
     }
-    if (source->kind != QLatin1String("upgrade")) {
+    if (source->kind != RunKind::Upgrade) {
         context.usageError(
             QStringLiteral("run %1 is a %2, not an upgrade").arg(source->runId, source->kind));
         return;

@@ -1,4 +1,5 @@
 // docker image inspect myst-studio → the previous image ID, tags and version, for rollback.
+#include "core/journal/RunNames.h"
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/host/OutputParsers.h"
@@ -19,16 +20,16 @@ bool keepEarlierRecord(StepContext& context, const Step& step, const ImageInfo& 
         if (s.role == step.role && s.kind == StepKind::LoadImage)
             targetId = s.imageId;
     }
-    const bool isTarget =
-        targetId.isEmpty() ? (plan.kind == QLatin1String("upgrade") && !current.version.isEmpty() &&
-                              current.version == plan.targetVersion)
-                           : current.id == targetId;
+    const bool isTarget = targetId.isEmpty()
+                              ? (plan.kind == RunKind::Upgrade && !current.version.isEmpty() &&
+                                 current.version == plan.targetVersion)
+                              : current.id == targetId;
     if (!isTarget) {
         return false;
     }
     const std::optional<Journal> run =
         Journal::earlierRecord(journal.sitePath, step.role, current.id, journal.runId);
-    if (run && run->kind == QLatin1String("upgrade") && run->status == QLatin1String("succeeded")) {
+    if (run && run->kind == RunKind::Upgrade && run->status == RunStatus::Succeeded) {
         *error = QStringLiteral("MyST Studio on %1 is already %2: run %3 upgraded it. Nothing "
                                 "was changed.")
                      .arg(step.role, current.version, run->runId);

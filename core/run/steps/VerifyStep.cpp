@@ -1,5 +1,6 @@
 // The guide's verification: output-logs.sh until the start-up marker with no error line, the
 // tag on the expected image, and the console showing the expected version.
+#include "core/journal/RunNames.h"
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/host/DockerCli.h"
@@ -51,7 +52,7 @@ StepOutcome runVerify(StepContext& context, const Step& step, HostSession& host)
     }
     if (const auto info =
             DockerCli::inspectImage(host, context.site().hosts.value(step.role)).image) {
-        if (context.plan().kind == QLatin1String("upgrade")) {
+        if (context.plan().kind == RunKind::Upgrade) {
             context.capture(step.role, CaptureKey::NewImageId, info->id);
         } else if (!step.imageId.isEmpty() && info->id != step.imageId) {
             return {false, -1,

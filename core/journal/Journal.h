@@ -79,12 +79,14 @@ class Journal
 {
 public:
     QString runId;
-    QString kind; // "upgrade" | "rollback"
+    QString kind; // RunKind (core/journal/RunNames.h): upgrade, rollback, upload
     QString approach;
     QString targetVersion;
     QString sitePath;
     QString rollbackOf;                  // rollback: the run it undoes
-    QString status = RunStatus::Running; // running | succeeded | failed | cancelled
+    // RunStatus: running, interrupted (may still run on a host), succeeded, failed, cancelled,
+    // rolled-back (interrupted, then undone by a rollback)
+    QString status = RunStatus::Running;
     QString message;
     QDateTime started;
     QDateTime finished;

@@ -59,7 +59,8 @@ struct Step
 
 struct Plan
 {
-    QString kind; // "upgrade" or "rollback"
+    QString kind;     // RunKind: upgrade, rollback or upload (core/journal/RunNames.h)
+    // Approach: in-place, phased; offline for an upload, rollback for a rollback
     QString approach;
     QString targetVersion;
     QList<Step> steps;

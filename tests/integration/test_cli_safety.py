@@ -19,6 +19,25 @@ import unittest
 from clitest import CLI, HOSTSIM as CLI_HOSTSIM, CliTestCase
 
 
+def upgrade_until_stop_runs(test, site):
+    """Starts an upgrade to 2.0.0 (the test has made stop.sh slow) and returns the running CLI
+    once stop.sh has begun on the host."""
+    env = dict(os.environ, XDG_STATE_HOME=test.state)
+    proc = subprocess.Popen([CLI, "upgrade", "--site", site, "--approach", "in-place",
+                             "--version", "2.0.0", "--yes", "--json"],
+                            stdout=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL)
+    for line in proc.stdout:
+        if json.loads(line).get("line") == "stop: working slowly...":
+            break
+    return proc
+
+
+def newest_journal(test):
+    runs = os.path.join(test.state, "myst-upgrade", "runs")
+    return max((os.path.join(runs, n) for n in os.listdir(runs) if n.endswith(".json")),
+               key=os.path.getmtime)
+
+
 def sshd_log(test, role="prod"):
     with open(os.path.join(test.dir, role, "ssh", "sshd.log")) as f:
         return f.read()
@@ -185,18 +204,8 @@ class ForeignProcess(CliTestCase):
         with open(path, "w") as f:
             json.dump(site, f)
         self.set_fault("stop", "slow 60")
-        env = dict(os.environ, XDG_STATE_HOME=self.state)
-        proc = subprocess.Popen([CLI, "upgrade", "--site", path, "--approach", "in-place",
-                                 "--version", "2.0.0", "--yes", "--json"],
-                                stdout=subprocess.PIPE, text=True, env=env,
-                                stdin=subprocess.DEVNULL)
-        run_id = None
-        for line in proc.stdout:
-            event = json.loads(line)
-            if event["event"] == "step-started" and not run_id:
-                run_id = os.path.basename(self.newest_journal())[:-5]
-            if event["event"] == "output" and event["line"] == "stop: working slowly...":
-                break
+        proc = upgrade_until_stop_runs(self, path)
+        run_id = os.path.basename(newest_journal(self))[:-5]
         proc.kill()  # the laptop died mid-step
         proc.communicate(timeout=30)
         steps = os.path.join(self.home(), ".myst-upgrade", "runs", run_id)
@@ -221,10 +230,6 @@ class ForeignProcess(CliTestCase):
             bystander.kill()
             bystander.wait()
 
-    def newest_journal(self):
-        runs = os.path.join(self.state, "myst-upgrade", "runs")
-        return max((os.path.join(runs, n) for n in os.listdir(runs) if n.endswith(".json")),
-                   key=os.path.getmtime)
 
 
 class DateNamedBackups(CliTestCase):
@@ -312,21 +317,11 @@ class EditedJournal(CliTestCase):
 
     def test_resume_ignores_a_command_planted_in_the_journal(self):
         self.set_fault("stop", "slow 3")
-        env = dict(os.environ, XDG_STATE_HOME=self.state)
-        proc = subprocess.Popen([CLI, "upgrade", "--site", self.site, "--approach", "in-place",
-                                 "--version", "2.0.0", "--yes", "--json"],
-                                stdout=subprocess.PIPE, text=True, env=env,
-                                stdin=subprocess.DEVNULL)
-        for line in proc.stdout:
-            event = json.loads(line)
-            if event["event"] == "output" and event["line"] == "stop: working slowly...":
-                break
+        proc = upgrade_until_stop_runs(self, self.site)
         proc.kill()
         proc.communicate(timeout=30)
         self.set_fault("stop", None)
-        runs = os.path.join(self.state, "myst-upgrade", "runs")
-        path = max((os.path.join(runs, n) for n in os.listdir(runs) if n.endswith(".json")),
-                   key=os.path.getmtime)
+        path = newest_journal(self)
         with open(path) as f:
             journal = json.load(f)
         planted = os.path.join(self.tmp.name, "PLANTED")
@@ -467,14 +462,7 @@ class Permissions(CliTestCase):
 
     def test_files_and_folders_are_private(self):
         self.set_fault("stop", "slow 3")
-        env = dict(os.environ, XDG_STATE_HOME=self.state)
-        proc = subprocess.Popen([CLI, "upgrade", "--site", self.site, "--approach", "in-place",
-                                 "--version", "2.0.0", "--yes", "--json"],
-                                stdout=subprocess.PIPE, text=True, env=env,
-                                stdin=subprocess.DEVNULL)
-        for line in proc.stdout:
-            if json.loads(line).get("line") == "stop: working slowly...":
-                break
+        proc = upgrade_until_stop_runs(self, self.site)
         with open(f"/proc/{proc.pid}/limits") as f:  # while it holds what login needs
             core = next(l for l in f if l.startswith("Max core file size")).split()[4:6]
         self.assertEqual(core, ["0", "0"], "core dumps are possible")

@@ -186,6 +186,17 @@ class RealHosts(unittest.TestCase):
         self.assertEqual(after["consoleVersion"], "3.0.0")
         self.assertEqual(after["runningImage"], after["taggedImage"])
 
+    def test_5_phased_without_the_data_copy(self):
+        before = self.tables(self.state("nonprod"))
+        p, events = self.cli("upgrade", "--site", self.site, "--approach", "phased",
+                             "--version", "2.1.0", "--yes")
+        self.assertRan(p, events)
+        for role in ("nonprod", "prod"):
+            self.assertEqual(self.state(role)["consoleVersion"], "2.1.0", role)
+        # Non-production keeps its own data (migrated), production's is not copied.
+        self.assertEqual(self.tables(self.state("nonprod"))["environments.ibd"],
+                         before["environments.ibd"])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -186,7 +186,7 @@ class RealHosts(unittest.TestCase):
         self.assertEqual(after["consoleVersion"], "3.0.0")
         self.assertEqual(after["runningImage"], after["taggedImage"])
 
-    def test_5_phased_without_the_data_copy(self):
+    def test_3b_phased_without_the_data_copy(self):
         before = self.tables(self.state("nonprod"))
         p, events = self.cli("upgrade", "--site", self.site, "--approach", "phased",
                              "--version", "2.1.0", "--yes")

@@ -51,7 +51,7 @@ bool PreflightResult::passed() const
 namespace {
 // Whether the login user reaches docker the way the site says (directly, or through sudo -n);
 // empty when it does, else what is wrong and how to fix it.
-QString dockerAccessProblem(HostSession& session, const SiteHost& host)
+QString dockerAccessProblem(HostSession& session, const SiteHost& host, bool* sudoWouldWork)
 {
     const QStringList version{QStringLiteral("version"), QStringLiteral("--format"),
                               QStringLiteral("{{.Server.Version}}")};
@@ -71,6 +71,7 @@ QString dockerAccessProblem(HostSession& session, const SiteHost& host)
     withSudo.sudo = true;
     if (said.contains(QLatin1String("permission denied"), Qt::CaseInsensitive) &&
         session.capture(shellCommand(DockerCli::command(withSudo, version))).result.succeeded()) {
+        *sudoWouldWork = true;
         return QStringLiteral("docker answers \"permission denied\" to %1, but sudo -n docker "
                               "works: set \"sudo\": true for this host in the site file")
             .arg(host.endpoint.user);
@@ -149,7 +150,7 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
 {
     PreflightResult out;
     auto add = [&](const QString& name, CheckLevel level, const QString& message) {
-        out.items << CheckItem{host.role, name, level, message};
+        out.items << CheckItem{host.role, name, level, message, {}};
     };
     SshConnection connection(host.endpoint);
     out.connection = connection.open(auth);
@@ -195,8 +196,13 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
     }
 
     SshHostSession session(connection);
-    if (const QString problem = dockerAccessProblem(session, host); !problem.isEmpty()) {
+    bool sudoWouldWork = false;
+    if (const QString problem = dockerAccessProblem(session, host, &sudoWouldWork);
+        !problem.isEmpty()) {
         add(QStringLiteral("docker"), CheckLevel::Fail, problem);
+        if (sudoWouldWork)
+            out.items.last().fix = {QStringLiteral("sudo"), true,
+                                    QStringLiteral("Use sudo for docker on %1").arg(host.role)};
     } else if (const DockerCli::Inspected inspected = DockerCli::inspectImage(session, host);
                !inspected.image) {
         add(QStringLiteral("docker"), CheckLevel::Fail,
@@ -241,6 +247,11 @@ PreflightResult runPreflight(const SiteHost& host, const RunSettings& settings, 
         const ConsoleResult console = readConsoleVersion(session, host, quick, nullptr);
         add(QStringLiteral("console"), console.ok ? CheckLevel::Pass : CheckLevel::Fail,
             console.message);
+        if (console.untrustedCertificate)
+            out.items.last().fix = {QStringLiteral("consoleCertSha256"), console.certificateSha256,
+                                    QStringLiteral("Trust this console certificate on %1 (pin "
+                                                   "its SHA-256 in the site file)")
+                                        .arg(host.role)};
     }
     return out;
 }

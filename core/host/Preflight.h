@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonValue>
+
 #include "core/site/Site.h"
 #include "core/ssh/SshConnection.h"
 
@@ -14,12 +16,24 @@ enum class CheckLevel
     Fail
 };
 
+// A change to this host's entry in the site file that would make a failed check pass, for the
+// operator to accept or not (the wizard offers it as a button, as it offers an unknown host
+// key): pin the console certificate that was seen, use sudo for docker.
+struct SiteFix
+{
+    QString key; // in hosts.<role>
+    QJsonValue value;
+    QString label; // what accepting it does, for a button
+    bool isSet() const { return !key.isEmpty(); }
+};
+
 struct CheckItem
 {
     QString role;
     QString name;
     CheckLevel level = CheckLevel::Pass;
     QString message;
+    SiteFix fix;
 };
 
 struct PreflightResult

@@ -122,6 +122,18 @@ class RealHosts(unittest.TestCase):
         self.assertEqual(p.returncode, 0, result.get("message", "") + p.stderr[-2000:])
         return result
 
+    def test_0_check_says_when_docker_needs_sudo(self):
+        with open(self.site) as f:
+            site = json.load(f)
+        site["hosts"]["prod"]["sudo"] = False
+        path = os.path.join(self.tmp.name, "no-sudo.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        p, events = self.cli("check", "--site", path, "--role", "prod")
+        docker = next(e for e in events if e["event"] == "check" and e["name"] == "docker")
+        self.assertEqual(docker["level"], "fail")
+        self.assertIn('sudo -n docker works: set "sudo": true', docker["message"])
+
     def test_1_check_passes_with_default_settings(self):
         p, events = self.cli("check", "--site", self.site)
         checks = {(e["role"], e["name"]): e for e in events if e["event"] == "check"}

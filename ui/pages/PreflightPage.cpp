@@ -6,6 +6,7 @@
 #include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
+#include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -25,9 +26,13 @@ PreflightPage::PreflightPage()
     m_rerun->setObjectName(QStringLiteral("rerunChecksButton"));
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("checksSummaryLabel"));
+    m_fixes = new QWidget(this);
+    new QVBoxLayout(m_fixes);
+    m_fixes->layout()->setContentsMargins(0, 0, 0, 0);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_list, 1);
     layout->addWidget(m_summary);
+    layout->addWidget(m_fixes);
     layout->addWidget(m_rerun, 0, Qt::AlignLeft);
     connect(m_rerun, &QPushButton::clicked, this, &PreflightPage::runChecks);
     setCommitPage(true);
@@ -54,6 +59,7 @@ void PreflightPage::runChecks()
     const RunSettings settings = state.site.settings;
     const QMap<QString, SshAuth> auth = state.auth;
     m_list->clear();
+    qDeleteAll(m_fixes->findChildren<QPushButton*>());
     m_running = true;
     m_passed = false;
     m_rerun->setEnabled(false);
@@ -81,6 +87,13 @@ void PreflightPage::runChecks()
                     style()->standardIcon(icon),
                     QStringLiteral("%1 — %2: %3").arg(item.role, item.name, item.message), m_list);
                 row->setData(Qt::UserRole, checkLevelName(item.level));
+                if (item.fix.isSet()) {
+                    auto* button = new QPushButton(item.fix.label, m_fixes);
+                    button->setObjectName(QStringLiteral("applyFixButton"));
+                    m_fixes->layout()->addWidget(button);
+                    connect(button, &QPushButton::clicked, this,
+                            [this, role = item.role, fix = item.fix] { applyFix(role, fix); });
+                }
             }
             m_running = false;
             m_passed = result.passed();
@@ -96,6 +109,27 @@ void PreflightPage::runChecks()
                                         : tr("Fix what failed, then run the checks again."));
             emit completeChanged();
         });
+}
+
+void PreflightPage::applyFix(const QString& role, const SiteFix& fix)
+{
+    WizardState& state = wizardOf(this)->state();
+    QJsonObject json = state.site.toJson();
+    QJsonObject hosts = json.value(QStringLiteral("hosts")).toObject();
+    QJsonObject host = hosts.value(role).toObject();
+    host.insert(fix.key, fix.value);
+    hosts.insert(role, host);
+    json.insert(QStringLiteral("hosts"), hosts);
+    QStringList errors;
+    const Site site = Site::fromJson(json, state.siteFile, &errors);
+    QString error;
+    if (!errors.isEmpty() || !site.save(state.siteFile, &error)) {
+        m_summary->setText(tr("Cannot change the site file %1: %2")
+                               .arg(state.siteFile, errors.isEmpty() ? error : errors.join(' ')));
+        return;
+    }
+    state.site = site;
+    runChecks();
 }
 
 } // namespace myst

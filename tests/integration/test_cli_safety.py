@@ -19,6 +19,11 @@ import unittest
 from clitest import CLI, HOSTSIM as CLI_HOSTSIM, CliTestCase
 
 
+# Under AddressSanitizer (packaging/run-sanitized.sh) memory is the sanitizer's: shadow memory
+# and a quarantine of freed blocks. The bounds on RSS hold for the product as users run it.
+SANITIZED = os.environ.get("MYST_SANITIZED") == "1"
+
+
 def upgrade_until_stop_runs(test, site):
     """Starts an upgrade to 2.0.0 (the test has made stop.sh slow) and returns the running CLI
     once stop.sh has begun on the host."""
@@ -364,7 +369,8 @@ class FloodingStep(CliTestCase):
                              capture_output=True, text=True, env=env, timeout=300)
         code, peak_kb = (int(x) for x in out.stdout.split())
         self.assertEqual(code, 0, out.stderr[-2000:])
-        self.assertLess(peak_kb / 1024, 100, "peak RSS of the CLI, MB")
+        if not SANITIZED:
+            self.assertLess(peak_kb / 1024, 100, "peak RSS of the CLI, MB")
         logs = sorted(glob.glob(os.path.join(self.state, "myst-upgrade", "runs", "*",
                                              "*-pull.log*")))
         self.assertEqual(len(logs), 2, logs)  # the log and its older half
@@ -443,7 +449,8 @@ class HostileConsole(CliTestCase):
 
     def test_a_huge_page_is_not_read_whole(self):
         peak_mb, console = self.check_with_console(f"http://127.0.0.1:{self.port}/")
-        self.assertLess(peak_mb, 100)
+        if not SANITIZED:
+            self.assertLess(peak_mb, 100)
         self.assertEqual(console["level"], "fail")
         self.assertIn("larger than", console["message"])
 

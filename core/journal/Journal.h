@@ -83,7 +83,7 @@ public:
     QString approach;
     QString targetVersion;
     QString sitePath;
-    QString rollbackOf;                  // rollback: the run it undoes
+    QString rollbackOf; // rollback: the run it undoes
     // RunStatus: running, interrupted (may still run on a host), succeeded, failed, cancelled,
     // rolled-back (interrupted, then undone by a rollback)
     QString status = RunStatus::Running;

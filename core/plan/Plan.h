@@ -59,7 +59,7 @@ struct Step
 
 struct Plan
 {
-    QString kind;     // RunKind: upgrade, rollback or upload (core/journal/RunNames.h)
+    QString kind; // RunKind: upgrade, rollback or upload (core/journal/RunNames.h)
     // Approach: in-place, phased; offline for an upload, rollback for a rollback
     QString approach;
     QString targetVersion;

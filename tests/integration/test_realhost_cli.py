@@ -65,6 +65,7 @@ def oci_layout_archive(legacy, out):
         add(tar, "oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
 
 
+@unittest.skipUnless(os.geteuid() == 0, "realhost needs root (namespaces, users, dockerd)")
 class RealHosts(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -18,7 +18,7 @@ const char* const ListRuns = R"SH(cd -- "$1" 2>/dev/null || exit 0
 for d in */; do
   d=${d%/}; open=0
   for p in "$d"/*.pid; do [ -f "$p" ] && [ ! -f "${p%.pid}.status" ] && open=1; done
-  echo "myst-run $d $open"
+  echo "myst-run $d $open $(stat -c %.9Y -- "$d")"
 done)SH";
 
 // Removes each path that exists and says which.
@@ -33,8 +33,7 @@ RetentionChoice chooseRetention(const QStringList& onHost, const QStringList& op
                                 const QString& imagesPath, const QString& currentRunId, int keep)
 {
     RetentionChoice choice;
-    QStringList folders = onHost;
-    std::sort(folders.begin(), folders.end(), std::greater<>()); // run IDs start with the time
+    QStringList folders = onHost; // newest first
     folders.removeAll(currentRunId);
     folders.prepend(currentRunId);
     for (int i = qMax(1, keep); i < folders.size(); ++i) {
@@ -71,16 +70,24 @@ QStringList applyRetention(HostSession& connection, const SiteHost& host, const 
         return {QStringLiteral("[cleanup] %1: could not list %2 (%3); nothing was removed")
                     .arg(host.role, runsPath, listed.result.describe())};
     }
-    static const QRegularExpression line(QStringLiteral("^myst-run (\\S+) ([01])$"));
-    QStringList onHost, open;
+    static const QRegularExpression line(
+        QStringLiteral("^myst-run (\\S+) ([01]) ([0-9]+(?:\\.[0-9]+)?)$"));
+    // Newest first by when the host last wrote in the folder: run IDs start with the second
+    // they began, and two runs can begin in the same second.
+    QList<QPair<double, QString>> folders;
+    QStringList open;
     for (const QString& l : listed.stdoutLines) {
         const QRegularExpressionMatch m = line.match(l);
         if (!m.hasMatch())
             continue; // a login banner, or a name that is not a run ID
-        onHost << m.captured(1);
+        folders << qMakePair(m.captured(3).toDouble(), m.captured(1));
         if (m.captured(2) == QLatin1String("1"))
             open << m.captured(1);
     }
+    std::sort(folders.begin(), folders.end(), std::greater<>());
+    QStringList onHost;
+    for (const auto& folder : folders)
+        onHost << folder.second;
     QList<Journal> runs;
     const QString site = QFileInfo(current.sitePath).absoluteFilePath();
     for (const Journal& j : Journal::loadAll()) {

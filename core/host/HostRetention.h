@@ -17,7 +17,7 @@ namespace myst {
 QStringList applyRetention(HostSession& connection, const SiteHost& host, const Journal& current,
                            int keep);
 
-// The choice itself, without a host (unit-tested): which run folders of `onHost` (run IDs,
+// The choice itself, without a host: which run folders of `onHost` (run IDs, newest first;
 // those in `open` have unfinished steps) and which archives recorded by `runs` (newest first)
 // go, when `current` has just succeeded.
 struct RetentionChoice

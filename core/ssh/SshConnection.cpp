@@ -262,24 +262,6 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
     return status;
 }
 
-QString knownFingerprintIn(const QByteArray& knownHostsText, const QByteArray& host)
-{
-    for (const QByteArray& raw : knownHostsText.split('\n')) {
-        const QByteArray line = raw.trimmed();
-        if (line.isEmpty() || line.startsWith('#') || line.contains('\0')) {
-            continue;
-        }
-        ssh_knownhosts_entry* entry = nullptr;
-        if (ssh_known_hosts_parse_line(host.constData(), line.constData(), &entry) == SSH_OK &&
-            entry) {
-            const QString fingerprint = fingerprintOf(entry->publickey);
-            ssh_knownhosts_entry_free(entry);
-            return fingerprint;
-        }
-    }
-    return {};
-}
-
 void SshConnection::enableTcpKeepalive()
 {
     // The kernel notices a dead peer (laptop asleep, VPN gone) even when no data flows.

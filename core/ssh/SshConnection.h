@@ -68,8 +68,5 @@ QString sshErrorName(SshError error);
 // True when the private key file cannot be read without a passphrase.
 bool keyNeedsPassphrase(const QString& identityFile);
 QString fingerprintOf(ssh_key key);
-// The SHA256 fingerprint that a known_hosts text holds for `host` ("name" or "[name]:port"),
-// read with libssh's own line parser (which also matches hashed names); empty when none.
-QString knownFingerprintIn(const QByteArray& knownHostsText, const QByteArray& host);
 
 } // namespace myst

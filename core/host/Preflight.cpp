@@ -94,25 +94,23 @@ void addDiskCheck(HostSession& session, const SiteHost& host, const RunSettings&
         QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
                     QStringLiteral("home=$1; shift\n"
                                    "[ -w \"$home\" ] && echo writable || echo read-only\n"
-                                   "echo \"home $(df -Pk -- \"$home\" | awk 'NR==2 {print $4}')\"\n"
+                                   "echo '[home]'; df -Pk -- \"$home\"\n"
                                    "root=$(\"$@\" 2>/dev/null)\n"
-                                   "[ -n \"$root\" ] && echo \"docker $(df -Pk -- \"$root\" | awk "
-                                   "'NR==2 {print $4}') $root\""),
+                                   "[ -n \"$root\" ] && { echo \"[docker] $root\"; df -Pk -- "
+                                   "\"$root\"; }"),
                     QStringLiteral("myst-disk"), host.mystHome} +
         info));
+    // df's own output, after a tag naming what it is about: read as every df answer is.
     const QStringList lines = out.stdoutLines;
-    const auto lineOf = [&](const QString& what) {
-        return lines.filter(QRegularExpression(QLatin1Char('^') + what + QLatin1Char(' ')))
-            .value(0);
+    const auto section = [&](const QString& tag) {
+        const qsizetype at = lines.indexOf(
+            QRegularExpression(QStringLiteral("^%1( .*)?$").arg(QRegularExpression::escape(tag))));
+        return at < 0 ? QStringList{} : lines.mid(at + 1, 2);
     };
-    const auto freeMb = [&](const QString& what) {
-        bool ok = false;
-        const qint64 kb = lineOf(what).section(QLatin1Char(' '), 1, 1).toLongLong(&ok);
-        return ok ? kb / 1024 : qint64(-1);
-    };
-    const qint64 homeMb = freeMb(QStringLiteral("home"));
-    const qint64 dockerMb = freeMb(QStringLiteral("docker"));
-    const QString dockerRoot = lineOf(QStringLiteral("docker")).section(QLatin1Char(' '), 2);
+    const qint64 homeMb = parseDfAvailableMegabytes(section(QStringLiteral("[home]")));
+    const qint64 dockerMb = parseDfAvailableMegabytes(section(QStringLiteral("[docker]")));
+    const QString dockerRoot =
+        lines.filter(QRegularExpression(QStringLiteral("^\\[docker\\] "))).value(0).mid(9);
     QStringList problems;
     if (!lines.contains(QStringLiteral("writable")))
         problems

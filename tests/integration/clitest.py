@@ -44,6 +44,16 @@ class CliTestCase(unittest.TestCase):
         events = [json.loads(line) for line in p.stdout.splitlines()]  # every line parses
         return p, events
 
+    def site_with(self, **settings):
+        """A copy of the site file with these settings, as a path."""
+        with open(self.site) as f:
+            site = json.load(f)
+        site["settings"] = settings
+        path = os.path.join(self.tmp.name, "site-%d.json" % len(os.listdir(self.tmp.name)))
+        with open(path, "w") as f:
+            json.dump(site, f)
+        return path
+
     # --- reading a host as the operator would ---
     def home(self, role="prod"):
         return self.site_json["hosts"][role]["mystHome"]

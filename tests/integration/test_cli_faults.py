@@ -276,15 +276,6 @@ class Faults(CliTestCase):
             with open(f"/proc/{pid}/environ", "rb") as f:
                 self.assertNotIn(("MYST_HOME=" + self.home()).encode(), f.read())
 
-    def site_with(self, **settings):
-        with open(self.site) as f:
-            site = json.load(f)
-        site["settings"] = settings
-        path = os.path.join(self.tmp.name, "site-%d.json" % len(os.listdir(self.tmp.name)))
-        with open(path, "w") as f:
-            json.dump(site, f)
-        return path
-
     def test_9a_rollback_not_ready_stops_before_stop(self):
         # More free disk asked for than the host has: the readiness step refuses to go on.
         before = self.tagged_image()

@@ -203,11 +203,7 @@ class ForeignProcess(CliTestCase):
     """Item 3: a step's .pid file is not trusted: an unrelated process is never signalled."""
 
     def test_a_planted_pid_file_survives_rollback(self):
-        site = json.loads(json.dumps(self.site_json))
-        site["settings"] = {"stepTimeoutSeconds": 4}  # the wait would kill after 4 s
-        path = os.path.join(self.tmp.name, "short-steps.json")
-        with open(path, "w") as f:
-            json.dump(site, f)
+        path = self.site_with(stepTimeoutSeconds=4)  # the wait would kill after 4 s
         self.set_fault("stop", "slow 60")
         proc = upgrade_until_stop_runs(self, path)
         run_id = os.path.basename(newest_journal(self))[:-5]
@@ -288,11 +284,7 @@ class Retention(CliTestCase):
         self.assertTrue(os.path.exists(run["records"]["nonprod"]["backupPath"]))
 
     def test_2_only_the_newest_runs_are_kept_on_the_host(self):
-        site = json.loads(json.dumps(self.site_json))
-        site["settings"] = {"keepRuns": 2}
-        path = os.path.join(self.tmp.name, "keep-2.json")
-        with open(path, "w") as f:
-            json.dump(site, f)
+        path = self.site_with(keepRuns=2)
         make = os.path.join(os.path.dirname(CLI_HOSTSIM), "make-image-tar")
         runs_dir = os.path.join(self.home(), ".myst-upgrade", "runs")
         archives, run_ids = [], []
@@ -348,11 +340,7 @@ class FloodingStep(CliTestCase):
     """Item 4: a step that prints without end cannot fill this computer's memory or disk."""
 
     def test_a_step_printing_60_mb_is_capped_in_memory_and_on_disk(self):
-        site = json.loads(json.dumps(self.site_json))
-        site["settings"] = {"stepLogMegabytes": 4}
-        path = os.path.join(self.tmp.name, "small-logs.json")
-        with open(path, "w") as f:
-            json.dump(site, f)
+        path = self.site_with(stepLogMegabytes=4)
         pull = os.path.join(self.home(), "bin", "pull.sh")
         with open(pull) as f:
             script = f.read()

@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -55,6 +56,14 @@ void readSettings(const QJsonObject& json, RunSettings& s, QStringList* errors)
     positive("reconnectSeconds", s.reconnectSeconds);
     positive("keepRuns", s.keepRuns);
     positive("stepLogMegabytes", s.stepLogMegabytes);
+    const QJsonValue keepalive = json.value(QLatin1String("sshKeepaliveSeconds"));
+    if (!keepalive.isUndefined()) {
+        if (!keepalive.isDouble() || keepalive.toDouble() < 0)
+            *errors << QStringLiteral("settings.sshKeepaliveSeconds must be 0 (off) or a "
+                                      "positive number");
+        else
+            s.sshKeepaliveSeconds = keepalive.toInt();
+    }
     int minFree = static_cast<int>(s.minFreeMegabytes);
     positive("minFreeMegabytes", minFree);
     s.minFreeMegabytes = minFree;
@@ -85,6 +94,7 @@ QJsonObject writeSettings(QJsonObject o, const RunSettings& s)
     put("keepRuns", s.keepRuns, d.keepRuns);
     put("stepLogMegabytes", s.stepLogMegabytes, d.stepLogMegabytes);
     put("minFreeMegabytes", s.minFreeMegabytes, d.minFreeMegabytes);
+    put("sshKeepaliveSeconds", s.sshKeepaliveSeconds, d.sshKeepaliveSeconds);
     put("startupMarker", s.startupMarker, d.startupMarker);
     put("errorPattern", s.errorPattern, d.errorPattern);
     put("consoleVersionPattern", s.consoleVersionPattern, d.consoleVersionPattern);
@@ -98,6 +108,70 @@ void setOrRemove(QJsonObject& o, const char* key, const QJsonValue& value, bool 
         o.insert(QLatin1String(key), value);
     else
         o.remove(QLatin1String(key));
+}
+
+// host, port, user, identity: the fields a MyST host and a jump host share.
+SshEndpoint readEndpoint(const QJsonObject& h, const QString& where, QStringList* errors)
+{
+    SshEndpoint e;
+    e.host = h.value(QStringLiteral("host")).toString();
+    if (!isValidHostName(e.host)) {
+        *errors << QStringLiteral("%1.host \"%2\" is not a host name or address").arg(where, e.host);
+    }
+    const QJsonValue port = h.value(QStringLiteral("port"));
+    if (port.isUndefined()) {
+        e.port = 22;
+        e.portSet = false; // ~/.ssh/config's Port may apply
+    } else if (!port.isDouble() || port.toDouble() != port.toInt() || port.toInt() < 1 ||
+               port.toInt() > 65535) {
+        *errors << QStringLiteral("%1.port must be a whole number from 1 to 65535").arg(where);
+    } else {
+        e.port = port.toInt();
+    }
+    e.user = h.value(QStringLiteral("user")).toString();
+    if (!e.user.isEmpty() && !isValidUserName(e.user)) {
+        *errors << QStringLiteral("%1.user \"%2\" is not a valid user name").arg(where, e.user);
+    }
+    e.identityFile = h.value(QStringLiteral("identity")).toString();
+    if (!e.identityFile.isEmpty() && !QFileInfo::exists(expandHome(e.identityFile))) {
+        *errors << QStringLiteral("%1.identity: the key file %2 does not exist")
+                       .arg(where, e.identityFile);
+    }
+    return e;
+}
+
+QString readAuth(const QJsonObject& h, const SshEndpoint& e, const QString& where,
+                 QStringList* errors)
+{
+    const QString auth = h.value(QStringLiteral("auth")).toString(
+        e.identityFile.isEmpty() ? QStringLiteral("agent") : QStringLiteral("key"));
+    if (auth != AuthMethod::Agent && auth != AuthMethod::Key && auth != AuthMethod::Password) {
+        *errors << QStringLiteral("%1.auth must be agent, key or password").arg(where);
+    }
+    return auth;
+}
+
+// "jump": one host, or a list of them, outermost first.
+QList<SiteJump> readJumps(const QJsonValue& value, const QString& where, QStringList* errors)
+{
+    QList<SiteJump> jumps;
+    if (value.isUndefined() || value.isNull())
+        return jumps;
+    const QJsonArray list = value.isArray() ? value.toArray() : QJsonArray{value};
+    for (int i = 0; i < list.size(); ++i) {
+        const QString at = list.size() == 1 && !value.isArray()
+                               ? where + QStringLiteral(".jump")
+                               : QStringLiteral("%1.jump[%2]").arg(where).arg(i);
+        if (!list.at(i).isObject()) {
+            *errors << QStringLiteral("%1 must be an object with host, port, user, auth").arg(at);
+            continue;
+        }
+        SiteJump jump;
+        jump.endpoint = readEndpoint(list.at(i).toObject(), at, errors);
+        jump.auth = readAuth(list.at(i).toObject(), jump.endpoint, at, errors);
+        jumps << jump;
+    }
+    return jumps;
 }
 
 } // namespace
@@ -141,33 +215,15 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
             *errors << QStringLiteral("%1: a role name is lower-case letters, digits, - and _")
                            .arg(where);
         }
-        host.endpoint.host = h.value(QStringLiteral("host")).toString();
-        if (!isValidHostName(host.endpoint.host)) {
-            *errors << QStringLiteral("%1.host \"%2\" is not a host name or address")
-                           .arg(where, host.endpoint.host);
-        }
-        const QJsonValue port = h.value(QStringLiteral("port"));
-        if (port.isUndefined()) {
-            host.endpoint.port = 22;
-        } else if (!port.isDouble() || port.toDouble() != port.toInt() || port.toInt() < 1 ||
-                   port.toInt() > 65535) {
-            *errors << QStringLiteral("%1.port must be a whole number from 1 to 65535").arg(where);
-        } else {
-            host.endpoint.port = port.toInt();
-        }
-        host.endpoint.user = h.value(QStringLiteral("user")).toString();
-        if (!host.endpoint.user.isEmpty() && !isValidUserName(host.endpoint.user)) {
-            *errors << QStringLiteral("%1.user \"%2\" is not a valid user name")
-                           .arg(where, host.endpoint.user);
-        }
-        host.endpoint.identityFile = h.value(QStringLiteral("identity")).toString();
-        if (!host.endpoint.identityFile.isEmpty() &&
-            !QFileInfo::exists(expandHome(host.endpoint.identityFile))) {
-            *errors << QStringLiteral("%1.identity: the key file %2 does not exist")
-                           .arg(where, host.endpoint.identityFile);
-        }
+        host.endpoint = readEndpoint(h, where, errors);
         host.endpoint.knownHostsFile = site.knownHostsFile;
         host.endpoint.processConfig = h.value(QStringLiteral("useSshConfig")).toBool(false);
+        host.jumps = readJumps(h.value(QStringLiteral("jump")), where, errors);
+        for (SiteJump& jump : host.jumps) {
+            jump.endpoint.knownHostsFile = site.knownHostsFile;
+            jump.endpoint.processConfig = host.endpoint.processConfig;
+            host.endpoint.jumps.push_back(jump.endpoint);
+        }
         host.mystHome =
             h.value(QStringLiteral("mystHome")).toString(QStringLiteral("/opt/myst-studio"));
         while (host.mystHome.size() > 1 && host.mystHome.endsWith(QLatin1Char('/'))) {
@@ -207,16 +263,15 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
             }
         }
         host.sudo = h.value(QStringLiteral("sudo")).toBool(false);
-        host.auth = h.value(QStringLiteral("auth"))
-                        .toString(host.endpoint.identityFile.isEmpty() ? QStringLiteral("agent")
-                                                                       : QStringLiteral("key"));
-        if (host.auth != AuthMethod::Agent && host.auth != AuthMethod::Key &&
-            host.auth != AuthMethod::Password) {
-            *errors << QStringLiteral("%1.auth must be agent, key or password").arg(where);
-        }
+        host.auth = readAuth(h, host.endpoint, where, errors);
         site.hosts.insert(role, host);
     }
     readSettings(json.value(QStringLiteral("settings")).toObject(), site.settings, errors);
+    for (SiteHost& host : site.hosts) {
+        host.endpoint.keepaliveSeconds = site.settings.sshKeepaliveSeconds;
+        for (SshEndpoint& jump : host.endpoint.jumps)
+            jump.keepaliveSeconds = site.settings.sshKeepaliveSeconds;
+    }
     return site;
 }
 
@@ -228,7 +283,8 @@ QJsonObject Site::toJson() const
     for (const SiteHost& h : hosts) {
         QJsonObject o = sourceHosts.value(h.role).toObject();
         o.insert(QStringLiteral("host"), h.endpoint.host);
-        o.insert(QStringLiteral("port"), h.endpoint.port);
+        // A port the site never named stays unnamed, so ~/.ssh/config's Port keeps applying.
+        setOrRemove(o, "port", h.endpoint.port, h.endpoint.portSet || h.endpoint.port != 22);
         o.insert(QStringLiteral("user"), h.endpoint.user);
         o.insert(QStringLiteral("mystHome"), h.mystHome);
         o.insert(QStringLiteral("auth"), h.auth);

@@ -9,6 +9,13 @@
 
 namespace myst {
 
+// A jump host on the way to a MyST host ("jump" in the site file). No secrets.
+struct SiteJump
+{
+    SshEndpoint endpoint;
+    QString auth = QStringLiteral("agent"); // as SiteHost::auth
+};
+
 // One MyST host of a site, as the site file names it. No secrets.
 struct SiteHost
 {
@@ -22,6 +29,9 @@ struct SiteHost
     // How to authenticate: "agent", "key" (identity, maybe with a passphrase) or "password".
     // Secrets live in the keychain under endpoint.id(), never here.
     QString auth = QStringLiteral("key");
+    // The site's jump hosts, outermost first (also in endpoint.jumps, which connects with
+    // them). Empty: none, or ProxyJump from ~/.ssh/config with useSshConfig.
+    QList<SiteJump> jumps;
 
     QString script(const QString& name) const { return mystHome + QStringLiteral("/bin/") + name; }
     // Where offline image archives are uploaded: "imageDirectory", else <MyST home>/images.
@@ -57,6 +67,8 @@ struct RunSettings
     // A step's log on this computer is cut at this size: the older half is kept as .log.1,
     // and the log says how much output was left out.
     int stepLogMegabytes = 64;
+    // keepalive@openssh.com after this many quiet seconds on every SSH session (0: off).
+    int sshKeepaliveSeconds = 30;
 
     // The limit for a step, by its id ("pull", "nonprod-backup", "restore-copy", …), and the
     // setting that sets it, for the message when it runs out.

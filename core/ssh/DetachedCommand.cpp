@@ -206,6 +206,7 @@ CommandResult DetachedCommand::run()
                 ssh_channel_write(channel, "cancel\n", 7);
             }
         }
+        m_connection.keepAliveIfDue(); // a quiet step must not look idle to a NAT
         if (ssh_channel_poll_timeout(channel, PollMs, 0) == SSH_ERROR) {
             lost(QString());
             break;

@@ -7,6 +7,10 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
 namespace myst {
 
 namespace {
@@ -47,15 +51,34 @@ HostKeyCheck checkKnownHosts(const QByteArray& knownHostsText, const QByteArray&
     return check;
 }
 
+QByteArray hashedKnownHostsName(const QByteArray& hostName)
+{
+    unsigned char salt[20];
+    if (RAND_bytes(salt, sizeof salt) != 1)
+        return {};
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha1(), salt, int(sizeof salt), reinterpret_cast<const unsigned char*>(hostName.constData()),
+         size_t(hostName.size()), mac, &length);
+    return "|1|" + QByteArray(reinterpret_cast<const char*>(salt), sizeof salt).toBase64() + '|' +
+           QByteArray(reinterpret_cast<const char*>(mac), int(length)).toBase64();
+}
+
 bool addKnownHost(const QString& file, const QByteArray& hostName, ssh_key serverKey,
-                  QString* error)
+                  bool hashed, QString* error)
 {
     char* base64 = nullptr;
     if (ssh_pki_export_pubkey_base64(serverKey, &base64) != SSH_OK) {
         *error = QStringLiteral("cannot encode the host key");
         return false;
     }
-    const QByteArray line = hostName + ' ' + ssh_key_type_to_char(ssh_key_type(serverKey)) + ' ' +
+    const QByteArray name = hashed ? hashedKnownHostsName(hostName) : hostName;
+    if (name.isEmpty()) {
+        ssh_string_free_char(base64);
+        *error = QStringLiteral("no random bytes for the hashed name");
+        return false;
+    }
+    const QByteArray line = name + ' ' + ssh_key_type_to_char(ssh_key_type(serverKey)) + ' ' +
                             QByteArray(base64) + '\n';
     ssh_string_free_char(base64);
 

@@ -202,6 +202,7 @@ CommandResult RemoteCommand::run()
         } else if (killed && now - stopRequestedAt > m_killGraceMs + 5000) {
             break; // the remote side does not close; give the caller back control
         }
+        m_connection.keepAliveIfDue(); // a quiet step must not look idle to a NAT
         if (ssh_channel_poll_timeout(channel, PollMs, 0) == SSH_ERROR) {
             lost();
             break;

@@ -2,7 +2,10 @@
 
 #include "core/base/AppLog.h"
 #include "core/base/ShellQuote.h"
+#include "core/ssh/InteractiveAuth.h"
+#include "core/ssh/JumpChain.h"
 #include "core/ssh/KnownHosts.h"
+#include "core/ssh/SshConfig.h"
 
 #include <QDir>
 #include <QFile>
@@ -86,7 +89,10 @@ static QStringList methodNames(int methods)
     return names;
 }
 
-SshConnection::SshConnection(SshEndpoint endpoint) : m_endpoint(std::move(endpoint)) {}
+SshConnection::SshConnection(SshEndpoint endpoint)
+    : m_endpoint(std::move(endpoint)), m_resolved(m_endpoint)
+{
+}
 
 SshConnection::~SshConnection()
 {
@@ -102,12 +108,25 @@ void SshConnection::disconnect()
         ssh_free(m_session);
         m_session = nullptr;
     }
+    m_jumps.reset(); // after the session that rode on them
     m_authenticated = false;
 }
 
 bool SshConnection::isConnected() const
 {
-    return m_session && m_authenticated && ssh_is_connected(m_session);
+    return m_session && m_authenticated && ssh_is_connected(m_session) &&
+           !(m_jumps && m_jumps->broken());
+}
+
+void SshConnection::keepAliveIfDue()
+{
+    const int interval = m_endpoint.keepaliveSeconds;
+    if (interval <= 0 || !isConnected())
+        return;
+    if (!m_sinceKeepalive.isValid() || m_sinceKeepalive.elapsed() >= interval * 1000) {
+        ssh_send_keepalive(m_session);
+        m_sinceKeepalive.restart();
+    }
 }
 
 QString SshConnection::lastError() const
@@ -126,7 +145,9 @@ SshStatus SshConnection::fail(SshError error, const QString& message)
 
 SshStatus SshConnection::open(const SshAuth& auth, const QString& trustedFingerprint)
 {
+    m_auth = auth;
     const SshStatus hostKey = connectToHost(trustedFingerprint);
+    m_auth = SshAuth();
     if (!hostKey.ok()) {
         return hostKey;
     }
@@ -142,29 +163,28 @@ SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)
     if (!m_session) {
         return fail(SshError::Connect, QStringLiteral("libssh could not create a session"));
     }
-    const QByteArray host = m_endpoint.host.toUtf8();
-    const QByteArray user = m_endpoint.user.toUtf8();
-    const QByteArray knownHosts = QDir::cleanPath(expandHome(m_endpoint.knownHostsFile)).toUtf8();
-    const unsigned int port = static_cast<unsigned int>(m_endpoint.port);
-    const long timeout = m_endpoint.connectTimeoutSeconds;
+    QStringList notes;
+    m_resolved = resolveEndpoint(m_endpoint, SshConfigFiles(), &notes);
+    for (const QString& note : notes)
+        log::ssh()->warn("{}: {}", m_endpoint.id().toStdString(), note.toStdString());
+    const QByteArray host = m_resolved.host.toUtf8();
+    const QByteArray user = m_resolved.user.toUtf8();
+    const QByteArray knownHosts = QDir::cleanPath(expandHome(m_resolved.knownHostsFile)).toUtf8();
+    const unsigned int port = static_cast<unsigned int>(m_resolved.port);
+    const long timeout = m_resolved.connectTimeoutSeconds;
     const int yes = 1;
-    const bool processConfig = m_endpoint.processConfig;
+    const bool no = false;
 
-    // PROCESS_CONFIG first: with it off, libssh reads neither ~/.ssh/config nor the global
-    // file, so tests and explicit site files behave the same on every machine.
-    ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
+    // We read ~/.ssh/config ourselves (SshConfig): libssh's reading would turn ProxyJump into
+    // an `ssh -W` subprocess, outside our host-key checks and keychain.
+    ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &no);
     ssh_options_set(m_session, SSH_OPTIONS_HOST, host.constData());
-    if (processConfig) {
-        ssh_options_parse_config(m_session, nullptr); // resolves aliases (HostName, Port, User)
-    }
-    if (m_endpoint.port > 0) {
-        ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
-    }
+    ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
     if (!user.isEmpty()) {
         ssh_options_set(m_session, SSH_OPTIONS_USER, user.constData());
     }
-    // After the config, whatever it said: strict checking against the site's file only (a host
-    // trusted system-wide is not trusted here). verifyHostKey() decides with that file itself.
+    // Strict checking against the site's file only (a host trusted system-wide is not trusted
+    // here). verifyHostKey() decides with that file itself.
     ssh_options_set(m_session, SSH_OPTIONS_STRICTHOSTKEYCHECK, &yes);
     if (!knownHosts.isEmpty()) {
         ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, knownHosts.constData());
@@ -174,11 +194,27 @@ SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)
     // Without NODELAY, Nagle and delayed ACKs cap small-packet exchanges at a few MB/s.
     ssh_options_set(m_session, SSH_OPTIONS_NODELAY, &yes);
 
+    int transport = m_transportFd;
+    m_transportFd = -1; // one session's: libssh closes it
+    if (!m_resolved.jumps.empty()) {
+        m_jumps = std::make_unique<JumpChain>();
+        SshStatus hopStatus;
+        transport = m_jumps->open(m_resolved.jumps, m_auth, trustedFingerprint,
+                                  m_resolved.host, m_resolved.port, &hopStatus);
+        if (transport < 0) {
+            log::ssh()->warn("{}: {}", m_endpoint.id().toStdString(),
+                             hopStatus.message.toStdString());
+            disconnect();
+            return hopStatus;
+        }
+    }
+    if (transport >= 0) {
+        ssh_options_set(m_session, SSH_OPTIONS_FD, &transport);
+    }
+
     if (ssh_connect(m_session) != SSH_OK) {
-        return fail(SshError::Connect, QStringLiteral("Cannot connect to %1:%2: %3")
-                                           .arg(m_endpoint.host)
-                                           .arg(m_endpoint.port)
-                                           .arg(lastError()));
+        return fail(SshError::Connect, QStringLiteral("Cannot connect to %1: %2")
+                                           .arg(describeRoute(m_resolved), lastError()));
     }
     enableTcpKeepalive();
     return verifyHostKey(trustedFingerprint);
@@ -195,14 +231,14 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
     // The name and port actually connected to (an ssh config alias resolves to them).
     char* realHost = nullptr;
     ssh_options_get(m_session, SSH_OPTIONS_HOST, &realHost);
-    const QString host = realHost ? QString::fromUtf8(realHost) : m_endpoint.host;
+    const QString host = realHost ? QString::fromUtf8(realHost) : m_resolved.host;
     ssh_string_free_char(realHost);
     unsigned int realPort = 0;
     ssh_options_get_port(m_session, &realPort);
-    const int port = realPort ? int(realPort) : m_endpoint.port;
+    const int port = realPort ? int(realPort) : m_resolved.port;
     const QString where = QStringLiteral("%1:%2").arg(host).arg(port);
     const QByteArray hostName = knownHostsName(host, port);
-    const QString file = QDir::cleanPath(expandHome(m_endpoint.knownHostsFile));
+    const QString file = QDir::cleanPath(expandHome(m_resolved.knownHostsFile));
 
     QByteArray text;
     QFile known(file);
@@ -218,6 +254,7 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
     const HostKeyCheck check = checkKnownHosts(text, hostName, serverKey);
 
     SshStatus status;
+    status.hostId = m_endpoint.id();
     switch (check.verdict) {
     case HostKeyVerdict::Known:
         status.fingerprint = fingerprint;
@@ -233,12 +270,13 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
                                shellQuote(QString::fromUtf8(hostName)), shellQuote(file)));
         status.fingerprint = fingerprint;
         status.knownFingerprint = check.knownFingerprint;
+        status.hostId = m_endpoint.id();
         disconnect();
         return status;
     case HostKeyVerdict::Unknown:
         if (!trustedFingerprint.isEmpty() && trustedFingerprint == fingerprint) {
             QString error;
-            if (!addKnownHost(file, hostName, serverKey, &error)) {
+            if (!addKnownHost(file, hostName, serverKey, m_resolved.hashKnownHosts, &error)) {
                 status = fail(SshError::Connect,
                               QStringLiteral("Cannot add the host key to %1: %2").arg(file, error));
                 disconnect();
@@ -256,6 +294,7 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
                                      "trusting it.")
                           .arg(where, file, fingerprint));
         status.fingerprint = fingerprint;
+        status.hostId = m_endpoint.id();
         disconnect();
         return status;
     }
@@ -285,6 +324,44 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
         return fail(SshError::Connect, QStringLiteral("Not connected"));
     }
     int rc = ssh_userauth_none(m_session, nullptr);
+    QStringList tried;
+    QStringList notes;
+    bool triedKey = false, triedAgent = false, triedPassword = false, triedInteractive = false;
+    int methods = 0;
+    const QByteArray password = auth.password.toUtf8();
+    const bool canAsk = bool(auth.interactive) || bool(defaultInteractiveResponder());
+    // Each round tries the next method the server still offers; a partial success (the server
+    // wants a key AND a code) starts another round with what it asks for next.
+    for (int round = 0; rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && round < 8; ++round) {
+        methods = ssh_userauth_list(m_session, nullptr);
+        const QString identity = m_resolved.identityFile;
+        if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && !triedKey && !identity.isEmpty()) {
+            triedKey = true;
+            rc = authenticateWithKey(identity, auth.passphrase, &tried, &notes);
+        } else if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && !triedAgent && auth.useAgent &&
+                   qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
+            triedAgent = true;
+            tried << QStringLiteral("ssh-agent");
+            rc = ssh_userauth_agent(m_session, nullptr);
+        } else if ((methods & SSH_AUTH_METHOD_PASSWORD) && !triedPassword && !password.isEmpty()) {
+            triedPassword = true;
+            tried << QStringLiteral("password");
+            rc = ssh_userauth_password(m_session, nullptr, password.constData());
+        } else if ((methods & SSH_AUTH_METHOD_INTERACTIVE) && !triedInteractive &&
+                   (!password.isEmpty() || canAsk)) {
+            triedInteractive = true;
+            tried << QStringLiteral("keyboard-interactive");
+            const InteractiveOutcome kbd = authenticateInteractive(m_session, m_endpoint.id(), auth);
+            rc = kbd.rc;
+            if (!kbd.note.isEmpty())
+                notes << kbd.note;
+        } else {
+            break; // nothing left that we can try
+        }
+        if (rc == SSH_AUTH_PARTIAL)
+            notes << QStringLiteral("%1 was accepted, and the server asks for more")
+                         .arg(tried.last());
+    }
     if (rc == SSH_AUTH_SUCCESS) {
         m_authenticated = true;
         return {};
@@ -292,66 +369,6 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
     if (rc == SSH_AUTH_ERROR) {
         return fail(SshError::Lost,
                     QStringLiteral("Connection failed during authentication: %1").arg(lastError()));
-    }
-    const int methods = ssh_userauth_list(m_session, nullptr);
-    QStringList tried;
-    QStringList notes;
-
-    if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
-        if (!m_endpoint.identityFile.isEmpty()) {
-            const QByteArray file = expandHome(m_endpoint.identityFile).toUtf8();
-            const QByteArray passphrase = auth.passphrase.toUtf8();
-            ssh_key key = nullptr;
-            if (ssh_pki_import_privkey_file(file.constData(),
-                                            passphrase.isEmpty() ? nullptr : passphrase.constData(),
-                                            nullptr, nullptr, &key) != SSH_OK) {
-                notes << QStringLiteral("the key file %1 could not be read (missing, or wrong "
-                                        "passphrase)")
-                             .arg(QString::fromUtf8(file));
-            } else {
-                tried << QStringLiteral("publickey (%1)").arg(QString::fromUtf8(file));
-                rc = ssh_userauth_publickey(m_session, nullptr, key);
-                ssh_key_free(key);
-                if (rc == SSH_AUTH_SUCCESS) {
-                    m_authenticated = true;
-                    return {};
-                }
-            }
-        }
-        if (auth.useAgent && qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
-            tried << QStringLiteral("ssh-agent");
-            if (ssh_userauth_agent(m_session, nullptr) == SSH_AUTH_SUCCESS) {
-                m_authenticated = true;
-                return {};
-            }
-        }
-    }
-    const QByteArray password = auth.password.toUtf8();
-    if ((methods & SSH_AUTH_METHOD_PASSWORD) && !password.isEmpty()) {
-        tried << QStringLiteral("password");
-        if (ssh_userauth_password(m_session, nullptr, password.constData()) == SSH_AUTH_SUCCESS) {
-            m_authenticated = true;
-            return {};
-        }
-    }
-    if ((methods & SSH_AUTH_METHOD_INTERACTIVE) && !password.isEmpty()) {
-        tried << QStringLiteral("keyboard-interactive");
-        rc = ssh_userauth_kbdint(m_session, nullptr, nullptr);
-        while (rc == SSH_AUTH_INFO) {
-            // Servers ask for the password through one hidden prompt; answer each hidden
-            // prompt with it and leave visible ones empty.
-            const int prompts = ssh_userauth_kbdint_getnprompts(m_session);
-            for (int i = 0; i < prompts; ++i) {
-                char echo = 0;
-                ssh_userauth_kbdint_getprompt(m_session, i, &echo);
-                ssh_userauth_kbdint_setanswer(m_session, i, echo ? "" : password.constData());
-            }
-            rc = ssh_userauth_kbdint(m_session, nullptr, nullptr);
-        }
-        if (rc == SSH_AUTH_SUCCESS) {
-            m_authenticated = true;
-            return {};
-        }
     }
     SshStatus status =
         fail(SshError::Auth,
@@ -361,8 +378,29 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
                       methodNames(methods).join(", "),
                       notes.isEmpty() ? QString() : QStringLiteral(" Note: ") + notes.join("; ")));
     status.offeredMethods = methodNames(methods);
+    status.hostId = m_endpoint.id();
     disconnect();
     return status;
+}
+
+int SshConnection::authenticateWithKey(const QString& identity, const QString& passphrase,
+                                       QStringList* tried, QStringList* notes)
+{
+    const QByteArray file = expandHome(identity).toUtf8();
+    const QByteArray secret = passphrase.toUtf8();
+    ssh_key key = nullptr;
+    // An empty passphrase rather than NULL: NULL would make libssh prompt on the terminal.
+    if (ssh_pki_import_privkey_file(file.constData(), secret.constData(), nullptr, nullptr,
+                                    &key) != SSH_OK) {
+        *notes << QStringLiteral("the key file %1 could not be read (missing, or wrong "
+                                 "passphrase)")
+                      .arg(QString::fromUtf8(file));
+        return SSH_AUTH_DENIED;
+    }
+    *tried << QStringLiteral("publickey (%1)").arg(QString::fromUtf8(file));
+    const int rc = ssh_userauth_publickey(m_session, nullptr, key);
+    ssh_key_free(key);
+    return rc;
 }
 
 } // namespace myst

@@ -5,8 +5,15 @@
 #include <QStringList>
 
 #include <libssh/libssh.h>
+#include <libssh/server.h> // ssh_send_keepalive: a client may send it too
+
+#include <QElapsedTimer>
+
+#include <memory>
 
 namespace myst {
+
+class JumpChain;
 
 enum class SshError
 {
@@ -26,6 +33,8 @@ struct SshStatus
     QString fingerprint;      // the server's key, "SHA256:…"
     QString knownFingerprint; // with HostKeyChanged: the key known_hosts expects
     QStringList offeredMethods;
+    // Whose key or login this is about: the target's id(), or a jump host's.
+    QString hostId;
 
     bool ok() const { return error == SshError::None; }
 };
@@ -44,7 +53,8 @@ public:
     // fingerprint equals trustedFingerprint (the user saw and accepted it); it is then added
     // to known_hosts. A changed key is always refused and known_hosts is left untouched.
     SshStatus connectToHost(const QString& trustedFingerprint = {});
-    // Tries, in order: the identity file, ssh-agent, password, keyboard-interactive.
+    // Tries, in order: the identity file, ssh-agent, password, keyboard-interactive (prompts
+    // go to the responder); a partial success (AuthenticationMethods a,b) goes on to the next.
     SshStatus authenticate(const SshAuth& auth);
     SshStatus open(const SshAuth& auth, const QString& trustedFingerprint = {});
     void disconnect();
@@ -52,16 +62,31 @@ public:
     bool isConnected() const;
     ssh_session session() const { return m_session; }
     const SshEndpoint& endpoint() const { return m_endpoint; }
+    // The endpoint as connected: after ~/.ssh/config, with the jump hosts on the way.
+    const SshEndpoint& resolved() const { return m_resolved; }
     QString lastError() const;
+    // Sends keepalive@openssh.com when settings' interval has passed since the last one; the
+    // loops that wait on a channel call it, on the connection's thread.
+    void keepAliveIfDue();
+    // Runs the session over this socket instead of a TCP connection of its own (a jump host's
+    // channel). libssh closes it with the session.
+    void setTransport(int fd) { m_transportFd = fd; }
 
 private:
     SshStatus fail(SshError error, const QString& message);
     SshStatus verifyHostKey(const QString& trustedFingerprint);
     void enableTcpKeepalive();
+    int authenticateWithKey(const QString& identity, const QString& passphrase,
+                            QStringList* tried, QStringList* notes);
 
     SshEndpoint m_endpoint;
+    SshEndpoint m_resolved;
+    SshAuth m_auth; // for the jump hosts, kept only while connecting
     ssh_session m_session = nullptr;
+    std::unique_ptr<JumpChain> m_jumps;
+    int m_transportFd = -1;
     bool m_authenticated = false;
+    QElapsedTimer m_sinceKeepalive;
 };
 
 QString sshErrorName(SshError error);

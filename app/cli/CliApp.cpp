@@ -3,6 +3,7 @@
 #include "app/cli/CommandContext.h"
 #include "app/cli/ExitCode.h"
 #include "app/cli/JsonLinesOutput.h"
+#include "app/cli/TerminalPrompts.h"
 #include "app/cli/TextOutput.h"
 #include "app/cli/commands/Commands.h"
 
@@ -26,7 +27,7 @@ const char* const Usage = R"(Usage:
   myst-upgrade runs
   myst-upgrade resume   --site SITE (--last | --run RUN_ID) --yes   # reattach to / continue an interrupted run
   myst-upgrade unlock   --site SITE [--role ROLE] --yes      # break a stale lock left on a host
-  myst-upgrade secret   --site SITE --role ROLE [--delete]   # password/passphrase from stdin → keychain
+  myst-upgrade secret   --site SITE --role ROLE [--jump N] [--delete]   # password/passphrase from stdin → keychain (--jump N: of the role's Nth jump host)
   myst-upgrade trust    --site SITE --role ROLE --fingerprint SHA256:…   # add the host key if it has that fingerprint
 Options: --json (one JSON object per line), --yes (do not ask), --help.
 APPROACH: in-place, or phased (hosts nonprod then prod; --copy-prod-data restores
@@ -59,7 +60,7 @@ Command commandNamed(const QString& name)
 const QSet<QString> ValueOptions = {QStringLiteral("site"),       QStringLiteral("role"),
                                     QStringLiteral("approach"),   QStringLiteral("version"),
                                     QStringLiteral("run"),        QStringLiteral("image-tar"),
-                                    QStringLiteral("fingerprint")};
+                                    QStringLiteral("fingerprint"), QStringLiteral("jump")};
 const QSet<QString> FlagOptions = {QStringLiteral("json"),
                                    QStringLiteral("yes"),
                                    QStringLiteral("last"),
@@ -116,6 +117,7 @@ CliApp::CliApp(QStringList arguments, QObject* parent)
     : QObject(parent), m_arguments(std::move(arguments))
 {
     registerRunnerMetaTypes();
+    setDefaultInteractiveResponder(terminal::terminalResponder());
 }
 
 CliApp::~CliApp() = default;

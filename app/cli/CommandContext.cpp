@@ -87,6 +87,13 @@ void CommandContext::loadSecrets(QStringList roles, std::function<void()> next)
                         .arg(role, m_site.hosts.value(role).endpoint.id(),
                              shellQuote(m_site.path)));
         }
+        for (const QString& jump : secrets.missingJumps) {
+            // A jump host without its secret still gets a chance: its prompts come here.
+            m_output.warning(QStringLiteral("%1: no password or passphrase is stored for this jump "
+                                            "host; store it with: myst-upgrade secret --site %2 "
+                                            "--role ROLE --jump N")
+                                 .arg(jump, shellQuote(m_site.path)));
+        }
         next();
     });
 }

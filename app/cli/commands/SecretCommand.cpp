@@ -16,7 +16,21 @@ void secret(CommandContext& context)
         context.usageError(QStringLiteral("--role ROLE is required"));
         return;
     }
-    const QString key = context.site().hosts.value(role).endpoint.id();
+    const SiteHost host = context.site().hosts.value(role);
+    QString key = host.endpoint.id();
+    const QString jump = context.option(QStringLiteral("jump"));
+    if (!jump.isEmpty()) {
+        // A jump host's secret lives under its own id, shared by every host behind it.
+        bool number = false;
+        const int n = jump.toInt(&number);
+        if (!number || n < 1 || n > host.jumps.size()) {
+            context.usageError(QStringLiteral("--jump N: the site names %1 jump host(s) for %2")
+                                   .arg(host.jumps.size())
+                                   .arg(role));
+            return;
+        }
+        key = host.jumps.at(n - 1).endpoint.id();
+    }
     auto done = [&context, key](const KeychainResult& result) {
         if (!result.ok) {
             context.output().warning(result.error);

@@ -7,6 +7,7 @@
 #include "ui/pages/RunPage.h"
 #include "ui/pages/StartPage.h"
 #include "ui/pages/SummaryPage.h"
+#include "ui/widgets/InteractivePromptDialog.h"
 
 #include <QAbstractButton>
 #include <QCloseEvent>
@@ -36,6 +37,8 @@ QString UpgradeWizard::defaultSiteFile()
 UpgradeWizard::UpgradeWizard(const QString& siteFile, QWidget* parent) : QWizard(parent)
 {
     setObjectName(QStringLiteral("upgradeWizard"));
+    // A one-time code or a password the keychain lacks is asked in a dialog over this window.
+    setDefaultInteractiveResponder(dialogResponder(this));
     setWindowTitle(tr("MyST Upgrade Wizard"));
     setWizardStyle(QWizard::ModernStyle);
     setOption(QWizard::NoBackButtonOnLastPage);

@@ -57,9 +57,9 @@ Command commandNamed(const QString& name)
 }
 
 // Options that take a value; everything else starting with -- is a flag.
-const QSet<QString> ValueOptions = {QStringLiteral("site"),       QStringLiteral("role"),
-                                    QStringLiteral("approach"),   QStringLiteral("version"),
-                                    QStringLiteral("run"),        QStringLiteral("image-tar"),
+const QSet<QString> ValueOptions = {QStringLiteral("site"),        QStringLiteral("role"),
+                                    QStringLiteral("approach"),    QStringLiteral("version"),
+                                    QStringLiteral("run"),         QStringLiteral("image-tar"),
                                     QStringLiteral("fingerprint"), QStringLiteral("jump")};
 const QSet<QString> FlagOptions = {QStringLiteral("json"),
                                    QStringLiteral("yes"),

@@ -116,7 +116,8 @@ SshEndpoint readEndpoint(const QJsonObject& h, const QString& where, QStringList
     SshEndpoint e;
     e.host = h.value(QStringLiteral("host")).toString();
     if (!isValidHostName(e.host)) {
-        *errors << QStringLiteral("%1.host \"%2\" is not a host name or address").arg(where, e.host);
+        *errors
+            << QStringLiteral("%1.host \"%2\" is not a host name or address").arg(where, e.host);
     }
     const QJsonValue port = h.value(QStringLiteral("port"));
     if (port.isUndefined()) {
@@ -143,8 +144,9 @@ SshEndpoint readEndpoint(const QJsonObject& h, const QString& where, QStringList
 QString readAuth(const QJsonObject& h, const SshEndpoint& e, const QString& where,
                  QStringList* errors)
 {
-    const QString auth = h.value(QStringLiteral("auth")).toString(
-        e.identityFile.isEmpty() ? QStringLiteral("agent") : QStringLiteral("key"));
+    const QString auth =
+        h.value(QStringLiteral("auth"))
+            .toString(e.identityFile.isEmpty() ? QStringLiteral("agent") : QStringLiteral("key"));
     if (auth != AuthMethod::Agent && auth != AuthMethod::Key && auth != AuthMethod::Password) {
         *errors << QStringLiteral("%1.auth must be agent, key or password").arg(where);
     }

@@ -60,7 +60,8 @@ InteractiveOutcome authenticateInteractive(ssh_session session, const QString& e
         QList<int> asked; // prompts the operator answers
         for (int i = 0; i < count; ++i) {
             char echo = 0;
-            const QString text = QString::fromUtf8(ssh_userauth_kbdint_getprompt(session, i, &echo));
+            const QString text =
+                QString::fromUtf8(ssh_userauth_kbdint_getprompt(session, i, &echo));
             if (!echo && !passwordUsed && !auth.password.isEmpty() && isPasswordPrompt(text)) {
                 answers[i] = auth.password.toUtf8();
                 passwordUsed = true; // a second password prompt means it was wrong: ask

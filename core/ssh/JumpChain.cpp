@@ -153,9 +153,8 @@ int JumpChain::open(const std::vector<SshEndpoint>& hops, const SshAuth& auth,
         const QString nextHost = last ? targetHost : hops[i + 1].host;
         const int nextPort = last ? targetPort : hops[i + 1].port;
         hop->channel = ssh_channel_new(hop->connection.session());
-        if (!hop->channel ||
-            ssh_channel_open_forward(hop->channel, nextHost.toUtf8().constData(), nextPort,
-                                     "127.0.0.1", 0) != SSH_OK) {
+        if (!hop->channel || ssh_channel_open_forward(hop->channel, nextHost.toUtf8().constData(),
+                                                      nextPort, "127.0.0.1", 0) != SSH_OK) {
             status->error = SshError::Connect;
             status->hostId = endpoint.id();
             status->message = QStringLiteral("Jump host %1 could not connect us to %2:%3 (%4). "

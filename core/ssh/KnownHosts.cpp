@@ -58,14 +58,15 @@ QByteArray hashedKnownHostsName(const QByteArray& hostName)
         return {};
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    HMAC(EVP_sha1(), salt, int(sizeof salt), reinterpret_cast<const unsigned char*>(hostName.constData()),
-         size_t(hostName.size()), mac, &length);
+    HMAC(EVP_sha1(), salt, int(sizeof salt),
+         reinterpret_cast<const unsigned char*>(hostName.constData()), size_t(hostName.size()), mac,
+         &length);
     return "|1|" + QByteArray(reinterpret_cast<const char*>(salt), sizeof salt).toBase64() + '|' +
            QByteArray(reinterpret_cast<const char*>(mac), int(length)).toBase64();
 }
 
-bool addKnownHost(const QString& file, const QByteArray& hostName, ssh_key serverKey,
-                  bool hashed, QString* error)
+bool addKnownHost(const QString& file, const QByteArray& hostName, ssh_key serverKey, bool hashed,
+                  QString* error)
 {
     char* base64 = nullptr;
     if (ssh_pki_export_pubkey_base64(serverKey, &base64) != SSH_OK) {

@@ -35,8 +35,8 @@ HostKeyCheck checkKnownHosts(const QByteArray& knownHostsText, const QByteArray&
 // a crash leaves the old file or the new one, never half of it; the folder is created 0700
 // and the file is 0600, as ssh wants them. With `hashed` (HashKnownHosts yes) the name is
 // written as OpenSSH hashes it: "|1|<salt>|<HMAC-SHA1 of the name>".
-bool addKnownHost(const QString& file, const QByteArray& hostName, ssh_key serverKey,
-                  bool hashed, QString* error);
+bool addKnownHost(const QString& file, const QByteArray& hostName, ssh_key serverKey, bool hashed,
+                  QString* error);
 
 // "|1|base64(salt)|base64(HMAC-SHA1(salt, name))" with a fresh random salt.
 QByteArray hashedKnownHostsName(const QByteArray& hostName);

@@ -124,8 +124,8 @@ private:
         if (QFileInfo(path).isRelative())
             path = expandHome(includeBase) + QLatin1Char('/') + path;
         const QFileInfo info(path);
-        const QStringList names = QDir(info.absolutePath())
-                                      .entryList({info.fileName()}, QDir::Files, QDir::Name);
+        const QStringList names =
+            QDir(info.absolutePath()).entryList({info.fileName()}, QDir::Files, QDir::Name);
         for (const QString& n : names)
             readFile(info.absolutePath() + QLatin1Char('/') + n, includeBase, depth + 1);
     }

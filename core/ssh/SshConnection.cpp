@@ -199,8 +199,8 @@ SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)
     if (!m_resolved.jumps.empty()) {
         m_jumps = std::make_unique<JumpChain>();
         SshStatus hopStatus;
-        transport = m_jumps->open(m_resolved.jumps, m_auth, trustedFingerprint,
-                                  m_resolved.host, m_resolved.port, &hopStatus);
+        transport = m_jumps->open(m_resolved.jumps, m_auth, trustedFingerprint, m_resolved.host,
+                                  m_resolved.port, &hopStatus);
         if (transport < 0) {
             log::ssh()->warn("{}: {}", m_endpoint.id().toStdString(),
                              hopStatus.message.toStdString());
@@ -213,8 +213,9 @@ SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)
     }
 
     if (ssh_connect(m_session) != SSH_OK) {
-        return fail(SshError::Connect, QStringLiteral("Cannot connect to %1: %2")
-                                           .arg(describeRoute(m_resolved), lastError()));
+        return fail(
+            SshError::Connect,
+            QStringLiteral("Cannot connect to %1: %2").arg(describeRoute(m_resolved), lastError()));
     }
     enableTcpKeepalive();
     return verifyHostKey(trustedFingerprint);
@@ -351,7 +352,8 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
                    (!password.isEmpty() || canAsk)) {
             triedInteractive = true;
             tried << QStringLiteral("keyboard-interactive");
-            const InteractiveOutcome kbd = authenticateInteractive(m_session, m_endpoint.id(), auth);
+            const InteractiveOutcome kbd =
+                authenticateInteractive(m_session, m_endpoint.id(), auth);
             rc = kbd.rc;
             if (!kbd.note.isEmpty())
                 notes << kbd.note;
@@ -390,8 +392,8 @@ int SshConnection::authenticateWithKey(const QString& identity, const QString& p
     const QByteArray secret = passphrase.toUtf8();
     ssh_key key = nullptr;
     // An empty passphrase rather than NULL: NULL would make libssh prompt on the terminal.
-    if (ssh_pki_import_privkey_file(file.constData(), secret.constData(), nullptr, nullptr,
-                                    &key) != SSH_OK) {
+    if (ssh_pki_import_privkey_file(file.constData(), secret.constData(), nullptr, nullptr, &key) !=
+        SSH_OK) {
         *notes << QStringLiteral("the key file %1 could not be read (missing, or wrong "
                                  "passphrase)")
                       .arg(QString::fromUtf8(file));

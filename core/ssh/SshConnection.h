@@ -76,8 +76,8 @@ private:
     SshStatus fail(SshError error, const QString& message);
     SshStatus verifyHostKey(const QString& trustedFingerprint);
     void enableTcpKeepalive();
-    int authenticateWithKey(const QString& identity, const QString& passphrase,
-                            QStringList* tried, QStringList* notes);
+    int authenticateWithKey(const QString& identity, const QString& passphrase, QStringList* tried,
+                            QStringList* notes);
 
     SshEndpoint m_endpoint;
     SshEndpoint m_resolved;

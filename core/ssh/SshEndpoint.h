@@ -52,8 +52,8 @@ struct InteractiveChallenge
 // Asks the operator (terminal, dialog) on the connection's thread, which waits meanwhile.
 // Fills one answer per prompt and returns true, or returns false with *why (cancelled, no
 // terminal). Answers are secrets: never stored, never logged.
-using InteractiveResponder = std::function<bool(const InteractiveChallenge&, QStringList* answers,
-                                                QString* why)>;
+using InteractiveResponder =
+    std::function<bool(const InteractiveChallenge&, QStringList* answers, QString* why)>;
 
 // Secrets for one login; kept in memory only, never logged or written.
 struct SshSecrets

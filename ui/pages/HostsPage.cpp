@@ -61,7 +61,9 @@ void HostsPage::initializePage()
             role = state.site.defaultRole(); // a one-host site file
         if (role.isEmpty() || !state.site.hosts.contains(role))
             continue;
-        form->setHost(state.site.hosts.value(role));
+        form->setHost(
+            state.site.hosts.value(role),
+            state.site.source.value(QStringLiteral("hosts")).toObject().value(role).toObject());
         if (state.site.hosts.value(role).auth != AuthMethod::Agent) {
             // Prefill a remembered secret; nothing stored is no error.
             Credentials::read(form->endpointId(), form, [form](const KeychainResult& r) {

@@ -4,8 +4,10 @@
 #include "core/base/Background.h"
 #include "core/host/Preflight.h"
 
+#include "core/ssh/SshConfig.h"
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -40,6 +42,16 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     address->addWidget(new QLabel(tr("User"), this));
     address->addWidget(m_user, 1);
     form->addRow(tr("Host"), address);
+    m_route = new QLabel(this);
+    m_route->setObjectName(QStringLiteral("routeLabel"));
+    m_route->setWordWrap(true);
+    m_route->setTextFormat(Qt::PlainText);
+    m_route->setVisible(false);
+    form->addRow(QString(), m_route);
+    // The aliases of ~/.ssh/config, as `ssh <Tab>` would offer them.
+    auto* aliases = new QCompleter(sshConfigAliases(), this);
+    aliases->setCaseSensitivity(Qt::CaseInsensitive);
+    m_host->setCompleter(aliases);
 
     m_auth = new QComboBox(this);
     m_auth->setObjectName(QStringLiteral("authComboBox"));
@@ -87,6 +99,9 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     form->addRow(QString(), test);
 
     connect(m_auth, &QComboBox::currentIndexChanged, this, &HostForm::updateAuthFields);
+    connect(m_host, &QLineEdit::textChanged, this, &HostForm::updateRoute);
+    connect(m_user, &QLineEdit::textChanged, this, &HostForm::updateRoute);
+    connect(m_port, &QSpinBox::valueChanged, this, &HostForm::updateRoute);
     connect(m_test, &QPushButton::clicked, this, &HostForm::testConnection);
     connect(m_browse, &QPushButton::clicked, this, [this] {
         // Opened, not run: no event loop of its own inside this slot.
@@ -113,8 +128,10 @@ void HostForm::updateAuthFields()
     m_remember->setEnabled(kind != AuthMethod::Agent);
 }
 
-void HostForm::setHost(const SiteHost& host)
+void HostForm::setHost(const SiteHost& host, const QJsonObject& source)
 {
+    m_source = source;
+    m_portSet = host.endpoint.portSet;
     m_host->setText(host.endpoint.host);
     m_port->setValue(host.endpoint.port);
     m_user->setText(host.endpoint.user);
@@ -122,12 +139,34 @@ void HostForm::setHost(const SiteHost& host)
     m_auth->setCurrentIndex(qMax(0, m_auth->findData(host.auth)));
     m_mystHome->setText(host.mystHome);
     m_consoleUrl->setText(host.consoleUrl.toString());
+    updateRoute();
+}
+
+void HostForm::updateRoute()
+{
+    QStringList errors;
+    const Site site =
+        Site::fromJson({{QStringLiteral("hosts"), QJsonObject{{m_role, editedInto(m_source)}}}},
+                       QString(), &errors);
+    const SshEndpoint endpoint = site.hosts.value(m_role).endpoint;
+    if (m_host->text().trimmed().isEmpty() || (!endpoint.processConfig && endpoint.jumps.empty())) {
+        m_route->setVisible(false);
+        return;
+    }
+    QStringList notes;
+    const SshEndpoint resolved = resolveEndpoint(endpoint, SshConfigFiles(), &notes);
+    m_route->setText(
+        tr("Connects to %1%2")
+            .arg(describeRoute(resolved),
+                 notes.isEmpty()
+                     ? QString()
+                     : QStringLiteral(" (") + notes.join(QStringLiteral("; ")) + QLatin1Char(')')));
+    m_route->setVisible(true);
 }
 
 QJsonObject HostForm::toJson() const
 {
     QJsonObject o{{QStringLiteral("host"), m_host->text().trimmed()},
-                  {QStringLiteral("port"), m_port->value()},
                   {QStringLiteral("user"), m_user->text().trimmed()},
                   {QStringLiteral("auth"), m_auth->currentData().toString()},
                   {QStringLiteral("mystHome"), m_mystHome->text().trimmed()}};
@@ -136,6 +175,12 @@ QJsonObject HostForm::toJson() const
         o.insert(QStringLiteral("identity"), m_identity->text().trimmed());
     if (!m_consoleUrl->text().trimmed().isEmpty())
         o.insert(QStringLiteral("consoleUrl"), m_consoleUrl->text().trimmed());
+    // A port the site never named stays unnamed while it is 22, so ~/.ssh/config's Port applies.
+    if (m_portSet || m_port->value() != 22)
+        o.insert(QStringLiteral("port"), m_port->value());
+    // An alias of ~/.ssh/config means nothing without reading it.
+    if (sshConfigAliases().contains(m_host->text().trimmed()))
+        o.insert(QStringLiteral("useSshConfig"), true);
     return o;
 }
 
@@ -149,6 +194,8 @@ QJsonObject HostForm::editedInto(QJsonObject host) const
         else
             host.remove(name);
     }
+    if (edited.contains(QStringLiteral("useSshConfig"))) // set by an alias, never unset here
+        host.insert(QStringLiteral("useSshConfig"), true);
     return host;
 }
 
@@ -199,7 +246,7 @@ void HostForm::testConnection()
 void HostForm::probe(const QString& trustedFingerprint)
 {
     QStringList errors;
-    QJsonObject hosts{{m_role, toJson()}};
+    QJsonObject hosts{{m_role, editedInto(m_source)}};
     const Site site = Site::fromJson(
         {{QStringLiteral("knownHosts"), m_knownHosts}, {QStringLiteral("hosts"), hosts}}, QString(),
         &errors);
@@ -220,7 +267,8 @@ void HostForm::probe(const QString& trustedFingerprint)
             m_test->setEnabled(true);
             if (r.status.error == SshError::HostKeyUnknown) {
                 showResult(false, tr("Unknown host key %1").arg(r.status.fingerprint));
-                askToTrust(r.status.fingerprint, r.status.message);
+                askToTrust(r.status.hostId.isEmpty() ? endpointId() : r.status.hostId,
+                           r.status.fingerprint, r.status.message);
                 return;
             }
             if (!r.status.ok()) {
@@ -240,7 +288,7 @@ void HostForm::probe(const QString& trustedFingerprint)
         });
 }
 
-void HostForm::askToTrust(const QString& fingerprint, const QString& message)
+void HostForm::askToTrust(const QString& hostId, const QString& fingerprint, const QString& message)
 {
     // open(), not exec(): no nested event loop; the answer arrives as a signal.
     auto* box = new QMessageBox(
@@ -248,7 +296,7 @@ void HostForm::askToTrust(const QString& fingerprint, const QString& message)
         tr("The host %1 is not in your known hosts file.\n\nIts key fingerprint is\n\n%2\n\n"
            "Compare it with the one your administrator or the host shows "
            "(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Trust it only if they match.")
-            .arg(endpointId(), fingerprint),
+            .arg(hostId, fingerprint),
         QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("hostKeyDialog"));
     box->setDetailedText(message);

@@ -22,7 +22,9 @@ class HostForm : public QGroupBox
 public:
     HostForm(const QString& role, const QString& title, QWidget* parent = nullptr);
 
-    void setHost(const SiteHost& host);
+    // `source`: the host's object in the site file, so that what the form does not show (a
+    // jump host, useSshConfig) is kept and used when testing the connection.
+    void setHost(const SiteHost& host, const QJsonObject& source = {});
     QJsonObject toJson() const; // the site file's host object (no secrets)
     // `host` with the fields this form shows set as the form has them (an empty field removes
     // its key); every other field of `host` is kept as it was.
@@ -44,7 +46,8 @@ public slots:
 
 private:
     void probe(const QString& trustedFingerprint);
-    void askToTrust(const QString& fingerprint, const QString& message);
+    void askToTrust(const QString& hostId, const QString& fingerprint, const QString& message);
+    void updateRoute();
     void showResult(bool ok, const QString& text);
     void updateAuthFields();
 
@@ -64,6 +67,9 @@ private:
     QLineEdit* m_consoleUrl;
     QPushButton* m_test;
     QLabel* m_result;
+    QLabel* m_route; // what an ssh-config alias or a jump host resolves to
+    QJsonObject m_source;
+    bool m_portSet = true;
 };
 
 } // namespace myst

@@ -24,8 +24,8 @@ InteractivePromptDialog::InteractivePromptDialog(const InteractiveChallenge& cha
     setWindowTitle(tr("Login to %1").arg(challenge.endpointId));
     auto* layout = new QVBoxLayout(this);
     // The server's words, as plain text: a hostile server must not style or link anything.
-    auto* heading = new QLabel(tr("<b>%1</b> asks for more to log in.")
-                                   .arg(challenge.endpointId.toHtmlEscaped()));
+    auto* heading = new QLabel(
+        tr("<b>%1</b> asks for more to log in.").arg(challenge.endpointId.toHtmlEscaped()));
     layout->addWidget(heading);
     for (const QString& part : {challenge.name, challenge.instruction}) {
         if (part.trimmed().isEmpty())

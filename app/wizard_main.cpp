@@ -10,6 +10,8 @@
 #include <QIcon>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -24,19 +26,9 @@ QIcon applicationIcon()
     return icon;
 }
 
-} // namespace
-
-int main(int argc, char* argv[])
+// The wizard's command line; `process` answers --help and --version itself and exits.
+QString siteFromCommandLine(QCoreApplication& app)
 {
-    myst::hardenProcess(); // no core dumps, private files
-
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("myst-upgrade-wizard"));
-    QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
-    // Wayland compositors match the window to myst-upgrade-wizard.desktop by this name.
-    QGuiApplication::setDesktopFileName(QStringLiteral("myst-upgrade-wizard"));
-    QApplication::setWindowIcon(applicationIcon());
-
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Upgrade and roll back MyST Studio over SSH, step by step as the vendor's "
@@ -55,16 +47,52 @@ int main(int argc, char* argv[])
                                  QStringLiteral("[SITE]"));
     parser.process(app);
 
-    QString siteFile = parser.value(site);
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 1 || (!positional.isEmpty() && !siteFile.isEmpty())) {
+    if (positional.size() > 1 || (!positional.isEmpty() && parser.isSet(site))) {
         std::fputs("myst-upgrade-wizard: give one site file, either as SITE or --site SITE\n",
                    stderr);
-        return 2;
+        std::exit(2);
     }
-    if (!positional.isEmpty()) {
-        siteFile = positional.first();
+    return positional.isEmpty() ? parser.value(site) : positional.first();
+}
+
+// --help and --version print text only: answered without a display, as from an SSH session.
+bool onlyAsksForText(int argc, char* argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        for (const char* text : {"-h", "--help", "-?", "--help-all", "-v", "--version"}) {
+            if (std::strcmp(argv[i], text) == 0) {
+                return true;
+            }
+        }
     }
+    return false;
+}
+
+void nameApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("myst-upgrade-wizard"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    myst::hardenProcess(); // no core dumps, private files
+
+    if (onlyAsksForText(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        nameApplication();
+        siteFromCommandLine(app); // prints, and exits
+        return 0;
+    }
+    QApplication app(argc, argv);
+    nameApplication();
+    // Wayland compositors match the window to myst-upgrade-wizard.desktop by this name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("myst-upgrade-wizard"));
+    QApplication::setWindowIcon(applicationIcon());
+    const QString siteFile = siteFromCommandLine(app);
 
     myst::log::init(myst::stateDirectory());
     myst::registerRunnerMetaTypes();

@@ -12,4 +12,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     qt6-qpa-plugins clang libclang-rt-14-dev \
     openssh-server openssh-client procps xvfb xauth x11-apps imagemagick \
     gnome-keyring dbus dbus-x11 sqlite3 python3 curl util-linux coreutils \
-    docker.io sudo busybox-static openssl iproute2 >/dev/null
+    docker.io sudo busybox-static openssl iproute2 \
+    desktop-file-utils appstream groff-base file lintian debootstrap x11-utils >/dev/null

@@ -145,13 +145,23 @@ class DocsMatchHelp(unittest.TestCase):
 class Versions(unittest.TestCase):
     def test_both_programs_print_the_project_version(self):
         version = os.environ["MYST_VERSION"]
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-                   XDG_STATE_HOME=tempfile.mkdtemp(prefix="myst-version-"))
+        # as from an SSH session: no display, no platform plugin chosen
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+        env["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="myst-version-")
         for program, name in ((CLI, "myst-upgrade"), (os.environ["MYST_WIZARD"],
                                                      "myst-upgrade-wizard")):
             p = subprocess.run([program, "--version"], capture_output=True, text=True, env=env,
                                timeout=30)
             self.assertEqual((p.returncode, p.stdout), (0, f"{name} {version}\n"))
+        shutil.rmtree(env["XDG_STATE_HOME"], ignore_errors=True)
+
+    def test_the_wizard_takes_one_site_file(self):
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                   XDG_STATE_HOME=tempfile.mkdtemp(prefix="myst-wizard-"))
+        p = subprocess.run([os.environ["MYST_WIZARD"], "a.json", "--site", "b.json"],
+                           capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("give one site file", p.stderr)
         shutil.rmtree(env["XDG_STATE_HOME"], ignore_errors=True)
 
 
@@ -167,6 +177,15 @@ class DesktopFiles(unittest.TestCase):
                                timeout=60)
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertNotIn("hint:", p.stdout + p.stderr)
+
+    def test_icon_pngs_have_the_hicolor_sizes(self):
+        import struct
+        for size in (16, 22, 24, 32, 48, 64, 128, 256, 512):
+            with open(os.path.join(self.RESOURCES, "icons", f"myst-upgrade-wizard-{size}.png"),
+                      "rb") as f:
+                head = f.read(24)
+            self.assertEqual(head[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertEqual(struct.unpack(">II", head[16:24]), (size, size))
 
 
 if __name__ == "__main__":

@@ -59,7 +59,12 @@ cleanup() {
     for m in tmp/.X11-unix dev/pts dev proc; do
         mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"
     done
-    rm -rf "$work"
+    # Never remove through a bind mount: that would be this machine's /dev or /tmp/.X11-unix.
+    if grep -q " $root/" /proc/mounts; then
+        say "left $work in place: something is still mounted under it" >&2
+    else
+        rm -rf --one-file-system "$work"
+    fi
 }
 trap cleanup EXIT INT TERM
 mkdir -p "$root"

@@ -2,12 +2,15 @@
 #include "core/base/ProcessHardening.h"
 #include "core/base/StatePaths.h"
 #include "core/run/Runner.h"
+#include "core/site/Site.h"
 #include "core/ssh/RemoteCommandJob.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QIcon>
+#include <QMessageBox>
 
 #include <cstdio>
 #include <cstdlib>
@@ -69,6 +72,31 @@ bool onlyAsksForText(int argc, char* argv[])
     return false;
 }
 
+// A site file named on the command line that cannot be read is said so, on stderr and in a
+// box over the wizard (opened, not exec'd), instead of the wizard quietly starting empty: the
+// Hosts page would otherwise save a new site over the file the operator meant to open.
+void reportUnusableSite(const QString& siteFile, QWidget* wizard)
+{
+    if (siteFile.isEmpty() || !QFileInfo::exists(siteFile)) {
+        return; // a new site: the Hosts page creates it
+    }
+    QStringList errors;
+    myst::Site::load(siteFile, &errors);
+    if (errors.isEmpty()) {
+        return;
+    }
+    const QString text =
+        QObject::tr("The site file %1 is not usable:\n  %2\nThe wizard starts without it; fix the "
+                    "file and open it again, or the Hosts page saves a new site there.")
+            .arg(siteFile, errors.join(QStringLiteral("\n  ")));
+    std::fprintf(stderr, "myst-upgrade-wizard: %s\n", qPrintable(text));
+    auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Site file not usable"), text,
+                                QMessageBox::Ok, wizard);
+    box->setObjectName(QStringLiteral("siteFileMessageBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
 void nameApplication()
 {
     QCoreApplication::setApplicationName(QStringLiteral("myst-upgrade-wizard"));
@@ -98,5 +126,6 @@ int main(int argc, char* argv[])
     myst::registerRunnerMetaTypes();
     myst::UpgradeWizard wizard(siteFile);
     wizard.show();
+    reportUnusableSite(siteFile, &wizard);
     return app.exec();
 }

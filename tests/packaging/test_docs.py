@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 CLI = os.environ["MYST_CLI"]
@@ -142,7 +143,7 @@ class DocsMatchHelp(unittest.TestCase):
                          [os.path.join(self.tmp, "my site.json")])
 
 
-class Versions(unittest.TestCase):
+class WizardCommandLine(unittest.TestCase):
     def test_both_programs_print_the_project_version(self):
         version = os.environ["MYST_VERSION"]
         # as from an SSH session: no display, no platform plugin chosen
@@ -163,6 +164,32 @@ class Versions(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("give one site file", p.stderr)
         shutil.rmtree(env["XDG_STATE_HOME"], ignore_errors=True)
+
+
+    def test_an_unusable_site_file_is_said_so(self):
+        tmp = tempfile.mkdtemp(prefix="myst-wizard-")
+        site = os.path.join(tmp, "site.json")
+        with open(site, "w") as f:
+            f.write('{"hosts": {"prod": {"host": "x", "port": 99999}}}')
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_STATE_HOME=tmp)
+        p = subprocess.Popen([os.environ["MYST_WIZARD"], site], stderr=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, env=env, text=True)
+        try:
+            line = ""
+            deadline = time.monotonic() + 20
+            while "not usable" not in line and time.monotonic() < deadline:
+                line = p.stderr.readline()
+                if not line and p.poll() is not None:
+                    break
+            self.assertIn(f"The site file {site} is not usable", line)
+            self.assertIn("hosts.prod.port", p.stderr.readline())
+            self.assertIsNone(p.poll(), "the wizard should stay open")
+        finally:
+            p.kill()
+            p.wait()
+        with open(site) as f:  # and the file is as it was
+            self.assertIn("99999", f.read())
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class DesktopFiles(unittest.TestCase):

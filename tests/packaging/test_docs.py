@@ -187,6 +187,7 @@ class WizardCommandLine(unittest.TestCase):
         finally:
             p.kill()
             p.wait()
+            p.stderr.close()
         with open(site) as f:  # and the file is as it was
             self.assertIn("99999", f.read())
         shutil.rmtree(tmp, ignore_errors=True)

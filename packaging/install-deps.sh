@@ -13,4 +13,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     openssh-server openssh-client procps xvfb xauth x11-apps imagemagick \
     gnome-keyring dbus dbus-x11 sqlite3 python3 curl util-linux coreutils \
     docker.io sudo busybox-static openssl iproute2 \
-    libpam-oath oathtool libsecret-tools >/dev/null
+    libpam-oath oathtool libsecret-tools \
+    desktop-file-utils appstream groff-base file lintian debootstrap x11-utils >/dev/null

@@ -1,11 +1,11 @@
 #include "app/cli/CliApp.h"
 
 #include "app/cli/CommandContext.h"
+#include "app/cli/CommandTable.h"
 #include "app/cli/ExitCode.h"
 #include "app/cli/JsonLinesOutput.h"
 #include "app/cli/TerminalPrompts.h"
 #include "app/cli/TextOutput.h"
-#include "app/cli/commands/Commands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -17,57 +17,6 @@
 namespace myst {
 
 namespace {
-
-const char* const Usage = R"(Usage:
-  myst-upgrade check    --site SITE [--role ROLE]
-  myst-upgrade plan     --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE]
-  myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE] [--copy-prod-data [--keep-prod-copy]] --yes
-  myst-upgrade rollback --site SITE (--last | --run RUN_ID) [--role ROLE] --yes
-  myst-upgrade upload   --site SITE [--role ROLE] --image-tar FILE --yes   # upload, verify, docker load, tag
-  myst-upgrade runs
-  myst-upgrade resume   --site SITE (--last | --run RUN_ID) --yes   # reattach to / continue an interrupted run
-  myst-upgrade unlock   --site SITE [--role ROLE] --yes      # break a stale lock left on a host
-  myst-upgrade secret   --site SITE --role ROLE [--jump N] [--delete]   # password/passphrase from stdin → keychain (--jump N: of the role's Nth jump host)
-  myst-upgrade trust    --site SITE --role ROLE --fingerprint SHA256:…   # add the host key if it has that fingerprint
-Options: --json (one JSON object per line), --yes (do not ask), --help.
-APPROACH: in-place, or phased (hosts nonprod then prod; --copy-prod-data restores
-production's backup on non-production first, and removes that copy of production's data
-from non-production afterwards unless --keep-prod-copy). --image-tar FILE: an offline image (docker save,
-.tar or .tar.gz) uploaded and loaded in place of pull.sh; --version may then be left out. Exit status: 0 ok, 1 a step failed, 2 bad usage or input,
-3 host key unknown or changed, 4 cannot connect or authenticate.
-)";
-
-using Command = void (*)(CommandContext&);
-const std::pair<const char*, Command> Commands[] = {
-    {"check", &commands::check},       {"plan", &commands::plan},
-    {"upgrade", &commands::upgrade},   {"upload", &commands::upload},
-    {"rollback", &commands::rollback}, {"resume", &commands::resume},
-    {"unlock", &commands::unlock},     {"runs", &commands::runs},
-    {"secret", &commands::secret},     {"trust", &commands::trust},
-};
-
-Command commandNamed(const QString& name)
-{
-    for (const auto& [commandName, command] : Commands) {
-        if (name == QLatin1String(commandName)) {
-            return command;
-        }
-    }
-    return nullptr;
-}
-
-// Options that take a value; everything else starting with -- is a flag.
-const QSet<QString> ValueOptions = {QStringLiteral("site"),        QStringLiteral("role"),
-                                    QStringLiteral("approach"),    QStringLiteral("version"),
-                                    QStringLiteral("run"),         QStringLiteral("image-tar"),
-                                    QStringLiteral("fingerprint"), QStringLiteral("jump")};
-const QSet<QString> FlagOptions = {QStringLiteral("json"),
-                                   QStringLiteral("yes"),
-                                   QStringLiteral("last"),
-                                   QStringLiteral("copy-prod-data"),
-                                   QStringLiteral("keep-prod-copy"),
-                                   QStringLiteral("delete"),
-                                   QStringLiteral("help")};
 
 // --name value, --name=value and --flag; on a word that is none of them, says which.
 bool parseOptions(const QStringList& args, QMap<QString, QString>* options, QSet<QString>* flags,
@@ -86,7 +35,7 @@ bool parseOptions(const QStringList& args, QMap<QString, QString>* options, QSet
             value = name.mid(eq + 1);
             name = name.left(eq);
         }
-        if (ValueOptions.contains(name)) {
+        if (isValueOption(name)) {
             if (eq < 0) {
                 if (i + 1 >= args.size()) {
                     *error = QStringLiteral("--%1 needs a value").arg(name);
@@ -95,7 +44,7 @@ bool parseOptions(const QStringList& args, QMap<QString, QString>* options, QSet
                 value = args.at(++i);
             }
             options->insert(name, value);
-        } else if (FlagOptions.contains(name) && eq < 0) {
+        } else if (isFlagOption(name) && eq < 0) {
             flags->insert(name);
         } else {
             *error = QStringLiteral("unknown option --%1").arg(name);
@@ -132,7 +81,7 @@ void CliApp::run()
     QStringList args = m_arguments.mid(1);
     if (args.isEmpty() || args.first() == QLatin1String("--help") ||
         args.first() == QLatin1String("-h")) {
-        printOnStdout(QString::fromUtf8(Usage));
+        printOnStdout(usageText());
         QCoreApplication::exit(args.isEmpty() ? ExitUsage : ExitOk);
         return;
     }
@@ -157,20 +106,20 @@ void CliApp::run()
     } else {
         m_output = std::make_unique<TextOutput>();
     }
-    if (flags.contains(QStringLiteral("help"))) {
-        printOnStdout(QString::fromUtf8(Usage));
-        QCoreApplication::exit(ExitOk);
-        return;
-    }
-    const Command command = commandNamed(commandName);
+    const CommandSpec* command = commandNamed(commandName);
     if (!command) {
-        m_output->usageError(QStringLiteral("unknown command \"%1\"\n%2")
-                                 .arg(commandName, QString::fromLatin1(Usage)));
+        m_output->usageError(
+            QStringLiteral("unknown command \"%1\"\n%2").arg(commandName, usageText()));
         QCoreApplication::exit(ExitUsage);
         return;
     }
+    if (flags.contains(QStringLiteral("help"))) {
+        printOnStdout(commandHelpText(*command));
+        QCoreApplication::exit(ExitOk);
+        return;
+    }
     m_context = std::make_unique<CommandContext>(std::move(options), std::move(flags), *m_output);
-    command(*m_context);
+    command->run(*m_context);
 }
 
 } // namespace myst

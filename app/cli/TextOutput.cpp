@@ -2,11 +2,11 @@
 
 #include "app/cli/ExitCode.h"
 #include "app/cli/Terminal.h"
+#include "core/base/Platform.h"
 
 #include <QLocale>
 
 #include <cstdio>
-#include <unistd.h>
 
 namespace myst {
 
@@ -35,7 +35,11 @@ QString seconds(const QDateTime& a, const QDateTime& b)
 
 } // namespace
 
-TextOutput::TextOutput() : m_out(stdout), m_err(stderr), m_progressInPlace(isatty(STDOUT_FILENO)) {}
+TextOutput::TextOutput()
+    : m_out(stdout), m_err(stderr),
+      m_progressInPlace(platform::isTerminal(platform::Stream::Output))
+{
+}
 
 void TextOutput::message(const QString& text)
 {

@@ -1,6 +1,7 @@
 #include "core/journal/Journal.h"
 #include "core/journal/RunNames.h"
 
+#include "core/base/Platform.h"
 #include "core/base/StatePaths.h"
 
 #include <QCoreApplication>
@@ -13,8 +14,6 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QSysInfo>
-
-#include <signal.h>
 
 #include <algorithm>
 
@@ -350,12 +349,12 @@ bool Journal::ownerIsAlive() const
         pid == QCoreApplication::applicationPid()) {
         return false;
     }
-    // kill(pid, 0): the process exists (a reused PID would have to be a myst program, too).
-    if (::kill(pid_t(pid), 0) != 0) {
+    // The process exists (a reused PID would have to be a myst program, too).
+    if (!platform::processExists(pid)) {
         return false;
     }
-    QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
-    return !comm.open(QIODevice::ReadOnly) || comm.readAll().startsWith("myst-");
+    const std::optional<QByteArray> name = platform::processName(pid);
+    return !name || name->startsWith("myst-");
 }
 
 } // namespace myst

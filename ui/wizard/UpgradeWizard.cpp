@@ -13,6 +13,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileInfo>
+#include <QPixmap>
 #include <QStandardPaths>
 
 namespace myst {
@@ -41,6 +42,8 @@ UpgradeWizard::UpgradeWizard(const QString& siteFile, QWidget* parent) : QWizard
     setDefaultInteractiveResponder(dialogResponder(this));
     setWindowTitle(tr("MyST Upgrade Wizard"));
     setWizardStyle(QWizard::ModernStyle);
+    // ModernStyle shows it at the right of every page's header (the application icon).
+    setPixmap(QWizard::LogoPixmap, QPixmap(QStringLiteral(":/icons/myst-upgrade-wizard-48.png")));
     setOption(QWizard::NoBackButtonOnLastPage);
     setOption(QWizard::NoCancelButtonOnLastPage);
     m_state.siteFile = siteFile.isEmpty() ? defaultSiteFile() : siteFile;

@@ -17,6 +17,7 @@ void rollback(CommandContext& context);
 void resume(CommandContext& context);
 void unlock(CommandContext& context);
 void runs(CommandContext& context);
+void roles(CommandContext& context);
 void secret(CommandContext& context);
 void trust(CommandContext& context);
 

@@ -97,6 +97,15 @@ double measureRoundTrip(ssh_channel channel, ChannelLines& replies)
     return samples[1];
 }
 
+qint64 blockBytes(const UploadOptions& options, ssh_channel control, double roundTrip)
+{
+    if (options.blockBytes > 0)
+        return qMax(qint64(64 * 1024), options.blockBytes);
+    constexpr qint64 MiB = 1024 * 1024;
+    const double perChannel = ssh_channel_window_size(control) / qMax(roundTrip, 1e-4);
+    return qBound(4 * MiB, qint64(perChannel * 0.5) / MiB * MiB, 32 * MiB);
+}
+
 QString droppedMessage(qint64 done, qint64 total)
 {
     return QStringLiteral("The connection dropped at %1 of %2 bytes; a retry continues from the "
@@ -218,9 +227,17 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
         // A different file of the same name: uploaded again, then replaced.
     }
 
+    const double roundTrip = measureRoundTrip(channel.get(), replies);
+    if (roundTrip < 0) {
+        out.connectionLost = !cancelled();
+        out.message = cancelled() ? cancelledMessage : droppedMessage(0, out.size);
+        return out;
+    }
+    out.roundTripMs = roundTrip * 1000;
+
     // What the host has: the blocks its record lists, or the prefix an older, sequential
     // upload left. Anything beyond this file's end means it was another file's: start over.
-    UploadBlocks blocks(out.size, qMax(qint64(64 * 1024), options.blockBytes));
+    UploadBlocks blocks(out.size, blockBytes(options, channel.get(), roundTrip));
     qint64 legacyPrefix = state.hasRecord ? 0 : state.partBytes;
     bool stale = legacyPrefix > out.size;
     for (const UploadBlock& b : state.recorded) {
@@ -235,7 +252,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
             out.message = QStringLiteral("Cannot remove the stale %1 on the host").arg(part);
             return out;
         }
-        blocks = UploadBlocks(out.size, qMax(qint64(64 * 1024), options.blockBytes));
+        blocks = UploadBlocks(out.size, blockBytes(options, channel.get(), roundTrip));
         legacyPrefix = 0;
     }
     out.resumedFrom = blocks.doneBytes();
@@ -249,13 +266,6 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
         return out;
     }
 
-    const double roundTrip = measureRoundTrip(channel.get(), replies);
-    if (roundTrip < 0) {
-        out.connectionLost = !cancelled();
-        out.message = cancelled() ? cancelledMessage : droppedMessage(out.resumedFrom, out.size);
-        return out;
-    }
-    out.roundTripMs = roundTrip * 1000;
     LocalHash localHash(localPath, cancel);
     if (!sendLine(channel.get(), QStringLiteral("begin %1 %2")
                                      .arg(legacyPrefix)

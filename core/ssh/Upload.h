@@ -28,8 +28,11 @@ struct UploadOptions
 {
     int channels = 0;    // data channels; 0: chosen from the measured round trip (ChannelPlan)
     int maxChannels = 8; // with channels 0
-    qint64 blockBytes = 8 * 1024 * 1024; // the unit of resume and of work between channels
-    bool hashWhileReceiving = true;      // the host hashes as blocks complete, not at the end
+    // The unit of resume and of work between channels; 0: what one channel moves in half a
+    // second at its window-bound rate (window / round trip), 4 to 32 MiB: big blocks cost the
+    // host fewer dd starts, small ones leave less for one channel alone at the end.
+    qint64 blockBytes = 0;
+    bool hashWhileReceiving = true; // the host hashes as blocks complete, not at the end
 };
 
 // Uploads a file to <remoteDirectory>/<its name>, as <name>.part until complete, over one SSH

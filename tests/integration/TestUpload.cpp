@@ -29,6 +29,14 @@ class TestUpload : public QObject
     {
         return m_sim->mystHome(QStringLiteral("prod")) + QStringLiteral("/images");
     }
+    // Blocks small enough that a 24 MiB file reports progress (and can be stopped) half way;
+    // on loopback the blocks would be 32 MiB.
+    static UploadOptions smallBlocks()
+    {
+        UploadOptions o;
+        o.blockBytes = 2 * 1024 * 1024;
+        return o;
+    }
     QString remoteFile() const { return remoteDir() + QStringLiteral("/myst-studio-7.2.0.tar"); }
 
 private slots:
@@ -82,7 +90,7 @@ private slots:
                     if (done >= total / 2)
                         shutdown(ssh_get_fd(c.session()), SHUT_RDWR);
                 },
-                nullptr);
+                nullptr, smallBlocks());
             QVERIFY(!r.ok);
             QVERIFY2(r.message.contains(QStringLiteral("dropped")), qPrintable(r.message));
         }
@@ -232,7 +240,7 @@ private slots:
                     if (done >= total / 2)
                         cancel = true; // the operator's Cancel
                 },
-                &cancel);
+                &cancel, smallBlocks());
             QVERIFY(!r.ok);
             QVERIFY(!r.connectionLost);
             QVERIFY2(r.message.contains(QStringLiteral("cancelled")), qPrintable(r.message));

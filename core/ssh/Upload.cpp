@@ -82,14 +82,17 @@ bool sendLine(ssh_channel channel, const QString& line)
 }
 
 // The median of three ping/pong exchanges on the control channel, in seconds; -1 on failure.
+// The pings go out together: each pong still comes a round trip after its ping, and the three
+// cost one round trip, not three (0.4 s on a 200 ms link).
 double measureRoundTrip(ssh_channel channel, ChannelLines& replies)
 {
+    QElapsedTimer clock;
+    clock.start();
+    if (!sendLine(channel, QStringLiteral("ping\nping\nping")))
+        return -1;
     std::vector<double> samples;
     for (int i = 0; i < 3; ++i) {
-        QElapsedTimer clock;
-        clock.start();
-        if (!sendLine(channel, QStringLiteral("ping")) ||
-            replies.next(PingTimeoutMs).value(0) != QLatin1String("pong"))
+        if (replies.next(PingTimeoutMs).value(0) != QLatin1String("pong"))
             return -1;
         samples.push_back(clock.nsecsElapsed() / 1e9);
     }
@@ -267,17 +270,27 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     }
 
     LocalHash localHash(localPath, cancel);
-    if (!sendLine(channel.get(), QStringLiteral("begin %1 %2")
-                                     .arg(legacyPrefix)
-                                     .arg(options.hashWhileReceiving ? 1 : 0)) ||
-        replies.next(StateTimeoutMs).value(0) != QLatin1String("begun")) {
+    // `begun` is read once the data channels are open (they take two round trips of their own),
+    // and before they write: the record must exist, holding any older prefix, first.
+    bool begun = false;
+    const auto readBegun = [&] {
+        begun = begun || replies.next(StateTimeoutMs).value(0) == QLatin1String("begun");
+        return begun;
+    };
+    const auto cannotBegin = [&] {
         out.message =
             QStringLiteral("Cannot start writing %1 on the host: %2").arg(part, replies.errors());
         out.connectionLost = !ssh_is_connected(connection.session());
         return out;
-    }
+    };
+    if (!sendLine(channel.get(), QStringLiteral("begin %1 %2")
+                                     .arg(legacyPrefix)
+                                     .arg(options.hashWhileReceiving ? 1 : 0)))
+        return cannotBegin();
 
     blocks.plan();
+    if (blocks.complete() && !readBegun())
+        return cannotBegin();
     qint64 hashedUpTo = 0;
     const auto letHostHash = [&] {
         const qint64 prefix = blocks.completePrefix();
@@ -285,7 +298,8 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
             sendLine(channel.get(), QStringLiteral("upto %1").arg(prefix)))
             hashedUpTo = prefix;
     };
-    letHostHash();
+    if (begun)
+        letHostHash();
     if (progress)
         progress(blocks.doneBytes(), out.size);
     if (!blocks.complete()) {
@@ -293,8 +307,15 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
         plan.fixedChannels = options.channels;
         plan.maxChannels = qMax(1, options.maxChannels);
         plan.roundTripSeconds = roundTrip;
+        plan.stallSeconds = qMax(1, options.stallSeconds);
         const SendOutcome sent = sendBlocks(
             connection, file, blocks, part, plan,
+            [&] {
+                if (!readBegun())
+                    return false;
+                letHostHash(); // what an earlier attempt left
+                return true;
+            },
             [&] {
                 letHostHash();
                 if (progress)
@@ -324,6 +345,8 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
             out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, sent.detail);
             return out;
         case SendOutcome::End::Failed:
+            if (!begun)
+                return cannotBegin();
             out.message = QStringLiteral("Cannot upload to the host: %1").arg(sent.detail);
             return out;
         }

@@ -33,6 +33,7 @@ struct UploadOptions
     // host fewer dd starts, small ones leave less for one channel alone at the end.
     qint64 blockBytes = 0;
     bool hashWhileReceiving = true; // the host hashes as blocks complete, not at the end
+    int stallSeconds = 120;         // no progress for this long: ended as a drop
 };
 
 // Uploads a file to <remoteDirectory>/<its name>, as <name>.part until complete, over one SSH

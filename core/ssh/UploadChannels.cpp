@@ -43,13 +43,17 @@ public:
     {
     }
 
-    SendOutcome run(const std::function<void()>& onConfirmed)
+    SendOutcome run(const std::function<bool()>& afterOpening,
+                    const std::function<void()>& onConfirmed)
     {
         const int start = m_plan.fixedChannels > 0 ? m_plan.fixedChannels : 1;
         for (int i = 0; i < start; ++i) {
             if (!openChannel())
                 return failOpening();
         }
+        if (afterOpening && !afterOpening())
+            return end(ssh_is_connected(m_connection.session()) ? SendOutcome::End::Failed
+                                                                : SendOutcome::End::Lost);
         ssh_event event = ssh_event_new();
         ssh_event_add_session(event, m_connection.session());
         const auto outcome = loop(event, onConfirmed);
@@ -65,10 +69,17 @@ private:
         QElapsedTimer growClock;
         growClock.start();
         qint64 sentAtGrow = 0;
-        const qint64 growEveryMs = qMax(qint64(500), qint64(m_plan.roundTripSeconds * 4000));
+        // Long enough for a window-bound channel to show it (a window goes out per round trip).
+        const qint64 growEveryMs = qMax(qint64(300), qint64(m_plan.roundTripSeconds * 3000));
+        QElapsedTimer sinceMoved;
+        sinceMoved.start();
         while (!m_blocks.complete()) {
             if (m_cancel && m_cancel->load())
                 return end(SendOutcome::End::Cancelled);
+            if (sinceMoved.elapsed() > qint64(m_plan.stallSeconds) * 1000)
+                return end(
+                    SendOutcome::End::Lost,
+                    QStringLiteral("the host took no data for %1 s").arg(m_plan.stallSeconds));
             bool moved = false;
             for (size_t i = 0; i < m_channels.size();) {
                 DataChannel& c = *m_channels[i];
@@ -103,7 +114,9 @@ private:
                 sentAtGrow = m_out.sentBytes;
                 growClock.restart();
             }
-            if (!moved)
+            if (moved)
+                sinceMoved.restart();
+            else
                 ssh_event_dopoll(event, 50);
         }
         return end(SendOutcome::End::Complete);
@@ -224,10 +237,11 @@ private:
 
 SendOutcome sendBlocks(SshConnection& connection, QFile& file, UploadBlocks& blocks,
                        const QString& partPath, const ChannelPlan& plan,
+                       const std::function<bool()>& afterOpening,
                        const std::function<void()>& onConfirmed, const std::atomic<bool>* cancel)
 {
     Sender sender(connection, file, blocks, partPath, plan, cancel);
-    return sender.run(onConfirmed);
+    return sender.run(afterOpening, onConfirmed);
 }
 
 } // namespace myst

@@ -22,6 +22,9 @@ struct ChannelPlan
     int fixedChannels = 0;
     int maxChannels = 8;
     double roundTripSeconds = 0.001;
+    // No block confirmed and nothing written for this long: the host stopped taking data (a
+    // hung disk, a dead link that TCP has not noticed); ended as a drop, a retry resumes.
+    int stallSeconds = 120;
 };
 
 struct SendOutcome
@@ -33,7 +36,7 @@ struct SendOutcome
         Lost,      // the session dropped
         Short,     // the host could not write a block (disk full?)
         ReadError, // the local file
-        Failed,    // no data channel could be opened on a live session
+        Failed,    // no data channel could be opened on a live session, or afterOpening failed
     };
     End end = End::Complete;
     QString detail;
@@ -46,8 +49,11 @@ struct SendOutcome
 // libssh session is single-threaded, so all channels are driven from this thread with writes
 // no bigger than each channel's window and ssh_event polling in between). A channel that ends
 // mid-way gives its unconfirmed blocks back to the others and is replaced. Blocking.
+// afterOpening runs once the first channels are open, before a byte is sent (the control
+// channel's reply to `begin` is read there: the channels open meanwhile); false stops.
 SendOutcome sendBlocks(SshConnection& connection, QFile& file, UploadBlocks& blocks,
                        const QString& partPath, const ChannelPlan& plan,
+                       const std::function<bool()>& afterOpening,
                        const std::function<void()>& onConfirmed, const std::atomic<bool>* cancel);
 
 } // namespace myst

@@ -85,8 +85,9 @@ done
 // A data channel: blocks, each a line "<offset> <length>" and then exactly length bytes, which
 // dd writes at that offset in 128 KiB pieces (dd reads no further than the block; the shell's
 // `read` no further than the line; a dd holding the whole block before writing it stalled the
-// channel while it wrote, and writes of 1 MiB cost this VM five times the CPU of 128 KiB ones). A block is recorded in .part.done, and confirmed to the wizard with
-// `ok`, only once dd copied all of it (its "<n> bytes … copied" line): a channel that ends mid-block (a drop, a cancel, a killed
+// channel while it wrote, and writes of 1 MiB cost this VM five times the CPU of 128 KiB ones). A
+// block is recorded in .part.done, and confirmed to the wizard with `ok`, only once dd copied all
+// of it (its "<n> bytes … copied" line): a channel that ends mid-block (a drop, a cancel, a killed
 // dd) leaves it unrecorded, to be sent again. A failed write (disk full) says `short`; a killed
 // dd ends the channel like a drop.
 inline constexpr char Data[] = R"SH(part=$1 record=$2

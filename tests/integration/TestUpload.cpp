@@ -130,6 +130,7 @@ private slots:
         UploadOptions options;
         options.channels = 3;
         options.blockBytes = 512 * 1024;
+        options.stallSeconds = 20; // a lost block would stall it
         QString killed;
         const UploadResult r = uploadFile(
             c, m_file, remoteDir(),

@@ -3,128 +3,76 @@
 #include "core/base/Sha256.h"
 #include "core/base/ShellQuote.h"
 #include "core/base/Validation.h"
+#include "core/ssh/ChannelLines.h"
 #include "core/ssh/ExecChannel.h"
-#include "core/ssh/OutputFrame.h"
+#include "core/ssh/UploadBlocks.h"
+#include "core/ssh/UploadChannels.h"
+#include "core/ssh/UploadScripts.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
 namespace myst {
 
 namespace {
-constexpr qint64 ChunkBytes = 256 * 1024;
 constexpr qint64 MarginMegabytes = 256;
 constexpr int StateTimeoutMs = 120000;     // ending a stale writer takes up to 5 s each
-constexpr int ChecksumTimeoutMs = 3600000; // sha256sum of a multi-GB image takes a while
+constexpr int ChecksumTimeoutMs = 3600000; // hashing what is left of a multi-GB image
+constexpr int PingTimeoutMs = 30000;
 
-// The host's half of an upload: one exec channel, one login, a line protocol on stdin/stdout.
-// Every earlier step (mkdir, stat, df, sha256sum, mv) used to be its own session, which costs
-// a login each (0.7 s on a host whose .bashrc does work) and dominated all but huge files.
-//
-//   host:   state <bytes of .part> <bytes of the finished file or -1> <free KiB or -1>
-//   wizard: final-sha          host: final-sha <sha256 of the finished file>
-//   wizard: reset              host: reset           (the .part is removed)
-//   wizard: send <n>, then exactly n bytes; the host appends them to the .part with
-//           `head -c n` (GNU head reads no further than n); if that fails (disk full) it says
-//           `short <size>` and ends
-//   wizard: commit <sha256> <size>
-//           host: committed <sha> | mismatch <sha> (the .part is removed) | short <size>
-//
-// The host hashes the .part once it is complete rather than while it arrives: a tee into a
-// hasher alongside sshd made the transfer CPU-bound (5.4 s instead of 3.7 s for 512 MB on a
-// 2-core host), and openssl hashes a freshly written file at about 1 GB/s.
-//
-// Before `state`, any process that still has the .part open (the head of an attempt whose
-// connection dropped) is ended: the size read must be final, or the resumed bytes would land
-// at the wrong offset. If the connection drops, `read` sees end of file and the script ends,
-// keeping the .part for the next attempt. Paths arrive as positional parameters, never
-// spliced into the script.
-const char* const HostScript = R"SH(part=$1 final=$2 dir=$3
-printf '\036myst-begin\n'
-mkdir -p -- "$dir" || exit 3
-for pid in $(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "$part" 2>/dev/null | cut -d/ -f3 | sort -u); do
-  kill "$pid" 2>/dev/null; i=0
-  while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-done
-have=0; [ -f "$part" ] && have=$(stat -c %s -- "$part")
-fin=-1; [ -f "$final" ] && fin=$(stat -c %s -- "$final")
-free=$(df -Pk -- "$dir" | awk 'NR==2 {print $4}')
-echo "state $have $fin ${free:--1}"
-# openssl hashes several times faster than sha256sum where the CPU has SHA extensions.
-hasher=sha256sum; command -v openssl >/dev/null 2>&1 && hasher="openssl dgst -sha256 -r"
-sum= size=0
-while read -r cmd a b; do
-  case $cmd in
-  final-sha) echo "final-sha $($hasher < "$final" | cut -c1-64)" ;;
-  reset) rm -f -- "$part"; echo reset ;;
-  send)
-    head -c "$a" >> "$part" || { echo "short $(stat -c %s -- "$part")"; exit 4; }
-    size=$(stat -c %s -- "$part" 2>/dev/null || echo 0) ;;
-  commit)
-    if [ "$size" != "$b" ]; then echo "short $size"; continue; fi
-    sum=$($hasher < "$part" | cut -c1-64)
-    if [ "$sum" = "$a" ] && mv -f -- "$part" "$final"; then echo "committed $sum"
-    else rm -f -- "$part"; echo "mismatch ${sum:-unreadable}"; fi ;;
-  *) exit 0 ;;
-  esac
-done
-)SH";
-
-// Line-at-a-time reading of the host's stdout, keeping what follows a line for the next call.
-class HostReplies
+// The local file's sha256 on a thread of its own, so that hashing is not on the critical path
+// of the thread that feeds the channels (it cost a tenth of the loopback throughput there).
+class LocalHash
 {
 public:
-    HostReplies(ssh_channel channel, const std::atomic<bool>* cancel)
-        : m_channel(channel), m_cancel(cancel)
+    LocalHash(const QString& path, const std::atomic<bool>* cancel)
+        : m_cancel(cancel), m_thread([this, path] { run(path); })
     {
     }
-
-    // The next line split on spaces; empty when the channel ended, failed or timed out.
-    QStringList next(int timeoutMs)
+    ~LocalHash()
     {
-        QElapsedTimer clock;
-        clock.start();
-        char buffer[4096];
-        while (!m_pending.contains('\n')) {
-            if ((m_cancel && m_cancel->load()) || clock.elapsed() > timeoutMs)
-                return {};
-            const int n = ssh_channel_read_timeout(m_channel, buffer, sizeof buffer, 0, 1000);
-            // Keep stderr read as well: libssh reports end of file only once it is (a login
-            // banner there would hide it), and its last words explain a failure.
-            drainStderr();
-            if (n == SSH_ERROR || (n == 0 && ssh_channel_is_eof(m_channel)))
-                return {};
-            m_pending.append(m_frame.feed(buffer, n)); // not a login banner
-        }
-        const qsizetype end = m_pending.indexOf('\n');
-        const QString line = QString::fromUtf8(m_pending.left(end));
-        m_pending.remove(0, end + 1);
-        return line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
     }
-
-    // What the host said on stderr last, for a message when the protocol broke down.
-    QString errors()
+    // Waits for the hash; empty when the file could not be read or the upload was cancelled.
+    QString result()
     {
-        drainStderr();
-        return QString::fromUtf8(m_stderr).trimmed();
+        if (m_thread.joinable())
+            m_thread.join();
+        return m_hex;
     }
 
 private:
-    void drainStderr()
+    void run(const QString& path)
     {
-        char buffer[2048];
-        int n;
-        while ((n = ssh_channel_read_nonblocking(m_channel, buffer, sizeof buffer, 1)) > 0) {
-            m_stderr = (m_stderr + QByteArray(buffer, n)).right(2048);
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return;
+        Sha256 hash;
+        std::vector<char> buffer(1024 * 1024);
+        for (;;) {
+            if (m_stop || (m_cancel && m_cancel->load()))
+                return;
+            const qint64 n = file.read(buffer.data(), qint64(buffer.size()));
+            if (n < 0)
+                return;
+            if (n == 0)
+                break;
+            hash.addData(buffer.data(), n);
         }
+        m_hex = hash.hexResult();
     }
 
-    ssh_channel m_channel;
+    std::atomic<bool> m_stop{false};
     const std::atomic<bool>* m_cancel;
-    QByteArray m_stderr;
-    OutputFrame m_frame;
-    QByteArray m_pending;
+    QString m_hex;
+    std::thread m_thread; // last: starts once the members above exist
 };
 
 bool sendLine(ssh_channel channel, const QString& line)
@@ -133,19 +81,32 @@ bool sendLine(ssh_channel channel, const QString& line)
     return ssh_channel_write(channel, bytes.constData(), uint32_t(bytes.size())) == bytes.size();
 }
 
-// sha256 of a local file's first `length` bytes, fed to `hash`.
-bool hashPrefix(QFile& file, qint64 length, Sha256& hash, const std::atomic<bool>* cancel)
+// The median of three ping/pong exchanges on the control channel, in seconds; -1 on failure.
+// The pings go out together: each pong still comes a round trip after its ping, and the three
+// cost one round trip, not three (0.4 s on a 200 ms link).
+double measureRoundTrip(ssh_channel channel, ChannelLines& replies)
 {
-    for (qint64 hashed = 0; hashed < length;) {
-        if (cancel && cancel->load())
-            return false;
-        const QByteArray buffer = file.read(qMin(ChunkBytes, length - hashed));
-        if (buffer.isEmpty())
-            return false;
-        hash.addData(buffer);
-        hashed += buffer.size();
+    QElapsedTimer clock;
+    clock.start();
+    if (!sendLine(channel, QStringLiteral("ping\nping\nping")))
+        return -1;
+    std::vector<double> samples;
+    for (int i = 0; i < 3; ++i) {
+        if (replies.next(PingTimeoutMs).value(0) != QLatin1String("pong"))
+            return -1;
+        samples.push_back(clock.nsecsElapsed() / 1e9);
     }
-    return true;
+    std::sort(samples.begin(), samples.end());
+    return samples[1];
+}
+
+qint64 blockBytes(const UploadOptions& options, ssh_channel control, double roundTrip)
+{
+    if (options.blockBytes > 0)
+        return qMax(qint64(64 * 1024), options.blockBytes);
+    constexpr qint64 MiB = 1024 * 1024;
+    const double perChannel = ssh_channel_window_size(control) / qMax(roundTrip, 1e-4);
+    return qBound(4 * MiB, qint64(perChannel * 0.5) / MiB * MiB, 32 * MiB);
 }
 
 QString droppedMessage(qint64 done, qint64 total)
@@ -156,12 +117,43 @@ QString droppedMessage(qint64 done, qint64 total)
         .arg(total);
 }
 
-QString shortMessage(const QString& part, const QString& size, qint64 total)
+QString shortMessage(const QString& part, const QString& detail, qint64 total)
 {
     return QStringLiteral("Writing %1 on the host stopped at %2 of %3 bytes (disk full?); free "
                           "some space, and a retry continues from there")
-        .arg(part, size)
+        .arg(part, detail)
         .arg(total);
+}
+
+// The host's state line and the blocks its record lists; false when the protocol broke.
+struct HostState
+{
+    qint64 partBytes = 0;
+    qint64 finishedBytes = -1;
+    qint64 freeKb = -1;
+    bool hasRecord = false;
+    std::vector<UploadBlock> recorded;
+};
+
+bool readState(ChannelLines& replies, HostState* state)
+{
+    const QStringList words = replies.next(StateTimeoutMs);
+    bool ok = words.size() == 5 && words.at(0) == QLatin1String("state");
+    state->partBytes = ok ? words.at(1).toLongLong(&ok) : 0;
+    state->finishedBytes = ok ? words.at(2).toLongLong(&ok) : 0;
+    state->freeKb = ok ? words.at(3).toLongLong(&ok) : 0;
+    state->hasRecord = ok && words.at(4) == QLatin1String("1");
+    while (ok) {
+        const QStringList line = replies.next(StateTimeoutMs);
+        if (line.value(0) == QLatin1String("end"))
+            return true;
+        bool okOffset = false, okLength = false;
+        const UploadBlock b{line.value(1).toLongLong(&okOffset),
+                            line.value(2).toLongLong(&okLength)};
+        ok = line.value(0) == QLatin1String("has") && okOffset && okLength;
+        state->recorded.push_back(b);
+    }
+    return false;
 }
 
 } // namespace
@@ -169,7 +161,7 @@ QString shortMessage(const QString& part, const QString& size, qint64 total)
 UploadResult uploadFile(SshConnection& connection, const QString& localPath,
                         const QString& remoteDirectory,
                         const std::function<void(qint64, qint64)>& progress,
-                        const std::atomic<bool>* cancel)
+                        const std::atomic<bool>* cancel, const UploadOptions& options)
 {
     UploadResult out;
     QFile file(localPath);
@@ -191,21 +183,18 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     const QString cancelledMessage =
         QStringLiteral("Upload cancelled; a retry continues from the bytes the host has");
 
-    ExecChannel channel = openExecChannel(
-        connection,
-        shellCommand({QStringLiteral("sh"), QStringLiteral("-c"), QString::fromLatin1(HostScript),
-                      QStringLiteral("myst-upload"), part, out.remotePath, remoteDirectory}));
+    ExecChannel channel =
+        openExecChannel(connection, shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
+                                                  QString::fromLatin1(upload_scripts::Control),
+                                                  QStringLiteral("myst-upload"), part,
+                                                  out.remotePath, remoteDirectory}));
     if (!channel) {
         out.message = QStringLiteral("Cannot start the upload: %1").arg(connection.lastError());
         return out;
     }
-    HostReplies replies(channel.get(), cancel);
-    const QStringList state = replies.next(StateTimeoutMs);
-    bool ok = state.size() == 4 && state.at(0) == QLatin1String("state");
-    qint64 existing = ok ? state.at(1).toLongLong(&ok) : 0;
-    const qint64 finishedSize = ok ? state.at(2).toLongLong(&ok) : 0;
-    const qint64 freeKb = ok ? state.at(3).toLongLong(&ok) : 0;
-    if (!ok) {
+    ChannelLines replies(channel.get(), cancel);
+    HostState state;
+    if (!readState(replies, &state)) {
         out.message = cancelled() ? cancelledMessage
                                   : QStringLiteral("Cannot read the state of %1 on the host: %2")
                                         .arg(part, replies.errors());
@@ -214,20 +203,19 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
 
     // A finished file of the same size from an earlier upload: when its sha256 on the host
     // equals this file's, there is nothing to send. Both ends hash at the same time.
-    if (existing == 0 && finishedSize == out.size) {
+    if (state.partBytes == 0 && !state.hasRecord && state.finishedBytes == out.size) {
         if (!sendLine(channel.get(), QStringLiteral("final-sha"))) {
             out.connectionLost = true;
             out.message = droppedMessage(0, out.size);
             return out;
         }
-        Sha256 whole;
-        if (!hashPrefix(file, out.size, whole, cancel)) {
+        LocalHash whole(localPath, cancel);
+        const QString local = whole.result();
+        if (local.isEmpty()) {
             out.message =
                 cancelled() ? cancelledMessage : QStringLiteral("Cannot read %1").arg(localPath);
             return out;
         }
-        file.seek(0);
-        const QString local = whole.hexResult();
         const QStringList reply = replies.next(ChecksumTimeoutMs);
         if (reply.value(0) == QLatin1String("final-sha") && reply.value(1) == local) {
             sendLine(channel.get(), QStringLiteral("done"));
@@ -241,74 +229,138 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
         }
         // A different file of the same name: uploaded again, then replaced.
     }
-    if (existing > out.size) { // not a prefix of this file
+
+    const double roundTrip = measureRoundTrip(channel.get(), replies);
+    if (roundTrip < 0) {
+        out.connectionLost = !cancelled();
+        out.message = cancelled() ? cancelledMessage : droppedMessage(0, out.size);
+        return out;
+    }
+    out.roundTripMs = roundTrip * 1000;
+
+    // What the host has: the blocks its record lists, or the prefix an older, sequential
+    // upload left. Anything beyond this file's end means it was another file's: start over.
+    UploadBlocks blocks(out.size, blockBytes(options, channel.get(), roundTrip));
+    qint64 legacyPrefix = state.hasRecord ? 0 : state.partBytes;
+    bool stale = legacyPrefix > out.size;
+    for (const UploadBlock& b : state.recorded) {
+        stale = stale || b.offset < 0 || b.length < 0 || b.offset + b.length > out.size;
+        blocks.markDone(b.offset, b.length);
+    }
+    if (!stale)
+        blocks.markDone(0, legacyPrefix);
+    if (stale) {
         if (!sendLine(channel.get(), QStringLiteral("reset")) ||
             replies.next(StateTimeoutMs).value(0) != QLatin1String("reset")) {
             out.message = QStringLiteral("Cannot remove the stale %1 on the host").arg(part);
             return out;
         }
-        existing = 0;
+        blocks = UploadBlocks(out.size, blockBytes(options, channel.get(), roundTrip));
+        legacyPrefix = 0;
     }
-    const qint64 neededMb = (out.size - existing) / (1024 * 1024) + MarginMegabytes;
-    if (freeKb >= 0 && freeKb / 1024 < neededMb) {
+    out.resumedFrom = blocks.doneBytes();
+    const qint64 neededMb = (out.size - out.resumedFrom) / (1024 * 1024) + MarginMegabytes;
+    if (state.freeKb >= 0 && state.freeKb / 1024 < neededMb) {
         out.message =
             QStringLiteral("Not enough free disk in %1 on the host: %2 MB free, %3 MB needed")
                 .arg(remoteDirectory)
-                .arg(freeKb / 1024)
+                .arg(state.freeKb / 1024)
                 .arg(neededMb);
         return out;
     }
 
-    // The hash covers the whole file: the part already there is hashed from the local copy,
-    // while the host rehashes its copy of it.
-    out.resumedFrom = existing;
-    if (!sendLine(channel.get(), QStringLiteral("send %1").arg(out.size - existing))) {
-        out.connectionLost = true;
-        out.message = droppedMessage(existing, out.size);
+    LocalHash localHash(localPath, cancel);
+    // `begun` is read once the data channels are open (they take two round trips of their own),
+    // and before they write: the record must exist, holding any older prefix, first.
+    bool begun = false;
+    const auto readBegun = [&] {
+        begun = begun || replies.next(StateTimeoutMs).value(0) == QLatin1String("begun");
+        return begun;
+    };
+    const auto cannotBegin = [&] {
+        out.message =
+            QStringLiteral("Cannot start writing %1 on the host: %2").arg(part, replies.errors());
+        out.connectionLost = !ssh_is_connected(connection.session());
         return out;
-    }
-    Sha256 hash;
-    if (!hashPrefix(file, existing, hash, cancel)) {
-        out.message = cancelled()
-                          ? cancelledMessage
-                          : QStringLiteral("Cannot read %1: %2").arg(localPath, file.errorString());
-        return out;
-    }
-    qint64 done = existing;
+    };
+    if (!sendLine(channel.get(), QStringLiteral("begin %1 %2")
+                                     .arg(legacyPrefix)
+                                     .arg(options.hashWhileReceiving ? 1 : 0)))
+        return cannotBegin();
+
+    blocks.plan();
+    if (blocks.complete() && !readBegun())
+        return cannotBegin();
+    qint64 hashedUpTo = 0;
+    const auto letHostHash = [&] {
+        const qint64 prefix = blocks.completePrefix();
+        if (options.hashWhileReceiving && prefix > hashedUpTo &&
+            sendLine(channel.get(), QStringLiteral("upto %1").arg(prefix)))
+            hashedUpTo = prefix;
+    };
+    if (begun)
+        letHostHash();
     if (progress)
-        progress(done, out.size);
-    while (done < out.size) {
-        if (cancelled()) {
+        progress(blocks.doneBytes(), out.size);
+    if (!blocks.complete()) {
+        ChannelPlan plan;
+        plan.fixedChannels = options.channels;
+        plan.maxChannels = qMax(1, options.maxChannels);
+        plan.roundTripSeconds = roundTrip;
+        plan.stallSeconds = qMax(1, options.stallSeconds);
+        const SendOutcome sent = sendBlocks(
+            connection, file, blocks, part, plan,
+            [&] {
+                if (!readBegun())
+                    return false;
+                letHostHash(); // what an earlier attempt left
+                return true;
+            },
+            [&] {
+                letHostHash();
+                if (progress)
+                    progress(blocks.doneBytes(), out.size);
+            },
+            cancel);
+        out.sentBytes = sent.sentBytes;
+        out.channels = sent.channelsUsed;
+        out.droppedChannels = sent.droppedChannels;
+        switch (sent.end) {
+        case SendOutcome::End::Complete:
+            break;
+        case SendOutcome::End::Cancelled:
             out.message =
                 QStringLiteral("Upload cancelled at %1 of %2 bytes; a retry continues from there")
-                    .arg(done)
+                    .arg(blocks.doneBytes())
                     .arg(out.size);
             return out;
-        }
-        const QByteArray buffer = file.read(ChunkBytes);
-        if (buffer.isEmpty()) {
-            out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, file.errorString());
+        case SendOutcome::End::Lost:
+            out.connectionLost = true;
+            out.message = droppedMessage(blocks.doneBytes(), out.size);
+            return out;
+        case SendOutcome::End::Short:
+            out.message = shortMessage(part, sent.detail, out.size);
+            return out;
+        case SendOutcome::End::ReadError:
+            out.message = QStringLiteral("Cannot read %1: %2").arg(localPath, sent.detail);
+            return out;
+        case SendOutcome::End::Failed:
+            if (!begun)
+                return cannotBegin();
+            out.message = QStringLiteral("Cannot upload to the host: %1").arg(sent.detail);
             return out;
         }
-        hash.addData(buffer);
-        if (ssh_channel_write(channel.get(), buffer.constData(), uint32_t(buffer.size())) !=
-            buffer.size()) {
-            const QStringList reply = replies.next(2000); // a write failure on the host?
-            out.connectionLost = reply.value(0) != QLatin1String("short");
-            out.message = reply.value(0) == QLatin1String("short")
-                              ? shortMessage(part, reply.value(1), out.size)
-                              : droppedMessage(done, out.size);
-            return out;
-        }
-        done += buffer.size();
-        out.sentBytes += buffer.size();
-        if (progress)
-            progress(done, out.size);
     }
-    out.sha256 = hash.hexResult();
+
+    out.sha256 = localHash.result();
+    if (out.sha256.isEmpty()) {
+        out.message = cancelled() ? cancelledMessage
+                                  : QStringLiteral("Cannot read %1 to hash it").arg(localPath);
+        return out;
+    }
     if (!sendLine(channel.get(), QStringLiteral("commit %1 %2").arg(out.sha256).arg(out.size))) {
         out.connectionLost = true;
-        out.message = droppedMessage(done, out.size);
+        out.message = droppedMessage(blocks.doneBytes(), out.size);
         return out;
     }
     const QStringList verdict = replies.next(ChecksumTimeoutMs);
@@ -317,9 +369,11 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     if (word == QLatin1String("committed")) {
         out.ok = true;
         out.message =
-            QStringLiteral("uploaded %1 bytes (%2 resumed), sha256 %3 confirmed by the host")
+            QStringLiteral("uploaded %1 bytes (%2 resumed, %3 channel(s)), sha256 %4 confirmed "
+                           "by the host")
                 .arg(out.size)
                 .arg(out.resumedFrom)
+                .arg(qMax(1, out.channels))
                 .arg(out.sha256);
     } else if (word == QLatin1String("mismatch")) {
         out.message =
@@ -331,11 +385,11 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
         out.message = shortMessage(part, verdict.value(1), out.size);
     } else {
         out.connectionLost = !cancelled();
-        out.message = cancelled()
-                          ? cancelledMessage
-                          : QStringLiteral("No verdict from the host after the upload: %1")
-                                .arg(replies.errors().isEmpty() ? droppedMessage(done, out.size)
-                                                                : replies.errors());
+        out.message = cancelled() ? cancelledMessage
+                                  : QStringLiteral("No verdict from the host after the upload: %1")
+                                        .arg(replies.errors().isEmpty()
+                                                 ? droppedMessage(blocks.doneBytes(), out.size)
+                                                 : replies.errors());
     }
     return out;
 }

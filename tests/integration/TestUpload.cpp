@@ -29,6 +29,14 @@ class TestUpload : public QObject
     {
         return m_sim->mystHome(QStringLiteral("prod")) + QStringLiteral("/images");
     }
+    // Blocks small enough that a 24 MiB file reports progress (and can be stopped) half way;
+    // on loopback the blocks would be 32 MiB.
+    static UploadOptions smallBlocks()
+    {
+        UploadOptions o;
+        o.blockBytes = 2 * 1024 * 1024;
+        return o;
+    }
     QString remoteFile() const { return remoteDir() + QStringLiteral("/myst-studio-7.2.0.tar"); }
 
 private slots:
@@ -49,6 +57,7 @@ private slots:
     {
         QFile::remove(remoteFile());
         QFile::remove(remoteFile() + QStringLiteral(".part"));
+        QFile::remove(remoteFile() + QStringLiteral(".part.done"));
     }
 
     void uploadsAndVerifies()
@@ -81,7 +90,7 @@ private slots:
                     if (done >= total / 2)
                         shutdown(ssh_get_fd(c.session()), SHUT_RDWR);
                 },
-                nullptr);
+                nullptr, smallBlocks());
             QVERIFY(!r.ok);
             QVERIFY2(r.message.contains(QStringLiteral("dropped")), qPrintable(r.message));
         }
@@ -102,8 +111,76 @@ private slots:
         QVERIFY(again.open({}).ok());
         const UploadResult r = uploadFile(again, m_file, remoteDir(), {}, nullptr);
         QVERIFY2(r.ok, qPrintable(r.message));
-        QCOMPARE(r.resumedFrom, partial);
-        QCOMPARE(r.sentBytes, qint64(m_bytes.size()) - partial); // only the rest went over the wire
+        // The host resumes from the blocks it recorded complete (the bytes of a block cut off
+        // by the drop are in the .part but not recorded, and are sent again).
+        QVERIFY2(r.resumedFrom > 0 && r.resumedFrom <= partial,
+                 qPrintable(QString::number(r.resumedFrom)));
+        QCOMPARE(r.sentBytes, qint64(m_bytes.size()) - r.resumedFrom); // only the rest went
+        QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
+    }
+
+    void survivesOneOfSeveralChannelsDropping()
+    {
+        // Three data channels, small blocks; a third of the way in, one channel's writer (its
+        // dd, found by the .part it has open for writing) is killed on the host, as a crashed
+        // or killed process would be. Its blocks go to the other channels or a new one.
+        const QString part = remoteFile() + QStringLiteral(".part");
+        SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(c.open({}).ok());
+        UploadOptions options;
+        options.channels = 3;
+        options.blockBytes = 512 * 1024;
+        options.stallSeconds = 20; // a lost block would stall it
+        QString killed;
+        const UploadResult r = uploadFile(
+            c, m_file, remoteDir(),
+            [&](qint64 done, qint64 total) {
+                if (killed.isEmpty() && done >= total / 3)
+                    killed = HostSim::sh(
+                        QStringLiteral(
+                            "for p in $(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname '%1' "
+                            "2>/dev/null | cut -d/ -f3 | sort -u); do tr '\\0' ' ' "
+                            "< /proc/$p/cmdline | grep -q 'of=' && kill -9 $p && echo $p && "
+                            "break; done")
+                            .arg(part));
+            },
+            nullptr, options);
+        QVERIFY2(!killed.trimmed().isEmpty(), "a writer was found and killed");
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QCOMPARE(r.channels, 3);
+        QVERIFY2(r.droppedChannels >= 1, qPrintable(QString::number(r.droppedChannels)));
+        QCOMPARE(r.sha256,
+                 QString::fromLatin1(
+                     QCryptographicHash::hash(m_bytes, QCryptographicHash::Sha256).toHex()));
+        QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
+        QVERIFY(!QFile::exists(part));
+        QVERIFY(!QFile::exists(part + QStringLiteral(".done")));
+    }
+
+    void resumesSeveralChannelsAfterADroppedConnection()
+    {
+        UploadOptions options;
+        options.channels = 3;
+        options.blockBytes = 1024 * 1024;
+        {
+            SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+            QVERIFY(c.open({}).ok());
+            const UploadResult r = uploadFile(
+                c, m_file, remoteDir(),
+                [&](qint64 done, qint64 total) {
+                    if (done >= total / 2)
+                        shutdown(ssh_get_fd(c.session()), SHUT_RDWR);
+                },
+                nullptr, options);
+            QVERIFY(!r.ok);
+            QVERIFY(r.connectionLost);
+        }
+        SshConnection again(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(again.open({}).ok());
+        const UploadResult r = uploadFile(again, m_file, remoteDir(), {}, nullptr, options);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QVERIFY2(r.resumedFrom >= qint64(m_bytes.size()) / 2, "the recorded blocks stay");
+        QCOMPARE(r.sentBytes, qint64(m_bytes.size()) - r.resumedFrom);
         QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
     }
 
@@ -164,7 +241,7 @@ private slots:
                     if (done >= total / 2)
                         cancel = true; // the operator's Cancel
                 },
-                &cancel);
+                &cancel, smallBlocks());
             QVERIFY(!r.ok);
             QVERIFY(!r.connectionLost);
             QVERIFY2(r.message.contains(QStringLiteral("cancelled")), qPrintable(r.message));

@@ -335,6 +335,8 @@ void RunPage::launchRun(const Journal& journal, Runner::Mode mode)
 void RunPage::onStepStarted(int index, const StepRecord& step)
 {
     m_steps->stepStarted(index, step);
+    if (m_plan.steps.at(index).kind == StepKind::LoadImage)
+        m_upload->loadStarted(step.role);
     m_logs->pane(step.role)->appendNote(
         QStringLiteral("▶ %1   $ %2").arg(step.title, step.command));
 }
@@ -350,6 +352,8 @@ void RunPage::onStepFinished(int index, const StepRecord& step)
                                                                     step.message));
     if (m_plan.steps.at(index).kind == StepKind::UploadImage)
         m_upload->finished(step);
+    else if (m_plan.steps.at(index).kind == StepKind::LoadImage)
+        m_upload->finished(step, true);
 }
 
 void RunPage::onCaptured(const QString& role, const QString& key, const QString& value)

@@ -22,6 +22,9 @@ const char* const Usage = R"(Usage:
   myst-upgrade plan     --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE]
   myst-upgrade upgrade  --site SITE --approach APPROACH --version V [--image-tar FILE] [--role ROLE] [--copy-prod-data [--keep-prod-copy]] --yes
   myst-upgrade rollback --site SITE (--last | --run RUN_ID) [--role ROLE] --yes
+  myst-upgrade rollback --site SITE [--role ROLE] --from-host [--run RUN_ID] --yes   # from the host's record
+  myst-upgrade rollback --site SITE [--role ROLE] --image IMAGE --backup PATH --yes  # no record needed
+  myst-upgrade history  --site SITE [--role ROLE]   # what the host knows: records, images, backups
   myst-upgrade upload   --site SITE [--role ROLE] --image-tar FILE --yes   # upload, verify, docker load, tag
   myst-upgrade runs
   myst-upgrade resume   --site SITE (--last | --run RUN_ID) --yes   # reattach to / continue an interrupted run
@@ -41,8 +44,9 @@ const std::pair<const char*, Command> Commands[] = {
     {"check", &commands::check},       {"plan", &commands::plan},
     {"upgrade", &commands::upgrade},   {"upload", &commands::upload},
     {"rollback", &commands::rollback}, {"resume", &commands::resume},
-    {"unlock", &commands::unlock},     {"runs", &commands::runs},
-    {"secret", &commands::secret},     {"trust", &commands::trust},
+    {"history", &commands::history},   {"unlock", &commands::unlock},
+    {"runs", &commands::runs},         {"secret", &commands::secret},
+    {"trust", &commands::trust},
 };
 
 Command commandNamed(const QString& name)
@@ -56,17 +60,15 @@ Command commandNamed(const QString& name)
 }
 
 // Options that take a value; everything else starting with -- is a flag.
-const QSet<QString> ValueOptions = {QStringLiteral("site"),       QStringLiteral("role"),
-                                    QStringLiteral("approach"),   QStringLiteral("version"),
-                                    QStringLiteral("run"),        QStringLiteral("image-tar"),
-                                    QStringLiteral("fingerprint")};
-const QSet<QString> FlagOptions = {QStringLiteral("json"),
-                                   QStringLiteral("yes"),
-                                   QStringLiteral("last"),
-                                   QStringLiteral("copy-prod-data"),
-                                   QStringLiteral("keep-prod-copy"),
-                                   QStringLiteral("delete"),
-                                   QStringLiteral("help")};
+const QSet<QString> ValueOptions = {
+    QStringLiteral("site"),        QStringLiteral("role"),  QStringLiteral("approach"),
+    QStringLiteral("version"),     QStringLiteral("run"),   QStringLiteral("image-tar"),
+    QStringLiteral("fingerprint"), QStringLiteral("image"), QStringLiteral("backup")};
+const QSet<QString> FlagOptions = {
+    QStringLiteral("json"),           QStringLiteral("yes"),
+    QStringLiteral("last"),           QStringLiteral("from-host"),
+    QStringLiteral("copy-prod-data"), QStringLiteral("keep-prod-copy"),
+    QStringLiteral("delete"),         QStringLiteral("help")};
 
 // --name value, --name=value and --flag; on a word that is none of them, says which.
 bool parseOptions(const QStringList& args, QMap<QString, QString>* options, QSet<QString>* flags,

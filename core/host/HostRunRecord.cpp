@@ -7,6 +7,9 @@
 #include <QRegularExpression>
 #include <QSysInfo>
 
+#include <pwd.h>
+#include <unistd.h>
+
 namespace myst {
 
 namespace {
@@ -29,6 +32,16 @@ QString plain(QString value)
     return value.replace(odd, QStringLiteral("_")).left(64);
 }
 
+// Who runs this: $USER, else the account's name (a service or a test may have no $USER).
+QString userName()
+{
+    const QString user = qEnvironmentVariable("USER");
+    if (!user.isEmpty())
+        return user;
+    const passwd* pw = ::getpwuid(::geteuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : QStringLiteral("unknown");
+}
+
 bool isKnownName(const QString& value, const QStringList& names)
 {
     return value.isEmpty() || names.contains(value);
@@ -45,7 +58,7 @@ HostRunRecord HostRunRecord::fromJournal(const Journal& journal, const QString& 
     r.approach = journal.approach;
     r.targetVersion = journal.targetVersion;
     r.role = role;
-    r.user = plain(qEnvironmentVariable("USER", QStringLiteral("unknown")));
+    r.user = plain(userName());
     r.from = plain(QSysInfo::machineHostName());
     r.started = journal.started;
     r.finished = journal.finished;

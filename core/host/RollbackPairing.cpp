@@ -105,39 +105,46 @@ RollbackPairing propose(const HostInventory& inventory)
         return p;
     }
     const DiscoveredImage* previous = older.first();
-    p.imageId = previous->id;
-    p.version = previous->version;
+    return withBackupBefore(inventory, *current, *previous,
+                            QStringLiteral("No record of this upgrade on the host. %1 (%2) is the "
+                                           "newest version below the current %3")
+                                .arg(shortId(previous->id), previous->version, current->version));
+}
+
+RollbackPairing withBackupBefore(const HostInventory& inventory, const DiscoveredImage& current,
+                                 const DiscoveredImage& previous, const QString& imageReason)
+{
+    RollbackPairing p;
+    p.imageId = previous.id;
+    p.version = previous.version;
     // The backup: the newest taken before the current image first started.
-    if (!current->running || !current->containerCreated.isValid()) {
+    if (!current.running || !current.containerCreated.isValid()) {
         p.ambiguous = true;
-        p.why = QStringLiteral("Image %1 (%2) ran before the current %3, but MyST Studio is not "
-                               "running, so when %3 first started is unknown and so is the backup "
-                               "to restore. Choose a backup.")
-                    .arg(shortId(previous->id), previous->version, current->version);
+        p.why = QStringLiteral("%1, but MyST Studio is not running, so when %2 first started is "
+                               "unknown and so is the backup to restore. Choose a backup.")
+                    .arg(imageReason, current.version);
         return p;
     }
     const DiscoveredBackup* chosen = nullptr;
     for (const DiscoveredBackup& b : inventory.backups) {
-        if (b.size > 0 && b.time <= current->containerCreated) {
+        if (b.size > 0 && b.time <= current.containerCreated) {
             chosen = &b;
             break; // newest first
         }
     }
     if (!chosen) {
-        p.why = QStringLiteral("No non-empty backup in the backup folder was taken before %1 first "
-                               "started (%2): nothing to restore.")
-                    .arg(current->version, describeTime(current->containerCreated));
+        p.why = QStringLiteral("%1, but no non-empty backup in the backup folder was taken before "
+                               "%2 first started (%3): nothing to restore.")
+                    .arg(imageReason, current.version, describeTime(current.containerCreated));
         return p;
     }
     p.ok = true;
     p.backupPath = chosen->path;
     p.backupTime = chosen->time;
     p.backupSize = chosen->size;
-    p.why = QStringLiteral("No record of this upgrade on the host. %1 (%2) is the newest version "
-                           "below the current %3; %4 is the newest backup taken before %3 first "
-                           "started (%5).")
-                .arg(shortId(previous->id), previous->version, current->version, chosen->path,
-                     describeTime(current->containerCreated));
+    p.why = QStringLiteral("%1; %2 is the newest backup taken before %3 first started (%4).")
+                .arg(imageReason, chosen->path, current.version,
+                     describeTime(current.containerCreated));
     p.loses = lostSince(chosen->time);
     return p;
 }
@@ -225,12 +232,64 @@ RollbackPairing explicitChoice(HostSession& session, const SiteHost& host, const
     return p;
 }
 
+QString unrecordedChange(const HostInventory& inventory)
+{
+    const DiscoveredImage* current = inventory.tagged();
+    const QList<HostRunRecord>& records = inventory.records.records;
+    if (!current || records.isEmpty())
+        return {};
+    for (const HostRunRecord& r : records) {
+        if (r.newImageId == current->id || r.previousImageId == current->id ||
+            (!r.targetVersion.isEmpty() && r.targetVersion == current->version))
+            return {};
+    }
+    return QStringLiteral("a change made without a record (myst-studio is now %1, %2)")
+        .arg(current->version.isEmpty() ? QStringLiteral("version unknown") : current->version,
+             shortId(current->id));
+}
+
+RollbackPairing fromRecordOnHost(const HostRunRecord& record, const HostInventory& inventory)
+{
+    RollbackPairing p = fromRecord(record, inventory.records.records);
+    const QString change = unrecordedChange(inventory);
+    if (change.isEmpty())
+        return p;
+    p.hostChangedSince = true;
+    p.undone << change;
+    p.loses = QStringLiteral("It also undoes %1. ").arg(change) + p.loses;
+    return p;
+}
+
 RollbackPairing best(const HostInventory& inventory)
 {
     QString error;
-    if (const HostRunRecord* r = HostRecordStore::pick(inventory.records.records, {}, &error))
-        return fromRecord(*r, inventory.records.records);
-    return propose(inventory);
+    const HostRunRecord* r = HostRecordStore::pick(inventory.records.records, {}, &error);
+    if (!r)
+        return propose(inventory);
+    const RollbackPairing fromRecord = fromRecordOnHost(*r, inventory);
+    if (!fromRecord.hostChangedSince)
+        return fromRecord;
+    // What ran before the unrecorded change: what the newest finished record left running.
+    const DiscoveredImage* current = inventory.tagged();
+    for (const HostRunRecord& last : inventory.records.records) {
+        const DiscoveredImage* left = inventory.image(last.newImageId);
+        if (last.status != RunStatus::Succeeded || !left)
+            continue;
+        if (left->id == current->id)
+            break;
+        return withBackupBefore(
+            inventory, *current, *left,
+            QStringLiteral("The host changed after its last record: %1. Run %2 (%3) left %4 (%5) "
+                           "running before that")
+                .arg(unrecordedChange(inventory), last.runId, last.kind, shortId(left->id),
+                     left->version));
+    }
+    RollbackPairing proposal = propose(inventory);
+    proposal.why = QStringLiteral("The host changed after its last record: %1. Proposed from its "
+                                  "images and backups instead. ")
+                       .arg(unrecordedChange(inventory)) +
+                   proposal.why;
+    return proposal;
 }
 
 } // namespace Pairing

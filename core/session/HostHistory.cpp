@@ -47,7 +47,15 @@ bool planRollbackFromHost(const Site& site, const QString& role, const HostHisto
     const HostRunRecord* record = HostRecordStore::pick(records.records, runId, error);
     if (!record)
         return false;
-    *pairing = Pairing::fromRecord(*record, records.records);
+    *pairing = Pairing::fromRecordOnHost(*record, history.inventory);
+    if (runId.isEmpty() && pairing->hostChangedSince) {
+        *error = QStringLiteral("The host changed after its last record (%1), so its newest "
+                                "record is not the last change: nothing was run. See "
+                                "`myst-upgrade history`, then name the run (--run RUN_ID) or what "
+                                "to restore (--image IMAGE --backup PATH).")
+                     .arg(Pairing::unrecordedChange(history.inventory));
+        return false;
+    }
     return planRollbackTo(site, role, *pairing, plan, error);
 }
 

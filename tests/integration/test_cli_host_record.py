@@ -34,6 +34,19 @@ class HostRecordTestCase(CliTestCase):
         self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
         return self.result_of(events)["runId"]
 
+    def ssh(self, command):
+        h = self.site_json["hosts"]["prod"]
+        return subprocess.run(
+            ["ssh", "-i", h["identity"], "-p", str(h["port"]), "-o", "BatchMode=yes",
+             "-o", "UserKnownHostsFile=" + self.site_json["knownHosts"],
+             "%s@%s" % (h["user"], h["host"]), command],
+            capture_output=True, text=True, timeout=120)
+
+    def upgrade_by_hand(self, version):
+        p = self.ssh("cd \"$MYST_HOME/bin\" && ./upgrade.sh " + version)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout.split("Backed up to ")[1].split()[0]
+
     def assert_nothing_ran(self, before, p):
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
         self.assertEqual(self.snapshot(), before)
@@ -137,21 +150,31 @@ class RollbackFromAnyLaptop(HostRecordTestCase):
         self.assertEqual(self.console_version(), "1.0.0")
 
 
+    def test_4_a_change_by_hand_after_the_last_record_is_not_skipped(self):
+        self.as_laptop("laptop-g")
+        before_id, before_dump = self.tagged_image(), self.db_dump()  # 1.0.0, as test 3 left it
+        backup = self.upgrade_by_hand("4.0.0")
+        before = self.snapshot()
+        p = self.cli("rollback", "--site", self.site, "--from-host", "--yes")
+        self.assertIn("changed after its last record", p.stderr)
+        self.assert_nothing_ran(before, p)
+        p, events = self.cli_json("history", "--site", self.site)
+        pairing = [e for e in events if e["event"] == "history"][0]["pairing"]
+        self.assertTrue(pairing["ok"], pairing)
+        self.assertEqual((pairing["imageId"], pairing["backupPath"]), (before_id, backup))
+        p = self.cli("rollback", "--site", self.site, "--image", before_id, "--backup", backup,
+                     "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
+        self.assertEqual(self.tagged_image(), before_id)
+        self.assertEqual(self.db_dump(), before_dump)
+
+
 class RollbackWithoutRecord(HostRecordTestCase):
-    def ssh(self, command):
-        h = self.site_json["hosts"]["prod"]
-        return subprocess.run(
-            ["ssh", "-i", h["identity"], "-p", str(h["port"]), "-o", "BatchMode=yes",
-             "-o", "UserKnownHostsFile=" + self.site_json["knownHosts"],
-             "%s@%s" % (h["user"], h["host"]), command],
-            capture_output=True, text=True, timeout=120)
 
     def test_upgrade_by_hand_then_history_and_rollback(self):
         self.as_laptop("laptop-f")
         before_id, before_dump = self.tagged_image(), self.db_dump()
-        p = self.ssh("cd \"$MYST_HOME/bin\" && ./upgrade.sh 2.0.0")
-        self.assertEqual(p.returncode, 0, p.stderr)
-        backup = p.stdout.split("Backed up to ")[1].split()[0]
+        backup = self.upgrade_by_hand("2.0.0")
         self.assertEqual(self.console_version(), "2.0.0")
         self.assertFalse(os.path.exists(self.records_dir()))
 

@@ -114,6 +114,43 @@ private slots:
         QVERIFY(Pairing::fromRecord(second, {second, first}).undone.isEmpty());
     }
 
+    void aChangeByHandAfterTheLastRecordIsNotSkipped()
+    {
+        // Recorded: 1.0.0 → 2.0.0 (backup 09:00). Then by hand: 2.0.0 → 3.0.0 (backup 11:00,
+        // started 11:00:05). The record's pairing would undo both: the host's state wins.
+        const qint64 t11 = QDateTime(QDate(2026, 12, 1), QTime(11, 0), Qt::UTC).toSecsSinceEpoch();
+        HostInventory inv = HostInventory::parse(
+            {image('a', "1.0.0", "[\"registry.example.com/myst-studio:1.0.0\"]"),
+             image('b', "2.0.0", "[\"registry.example.com/myst-studio:2.0.0\"]"),
+             image('c', "3.0.0",
+                   "[\"registry.example.com/myst-studio:3.0.0\",\"myst-studio:latest\"]"),
+             QStringLiteral("myst-container %1 2026-12-01T11:00:05Z true").arg(id('c')),
+             QStringLiteral("myst-backup %1 100 /m/backup/b9.sql").arg(t11 - 7200),
+             QStringLiteral("myst-backup %1 100 /m/backup/b11.sql").arg(t11)});
+        HostRunRecord r = validRecord(); // a → b
+        r.targetVersion = QStringLiteral("2.0.0");
+        inv.records.ok = true;
+        inv.records.records = {r};
+        QVERIFY(Pairing::unrecordedChange(inv).contains(QStringLiteral("3.0.0")));
+        const RollbackPairing fromRecord = Pairing::fromRecordOnHost(r, inv);
+        QVERIFY(fromRecord.hostChangedSince);
+        QVERIFY(fromRecord.loses.contains(QStringLiteral("without a record")));
+        const RollbackPairing best = Pairing::best(inv);
+        QVERIFY2(best.ok, qPrintable(best.why));
+        QCOMPARE(best.imageId, id('b')); // what the record left running
+        QCOMPARE(best.backupPath, QStringLiteral("/m/backup/b11.sql"));
+        QVERIFY(best.why.contains(QStringLiteral("changed after its last record")));
+        // Without the change, the record's pairing stands.
+        inv.images.removeIf([](const DiscoveredImage& i) { return i.id == id('c'); });
+        for (DiscoveredImage& i : inv.images) {
+            i.tagged = i.id == id('b'); // b is current again, as the record left it
+            i.running = i.tagged;
+            i.containerCreated = QDateTime(QDate(2026, 12, 1), QTime(10, 0, 5), Qt::UTC);
+        }
+        QVERIFY(Pairing::unrecordedChange(inv).isEmpty());
+        QCOMPARE(Pairing::best(inv).imageId, id('a'));
+    }
+
     void aTamperedRecordIsRefused_data()
     {
         QTest::addColumn<QString>("field");

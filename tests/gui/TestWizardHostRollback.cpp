@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProcess>
@@ -12,6 +13,8 @@
 #include <QRadioButton>
 #include <QTest>
 #include <QTreeWidget>
+
+#include <memory>
 
 using namespace myst;
 
@@ -24,7 +27,9 @@ class TestWizardHostRollback : public WizardTestCase
     Q_OBJECT
 
     QTemporaryDir m_config;
+    std::unique_ptr<SiteFileEdit> m_lockedSite;
 
+    // By hand, as an operator would, with the key the site names (ssh-agent-less: -i).
     QString ssh(const QString& command) const
     {
         const QJsonObject h = m_sim->host(QStringLiteral("prod"));
@@ -68,8 +73,32 @@ private slots:
         m_sim = new HostSim();
         QVERIFY2(m_sim->isUp(), qPrintable(m_sim->error()));
         RecentSites::remember(m_sim->siteFile()); // the wizard was used with this site before
+        // A key with a passphrase, which the keychain holds: logging in needs nothing typed.
+        const QString key = m_sim->dir() + QStringLiteral("/locked_key");
+        QCOMPARE(QProcess::execute(QStringLiteral("ssh-keygen"),
+                                   {QStringLiteral("-q"), QStringLiteral("-t"),
+                                    QStringLiteral("ed25519"), QStringLiteral("-N"),
+                                    QStringLiteral("on call"), QStringLiteral("-f"), key}),
+                 0);
+        QFile authorized(m_sim->dir() + QStringLiteral("/prod/ssh/authorized_keys"));
+        QVERIFY(authorized.open(QIODevice::Append)); // the site names it; ssh() uses the other
+        authorized.write(HostSim::readFile(key + QStringLiteral(".pub")));
+        authorized.close();
+        m_lockedSite = std::make_unique<SiteFileEdit>(m_sim->siteFile(), [&](QJsonObject& site) {
+            QJsonObject hosts = site.value(QStringLiteral("hosts")).toObject();
+            QJsonObject prod = hosts.value(QStringLiteral("prod")).toObject();
+            prod.insert(QStringLiteral("identity"), key);
+            prod.insert(QStringLiteral("auth"), QStringLiteral("key"));
+            hosts.insert(QStringLiteral("prod"), prod);
+            site.insert(QStringLiteral("hosts"), hosts);
+        });
+        QVERIFY(keychain(m_sim->endpoint(QStringLiteral("prod")).id(), QStringLiteral("on call")));
     }
-    void cleanupTestCase() { delete m_sim; }
+    void cleanupTestCase()
+    {
+        m_lockedSite.reset();
+        delete m_sim;
+    }
 
     void upgradeByHandRolledBackInThreeClicks()
     {

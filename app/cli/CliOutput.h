@@ -4,6 +4,7 @@
 #include "core/journal/Journal.h"
 #include "core/plan/Plan.h"
 #include "core/run/Runner.h"
+#include "core/session/HostHistory.h"
 
 #include <QString>
 
@@ -38,6 +39,9 @@ public:
     virtual void runFinished(const RunResult& result, int exitCode) = 0;
 
     virtual void unlockFinished(int exitCode, const QString& holder, const QString& message) = 0;
+
+    // `history`: what one host knows (records, images, backups, the pairing they suggest).
+    virtual void historyListed(const QString& role, const HostHistory& history) = 0;
 
     virtual void listedRun(const Journal& run) = 0;
     virtual void runsListed(int count) = 0;

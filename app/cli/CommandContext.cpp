@@ -2,6 +2,7 @@
 
 #include "app/cli/ExitCode.h"
 #include "app/cli/Terminal.h"
+#include "core/base/Background.h"
 #include "core/base/ShellQuote.h"
 #include "core/session/RunSession.h"
 #include "core/site/SecretLoader.h"
@@ -116,6 +117,41 @@ CommandContext::runFromOptions(std::optional<Journal> (*last)(const QString&), c
                 : error);
     }
     return run;
+}
+
+std::optional<QString> CommandContext::roleOrDefault()
+{
+    if (m_site.path.isEmpty() && !loadSite()) {
+        return std::nullopt;
+    }
+    const QString role = option(QStringLiteral("role"), m_site.defaultRole());
+    if (role.isEmpty() || !m_site.hosts.contains(role)) {
+        usageError(QStringLiteral("give --role ROLE (the site has: %1)")
+                       .arg(m_site.hosts.keys().join(QStringLiteral(", "))));
+        return std::nullopt;
+    }
+    return role;
+}
+
+void CommandContext::withHostHistory(const QString& role, const QString& image,
+                                     const QString& backup,
+                                     std::function<void(const HostHistory&)> next)
+{
+    loadSecrets({role}, [this, role, image, backup, next] {
+        const SiteHost host = m_site.hosts.value(role);
+        const SshAuth auth = m_auth.value(role);
+        runInBackground<HostHistory>(
+            this,
+            [host, auth, image, backup] { return HostHistory::read(host, auth, image, backup); },
+            [this, next](HostHistory history) {
+                if (!history.connection.ok()) {
+                    m_output.warning(history.connection.message);
+                    finish(exitCodeFor(history.connection.error));
+                    return;
+                }
+                next(history);
+            });
+    });
 }
 
 std::optional<Plan> CommandContext::upgradePlanFromOptions()

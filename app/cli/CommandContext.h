@@ -3,6 +3,7 @@
 #include "app/cli/CliOutput.h"
 #include "core/journal/Journal.h"
 #include "core/plan/Plan.h"
+#include "core/session/HostHistory.h"
 #include "core/site/Site.h"
 #include "core/ssh/SshConnection.h"
 
@@ -52,6 +53,13 @@ public:
     // (`what` names it in the message when there is none). Says what is wrong, else.
     std::optional<Journal> runFromOptions(std::optional<Journal> (*last)(const QString&),
                                           const QString& what);
+    // The site (loaded here) and --role, else the site's default host; says what is wrong.
+    std::optional<QString> roleOrDefault();
+    // Connects to the role's host in the background (secrets from the keychain) and reads what
+    // it knows (HostHistory::read, with an explicit image and backup when given), then calls
+    // next; a connection that fails is reported and finishes the command.
+    void withHostHistory(const QString& role, const QString& image, const QString& backup,
+                         std::function<void(const HostHistory&)> next);
     // Site file + options → the upgrade plan; on bad input reports it (exit 2) and returns none.
     std::optional<Plan> upgradePlanFromOptions();
 

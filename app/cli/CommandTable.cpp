@@ -69,10 +69,30 @@ const std::vector<CommandSpec> Table = {
      "archive is hashed (SHA-256) on both sides before it is used."},
     {"rollback",
      &commands::rollback,
-     "--site SITE (--last | --run RUN_ID) [--role ROLE] --yes",
+     "--site SITE (--last | --run RUN_ID | --from-host [--run RUN_ID] | --image IMAGE "
+     "--backup PATH) [--role ROLE] --yes",
      "Roll an upgrade back: the previous image and the backup taken before it.",
-     {Site, Last, Run, Role, Yes},
-     ""},
+     {Site,
+      Last,
+      Run,
+      {"from-host", nullptr,
+       "From the record on the host (any laptop, no journal needed); the newest unless --run."},
+      {"image", "IMAGE",
+       "Without any record: the image (ID or tag) to go back to; checked on the host first."},
+      {"backup", "PATH", "With --image: the database backup to restore (non-empty, readable)."},
+      Role,
+      Yes},
+     "--last and --run read this computer's journal. --from-host reads the record every run "
+     "writes on the host (<MyST home>/.myst-upgrade/records). --image and --backup roll back an "
+     "upgrade done by hand; `myst-upgrade history` proposes the pair. Rolling back an earlier "
+     "upgrade than the last one warns what is undone."},
+    {"history",
+     &commands::history,
+     "--site SITE [--role ROLE]",
+     "List what the host knows: upgrade records, MyST Studio images and database backups.",
+     {Site, Role},
+     "Newest first, with what a rollback of each would restore and lose; for a host upgraded by "
+     "hand, the image and backup the guide implies (or why that is ambiguous). Changes nothing."},
     {"resume",
      &commands::resume,
      "--site SITE (--last | --run RUN_ID) --yes",

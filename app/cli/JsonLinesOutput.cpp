@@ -1,6 +1,7 @@
 #include "app/cli/JsonLinesOutput.h"
 
 #include "app/cli/ExitCode.h"
+#include "app/cli/HistoryText.h"
 #include "app/cli/Terminal.h"
 
 #include <QJsonDocument>
@@ -156,6 +157,11 @@ void JsonLinesOutput::runsListed(int count)
                {QStringLiteral("status"), QStringLiteral("listed")},
                {QStringLiteral("count"), count},
                {QStringLiteral("exitCode"), ExitOk}});
+}
+
+void JsonLinesOutput::historyListed(const QString& role, const HostHistory& history)
+{
+    emitEvent(historyJson(role, history));
 }
 
 } // namespace myst

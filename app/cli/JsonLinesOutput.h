@@ -32,6 +32,7 @@ public:
 
     void unlockFinished(int exitCode, const QString& holder, const QString& message) override;
 
+    void historyListed(const QString& role, const HostHistory& history) override;
     void listedRun(const Journal& run) override;
     void runsListed(int count) override;
 

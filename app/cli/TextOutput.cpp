@@ -1,6 +1,7 @@
 #include "app/cli/TextOutput.h"
 
 #include "app/cli/ExitCode.h"
+#include "app/cli/HistoryText.h"
 #include "app/cli/Terminal.h"
 #include "core/base/Platform.h"
 
@@ -147,6 +148,11 @@ void TextOutput::runsListed(int count)
     if (count == 0) {
         message(QStringLiteral("No runs yet."));
     }
+}
+
+void TextOutput::historyListed(const QString& role, const HostHistory& history)
+{
+    message(historyText(role, history));
 }
 
 } // namespace myst

@@ -46,6 +46,21 @@ bool isValidImageId(const QString& id)
     return matches("^(sha256:)?[0-9a-f]{12,64}$", id);
 }
 
+bool isImageDigest(const QString& id)
+{
+    return matches("^sha256:[0-9a-f]{64}$", id);
+}
+
+bool isValidImageReference(const QString& ref)
+{
+    return ref.size() <= 255 && matches("^[A-Za-z0-9][A-Za-z0-9._/:@-]*$", ref);
+}
+
+bool isSha256Hex(const QString& hex)
+{
+    return matches("^[0-9a-f]{64}$", hex);
+}
+
 bool isValidUserName(const QString& user)
 {
     return user.size() <= 64 && matches("^[A-Za-z0-9_][A-Za-z0-9._-]*$", user);

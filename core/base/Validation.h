@@ -19,6 +19,13 @@ bool isSafeAbsolutePath(const QString& path);
 QString plainFileName(const QString& name);
 // A docker image ID as `docker image inspect` prints it.
 bool isValidImageId(const QString& id);
+// A full image digest, "sha256:" and 64 hex digits: what a record on a host must hold.
+bool isImageDigest(const QString& id);
+// What an operator may name an image by: an ID or a reference such as
+// registry.example.com/myst-studio:7.2.0 (plain characters, never starting with '-').
+bool isValidImageReference(const QString& ref);
+// A hex SHA-256 (64 lowercase digits), as sha256sum prints it.
+bool isSha256Hex(const QString& hex);
 bool isValidUserName(const QString& user);
 bool isValidHostName(const QString& host);
 bool isValidRoleName(const QString& role);

@@ -30,6 +30,12 @@ QString captureKeyName(CaptureKey key)
         return QStringLiteral("previousVersion");
     case CaptureKey::BackupPath:
         return QStringLiteral("backupPath");
+    case CaptureKey::BackupSize:
+        return QStringLiteral("backupSize");
+    case CaptureKey::BackupSha256:
+        return QStringLiteral("backupSha256");
+    case CaptureKey::BackupTime:
+        return QStringLiteral("backupTime");
     case CaptureKey::NewImageId:
         return QStringLiteral("newImageId");
     case CaptureKey::CopiedBackupPath:
@@ -60,6 +66,15 @@ void HostRecord::set(CaptureKey key, const QString& value)
         break;
     case CaptureKey::BackupPath:
         backupPath = value;
+        break;
+    case CaptureKey::BackupSize:
+        backupSize = value.toLongLong();
+        break;
+    case CaptureKey::BackupSha256:
+        backupSha256 = value;
+        break;
+    case CaptureKey::BackupTime:
+        backupTime = QDateTime::fromString(value, Qt::ISODate);
         break;
     case CaptureKey::NewImageId:
         newImageId = value;
@@ -150,6 +165,9 @@ QJsonObject Journal::toJson() const
                                  QJsonArray::fromStringList(it->previousTags)},
                                 {QStringLiteral("previousVersion"), it->previousVersion},
                                 {QStringLiteral("backupPath"), it->backupPath},
+                                {QStringLiteral("backupSize"), it->backupSize},
+                                {QStringLiteral("backupSha256"), it->backupSha256},
+                                {QStringLiteral("backupTime"), iso(it->backupTime)},
                                 {QStringLiteral("newImageId"), it->newImageId},
                                 {QStringLiteral("copiedBackupPath"), it->copiedBackupPath},
                                 {QStringLiteral("copiedBackupSha256"), it->copiedBackupSha256},
@@ -217,6 +235,9 @@ Journal Journal::fromJson(const QJsonObject& json)
         }
         h.previousVersion = r.value(QStringLiteral("previousVersion")).toString();
         h.backupPath = r.value(QStringLiteral("backupPath")).toString();
+        h.backupSize = r.value(QStringLiteral("backupSize")).toInteger(-1);
+        h.backupSha256 = r.value(QStringLiteral("backupSha256")).toString();
+        h.backupTime = fromIso(r.value(QStringLiteral("backupTime")));
         h.newImageId = r.value(QStringLiteral("newImageId")).toString();
         h.copiedBackupPath = r.value(QStringLiteral("copiedBackupPath")).toString();
         h.copiedBackupSha256 = r.value(QStringLiteral("copiedBackupSha256")).toString();

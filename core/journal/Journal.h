@@ -46,6 +46,9 @@ enum class CaptureKey
     PreviousTags,
     PreviousVersion,
     BackupPath,
+    BackupSize,   // bytes, as stat says on the host
+    BackupSha256, // as sha256sum says on the host
+    BackupTime,   // the file's modification time, ISO 8601 UTC
     NewImageId,
     CopiedBackupPath,
     CopiedBackupSha256,
@@ -64,6 +67,9 @@ struct HostRecord
     QStringList previousTags;
     QString previousVersion;
     QString backupPath;
+    qint64 backupSize = -1;
+    QString backupSha256;
+    QDateTime backupTime;
     QString newImageId;
     QString copiedBackupPath; // phased: production's backup as copied here
     QString copiedBackupSha256;

@@ -3,6 +3,7 @@
 
 #include "core/base/AppLog.h"
 #include "core/base/ShellQuote.h"
+#include "core/host/HostRecordStore.h"
 #include "core/host/HostRetention.h"
 #include "core/host/Verify.h"
 #include "core/run/HostConnections.h"
@@ -103,7 +104,39 @@ void Runner::capture(const QString& role, CaptureKey key, const QString& value)
 {
     m_journal.records[role].set(key, value);
     saveJournal(); // what rollback needs is on disk before the next step starts
+    recordOnHost(role);
     emit captured(role, captureKeyName(key), value);
+}
+
+void Runner::recordOnHost(const QString& role)
+{
+    // A run that has only looked at the host (a rollback refused by its checks) leaves it as it
+    // was: nothing to record until it captured something there or started a step that acts.
+    const auto acts = [&](int i) {
+        const StepKind kind = m_plan.steps.at(i).kind;
+        const StepStatus status = m_journal.steps.at(i).status;
+        return m_plan.steps.at(i).role == role && status != StepStatus::Pending &&
+               status != StepStatus::Skipped && kind != StepKind::CheckRollback &&
+               kind != StepKind::CheckImage && kind != StepKind::Gate &&
+               kind != StepKind::CheckReadiness;
+    };
+    bool worth = m_journal.records.contains(role);
+    for (int i = 0; !worth && i < m_plan.steps.size(); ++i)
+        worth = acts(i);
+    if (!m_hosts || !worth)
+        return;
+    // Only a host already connected: this never opens a connection a step has not asked for.
+    m_hosts->forEachConnected([&](const QString& connected, HostSession& session) {
+        if (connected != role)
+            return;
+        QString error;
+        if (!HostRecordStore::write(session, m_site.hosts.value(role).mystHome,
+                                    HostRunRecord::fromJournal(m_journal, role), &error)) {
+            log::runner()->warn("{}", error.toStdString());
+            if (m_stepLog.isOpen())
+                logLine(m_index, OutputStream::Stderr, error);
+        }
+    });
 }
 
 void Runner::logLine(int index, OutputStream stream, const QString& line)
@@ -279,6 +312,7 @@ void Runner::work()
         if (!m_reattach.contains(i) || !record.started.isValid())
             record.started = QDateTime::currentDateTimeUtc();
         saveJournal();
+        recordOnHost(step.role);
         emit stepStarted(i, record);
         if (step.startsOutage)
             emit outageStarted(step.role, record.started);
@@ -295,6 +329,7 @@ void Runner::work()
         if (outcome.ok && step.endsOutage)
             measureOutage(i, step);
         saveJournal();
+        recordOnHost(step.role);
         emit stepFinished(i, record);
         if (!outcome.ok) {
             failedIndex = i;
@@ -399,6 +434,8 @@ void Runner::finish(RunResult& result, int failedIndex, bool interrupted)
     m_journal.message = result.message;
     m_journal.finished = QDateTime::currentDateTimeUtc();
     saveJournal();
+    for (const QString& role : m_plan.roles())
+        recordOnHost(role); // so that the next laptop sees how it ended
     if (result.ok && m_plan.kind == RunKind::Rollback) {
         closeUndoneRun();
     }

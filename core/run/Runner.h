@@ -94,6 +94,8 @@ private:
     // After a successful run: what older runs left on the hosts goes (HostRetention).
     void cleanUpHosts();
     void saveJournal();
+    // The run's record of `role` on that host too (HostRecordStore), when it is connected.
+    void recordOnHost(const QString& role);
     void logLine(int index, OutputStream stream, const QString& line);
     qint64 stepLogCap() const { return qint64(m_site.settings.stepLogMegabytes) << 20; }
 

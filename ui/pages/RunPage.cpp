@@ -148,6 +148,7 @@ void RunPage::initializePage()
         startUpgrade();
         break;
     case WizardState::Mode::RollBack:
+    case WizardState::Mode::RollBackFromHost:
         startRecordedRollback(state.recordedRun);
         break;
     case WizardState::Mode::Continue:
@@ -201,18 +202,20 @@ void RunPage::startUpgrade()
 
 void RunPage::startRecordedRollback(const Journal& upgrade)
 {
-    const Site& site = wizardOf(this)->state().site;
+    const WizardState& state = wizardOf(this)->state();
+    const bool fromHost = state.mode == WizardState::Mode::RollBackFromHost;
     reset(tr("Roll back"));
-    QString error;
-    Plan plan;
-    const QString role = RunSession::rollbackRole(upgrade, site, {});
-    if (!RunSession::planRollback(site, upgrade, role, &plan, &error)) {
+    Plan plan = state.hostRollbackPlan; // from the host: planned on the Start page
+    const QString role = RunSession::rollbackRole(upgrade, state.site, {});
+    if (QString error;
+        !fromHost && !RunSession::planRollback(state.site, upgrade, role, &plan, &error)) {
         notStarted(error);
         return;
     }
     m_again = [this, upgrade] { startRecordedRollback(upgrade); };
     wizardOf(this)->state().runs.clear();
-    startRun(plan, RunSession::newJournal(plan, upgrade.runId), Runner::Mode::Fresh);
+    startRun(plan, RunSession::newJournal(plan, fromHost ? state.hostRollbackOf : upgrade.runId),
+             Runner::Mode::Fresh);
 }
 
 void RunPage::continueRun(const Journal& last)
@@ -452,10 +455,9 @@ void RunPage::startRollback(const QString& role)
 
 void RunPage::breakLock()
 {
-    const WizardState& state = wizardOf(this)->state();
     const QString role = m_lockedRole;
-    const SiteHost host = state.site.hosts.value(role);
-    const SshAuth auth = state.auth.value(role);
+    const SiteHost host = wizardOf(this)->state().site.hosts.value(role);
+    const SshAuth auth = wizardOf(this)->state().auth.value(role);
     setState(State::BreakingLock);
     setStatus(tr("Breaking the lock on %1…").arg(role));
     runInBackground<LockResult>(

@@ -2,10 +2,17 @@
 #include "core/journal/RunNames.h"
 
 #include "core/journal/Journal.h"
+#include "core/session/HostHistory.h"
 #include "ui/run/RunDialogs.h"
+#include "ui/widgets/HostHistoryPanel.h"
+#include "ui/wizard/RecentSites.h"
 #include "ui/wizard/UpgradeWizard.h"
 
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QFileInfo>
 #include <QFrame>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -26,7 +33,7 @@ StartPage::StartPage()
     m_upgrade = new QRadioButton(tr("&Upgrade MyST Studio"), this);
     m_upgrade->setObjectName(QStringLiteral("upgradeRadio"));
     m_upgrade->setChecked(true);
-    m_rollback = new QRadioButton(tr("&Roll back a previous upgrade"), this);
+    m_rollback = new QRadioButton(tr("&Roll back an upgrade run from this computer"), this);
     m_rollback->setObjectName(QStringLiteral("rollbackRadio"));
     m_runs = new QTreeWidget(this);
     m_runs->setObjectName(QStringLiteral("runsTree"));
@@ -62,13 +69,47 @@ StartPage::StartPage()
     connect(continueButton, &QPushButton::clicked, this, [this] { chooseInterrupted(false); });
     connect(rollbackButton, &QPushButton::clicked, this, [this] { chooseInterrupted(true); });
 
+    m_sites = new QComboBox(this);
+    m_sites->setObjectName(QStringLiteral("siteCombo"));
+    m_sites->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_hostBox = new QGroupBox(this);
+    m_fromHost =
+        new QRadioButton(tr("Roll back from what the &host knows (any computer)"), m_hostBox);
+    m_fromHost->setObjectName(QStringLiteral("hostRollbackRadio"));
+    m_host = new HostHistoryPanel(m_hostBox);
+    // One choice among the three, though the host's is in a box of its own.
+    auto* choice = new QButtonGroup(this);
+    for (QRadioButton* radio : {m_upgrade, m_fromHost, m_rollback})
+        choice->addButton(radio);
+    auto* hostLayout = new QVBoxLayout(m_hostBox);
+    hostLayout->addWidget(m_fromHost);
+    hostLayout->addWidget(m_host, 1);
+    auto* siteRow = new QHBoxLayout;
+    siteRow->addWidget(new QLabel(tr("Site:"), this));
+    siteRow->addWidget(m_sites, 1);
+
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_interrupted);
+    layout->addLayout(siteRow);
     layout->addWidget(m_upgrade);
+    layout->addWidget(m_hostBox, 3);
     layout->addWidget(m_rollback);
-    layout->addWidget(new QLabel(tr("Upgrades in the journal:"), this));
-    layout->addWidget(m_runs, 1);
+    layout->addWidget(m_runs, 2);
     layout->addWidget(m_message);
+    connect(m_sites, &QComboBox::activated, this, &StartPage::siteChosen);
+    connect(m_host, &HostHistoryPanel::changed, this, [this] {
+        if (m_host->chosen())
+            m_fromHost->setChecked(true);
+        emit completeChanged();
+    });
+    connect(m_fromHost, &QRadioButton::toggled, this, [this](bool on) {
+        // Says what Next does: "Roll back…" (a confirmation follows), else the wizard's own.
+        setButtonText(QWizard::NextButton,
+                      on ? tr("&Roll back…") : wizard()->buttonText(QWizard::NextButton));
+        if (!on)
+            m_host->clearChoice();
+        emit completeChanged();
+    });
     connect(m_rollback, &QRadioButton::toggled, this, [this](bool on) {
         m_runs->setEnabled(true);
         if (on && !m_runs->currentItem() && m_runs->topLevelItemCount() > 0)
@@ -157,9 +198,88 @@ void StartPage::chooseInterrupted(bool rollBack)
     });
 }
 
+void StartPage::showSites()
+{
+    const WizardState& state = wizardOf(this)->state();
+    QStringList sites = RecentSites::list();
+    const QString current = QFileInfo(state.siteFile).absoluteFilePath();
+    sites.removeAll(current);
+    if (!state.site.hosts.isEmpty())
+        sites.prepend(current);
+    m_sites->clear();
+    for (const QString& site : sites)
+        m_sites->addItem(site, site);
+    if (sites.isEmpty())
+        m_sites->addItem(tr("No site yet: choose Upgrade to describe the hosts"));
+    askHost();
+}
+
+void StartPage::siteChosen(int index)
+{
+    const QString path = m_sites->itemData(index).toString();
+    QStringList errors;
+    const Site site = path.isEmpty() ? Site() : Site::load(path, &errors);
+    if (path.isEmpty() || !errors.isEmpty()) {
+        m_message->setText(
+            tr("The site file %1 cannot be used: %2").arg(path, errors.join(QStringLiteral("; "))));
+        return;
+    }
+    WizardState& state = wizardOf(this)->state();
+    state.site = site;
+    state.siteFile = path;
+    state.auth.clear(); // another site's secrets are not this one's
+    RecentSites::remember(path);
+    askHost();
+}
+
+void StartPage::askHost()
+{
+    const WizardState& state = wizardOf(this)->state();
+    const QString role = state.site.defaultRole();
+    m_hostBox->setVisible(!role.isEmpty());
+    m_fromHost->setChecked(false);
+    if (role.isEmpty())
+        return;
+    m_hostBox->setTitle(
+        tr("On the host: %1 (%2)").arg(role, state.site.hosts.value(role).endpoint.id()));
+    m_host->load(state.site, role);
+}
+
+bool StartPage::confirmHostRollback()
+{
+    const std::optional<RollbackPairing> pairing = m_host->chosen();
+    if (!pairing)
+        return false;
+    WizardState& state = wizardOf(this)->state();
+    Plan plan;
+    QString error;
+    if (!RunSession::planRollbackTo(state.site, m_host->role(), *pairing, &plan, &error)) {
+        m_message->setText(error);
+        return false;
+    }
+    const QString what =
+        tr("Roll back %1 (%2) to MyST Studio %3?\n\nImage %4 is tagged myst-studio again and the "
+           "database is restored from %5.")
+            .arg(m_host->role(), state.site.hosts.value(m_host->role()).endpoint.id(),
+                 pairing->version.isEmpty() ? tr("(version unknown)") : pairing->version,
+                 pairing->imageId.left(19), pairing->backupPath);
+    RunDialogs::confirmHostRollback(this, what, pairing->loses, [this, plan, pairing] {
+        WizardState& state = wizardOf(this)->state();
+        state.mode = WizardState::Mode::RollBackFromHost;
+        state.hostRollbackPlan = plan;
+        state.hostRollbackOf = pairing->runId;
+        state.auth.insert(m_host->auth());
+        m_hostConfirmed = true;
+        wizard()->next();
+    });
+    return false;
+}
+
 void StartPage::initializePage()
 {
     m_choseInterrupted = false;
+    m_hostConfirmed = false;
+    showSites();
     offerInterruptedRun();
     m_runs->clear();
     QList<Journal> runs;
@@ -201,6 +321,8 @@ void StartPage::initializePage()
 
 bool StartPage::isComplete() const
 {
+    if (m_fromHost->isChecked())
+        return bool(m_host->chosen());
     return m_upgrade->isChecked() || m_choseInterrupted ||
            (m_runs->currentItem() &&
             !m_runs->currentItem()->data(0, Qt::UserRole).toString().isEmpty());
@@ -209,9 +331,11 @@ bool StartPage::isComplete() const
 bool StartPage::validatePage()
 {
     WizardState& state = wizardOf(this)->state();
-    if (m_choseInterrupted) {
+    if (m_choseInterrupted || m_hostConfirmed) {
         return true; // the state and site were set when the button was pressed
     }
+    if (m_fromHost->isChecked())
+        return confirmHostRollback();
     if (!m_rollback->isChecked()) {
         state.mode = WizardState::Mode::Upgrade;
         return true;
@@ -236,8 +360,9 @@ bool StartPage::validatePage()
 
 int StartPage::nextId() const
 {
-    return m_rollback->isChecked() || m_choseInterrupted ? UpgradeWizard::RunId
-                                                         : UpgradeWizard::ApproachId;
+    return m_rollback->isChecked() || m_fromHost->isChecked() || m_choseInterrupted
+               ? UpgradeWizard::RunId
+               : UpgradeWizard::ApproachId;
 }
 
 } // namespace myst

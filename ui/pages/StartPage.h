@@ -6,6 +6,8 @@
 
 #include <optional>
 
+class QComboBox;
+class QGroupBox;
 class QRadioButton;
 class QTreeWidget;
 class QFrame;
@@ -13,8 +15,12 @@ class QLabel;
 
 namespace myst {
 
-// Upgrade, or roll back a previous upgrade picked from the journal (interrupted and failed
-// runs first, then newest first).
+class HostHistoryPanel;
+
+// Upgrade, or roll back: a previous upgrade picked from this computer's journal (interrupted
+// and failed runs first, then newest first), or what the host itself knows (its records, else
+// its images and backups), read in the background for the site chosen from the recent ones.
+// From the host: a row, Next, "Roll back now" — three clicks, nothing typed.
 class StartPage : public QWizardPage
 {
     Q_OBJECT
@@ -31,6 +37,11 @@ private:
     void offerInterruptedRun();
     void chooseInterrupted(bool rollBack);
     bool adoptSiteOf(const Journal& run);
+    // The recent site files in the list, the current one first; reads its host.
+    void showSites();
+    void siteChosen(int index);
+    void askHost();
+    bool confirmHostRollback(); // false: the dialog is open, Next comes again once confirmed
 
     QFrame* m_interrupted;
     QLabel* m_interruptedText;
@@ -40,6 +51,11 @@ private:
     QRadioButton* m_rollback;
     QTreeWidget* m_runs;
     QLabel* m_message;
+    QComboBox* m_sites;
+    QGroupBox* m_hostBox;
+    QRadioButton* m_fromHost;
+    HostHistoryPanel* m_host;
+    bool m_hostConfirmed = false;
 };
 
 } // namespace myst

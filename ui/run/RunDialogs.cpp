@@ -93,6 +93,24 @@ void RunDialogs::confirmRollbackOf(QWidget* parent, const Journal& run,
     box->open();
 }
 
+void RunDialogs::confirmHostRollback(QWidget* parent, const QString& what, const QString& loses,
+                                     std::function<void()> confirmed)
+{
+    QMessageBox* box =
+        warning(parent, QStringLiteral("hostRollbackDialog"), tr("Roll back now?"), what);
+    box->setTextFormat(Qt::PlainText); // names from the host
+    box->setInformativeText(loses + tr("\n\nMyST Studio is down while the backup is restored."));
+    QPushButton* go = box->addButton(tr("Roll back now"), QMessageBox::DestructiveRole);
+    go->setObjectName(QStringLiteral("confirmHostRollbackButton"));
+    box->setDefaultButton(go);
+    box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
+    QObject::connect(box, &QMessageBox::finished, box, [box, go, confirmed] {
+        if (box->clickedButton() == go)
+            confirmed();
+    });
+    box->open();
+}
+
 void RunDialogs::confirmBreakLock(QWidget* parent, const QString& role, const QString& holder,
                                   std::function<void()> confirmed)
 {

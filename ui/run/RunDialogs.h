@@ -38,6 +38,10 @@ public:
     // From the Start page: the rollback of a recorded (interrupted) upgrade run.
     static void confirmRollbackOf(QWidget* parent, const Journal& run,
                                   std::function<void()> confirmed);
+    // From the Start page: a rollback from what the host knows (`what` names the host, the
+    // image, the backup; `loses` what is lost).
+    static void confirmHostRollback(QWidget* parent, const QString& what, const QString& loses,
+                                    std::function<void()> confirmed);
     // Another upgrade's lock refused the run: break it only after a warning naming the holder.
     static void confirmBreakLock(QWidget* parent, const QString& role, const QString& holder,
                                  std::function<void()> confirmed);

@@ -8,6 +8,7 @@
 #include "ui/pages/StartPage.h"
 #include "ui/pages/SummaryPage.h"
 #include "ui/widgets/InteractivePromptDialog.h"
+#include "ui/wizard/RecentSites.h"
 
 #include <QAbstractButton>
 #include <QCloseEvent>
@@ -47,11 +48,16 @@ UpgradeWizard::UpgradeWizard(const QString& siteFile, QWidget* parent) : QWizard
     setOption(QWizard::NoBackButtonOnLastPage);
     setOption(QWizard::NoCancelButtonOnLastPage);
     m_state.siteFile = siteFile.isEmpty() ? defaultSiteFile() : siteFile;
+    // Started without --site and no site of its own yet: the site used last.
+    if (siteFile.isEmpty() && !QFileInfo::exists(m_state.siteFile) &&
+        !RecentSites::list().isEmpty())
+        m_state.siteFile = RecentSites::list().first();
     if (QFileInfo::exists(m_state.siteFile)) {
         QStringList errors;
         const Site site = Site::load(m_state.siteFile, &errors);
         if (errors.isEmpty()) {
             m_state.site = site;
+            RecentSites::remember(m_state.siteFile);
         }
     }
     setPage(StartId, new StartPage);

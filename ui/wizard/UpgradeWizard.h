@@ -20,14 +20,17 @@ struct WizardState
     {
         Upgrade,
         RollBack,
-        Continue
+        Continue,
+        RollBackFromHost // what a host record or the host's images and backups say
     };
 
     QString siteFile;
     Site site;
     QMap<QString, SshAuth> auth; // typed-in secrets, this session only
     Mode mode = Mode::Upgrade;
-    Journal recordedRun; // RollBack: the upgrade run to undo; Continue: the run to go on with
+    Journal recordedRun;    // RollBack: the upgrade run to undo; Continue: the run to go on with
+    Plan hostRollbackPlan;  // RollBackFromHost: planned on the Start page from the host...
+    QString hostRollbackOf; // ...undoing this recorded run (empty: no record)
     QString approach = QStringLiteral("in-place");
     QString currentVersion;
     OfflineImage offlineImage; // set: upload and load it in place of pull.sh

@@ -14,6 +14,7 @@ void plan(CommandContext& context);
 void upgrade(CommandContext& context);
 void upload(CommandContext& context);
 void rollback(CommandContext& context);
+void history(CommandContext& context);
 void resume(CommandContext& context);
 void unlock(CommandContext& context);
 void runs(CommandContext& context);

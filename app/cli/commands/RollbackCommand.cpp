@@ -2,13 +2,68 @@
 #include "core/journal/RunNames.h"
 
 #include "app/cli/RunPlan.h"
+#include "core/session/HostHistory.h"
 #include "core/session/RunSession.h"
 
 namespace myst::commands {
 
+namespace {
+
+// --from-host [--run RUN_ID], or --image IMAGE --backup PATH: from what the host has, checked
+// there before anything stops, so that any laptop can roll back, with or without a record.
+void rollbackFromHost(CommandContext& context)
+{
+    const std::optional<QString> role = context.roleOrDefault();
+    if (!role) {
+        return;
+    }
+    const QString image = context.option(QStringLiteral("image"));
+    const QString backup = context.option(QStringLiteral("backup"));
+    const bool fromHost = context.flag(QStringLiteral("from-host"));
+    if (fromHost == !(image.isEmpty() && backup.isEmpty()) || image.isEmpty() != backup.isEmpty() ||
+        context.flag(QStringLiteral("last"))) {
+        context.usageError(QStringLiteral("give --from-host [--run RUN_ID], or --image IMAGE "
+                                          "--backup PATH (both), or --last / --run RUN_ID"));
+        return;
+    }
+    const QString runId = context.option(QStringLiteral("run"));
+    context.withHostHistory(
+        *role, image, backup,
+        [&context, role = *role, fromHost, runId](const HostHistory& history) {
+            Plan plan;
+            RollbackPairing pairing = history.pairing;
+            QString error;
+            const bool planned =
+                fromHost ? RunSession::planRollbackFromHost(context.site(), role, history, runId,
+                                                            &plan, &pairing, &error)
+                         : RunSession::planRollbackTo(context.site(), role, pairing, &plan, &error);
+            if (!planned) {
+                context.usageError(QStringLiteral("%1: %2 Nothing was changed.").arg(role, error));
+                return;
+            }
+            if (!pairing.undone.isEmpty())
+                context.output().warning(QStringLiteral("WARNING: ") + pairing.loses);
+            if (!context.confirm(QStringLiteral("Roll back %1 to image %2 (%3) and restore %4? %5")
+                                     .arg(role, pairing.imageId.left(19), pairing.version,
+                                          pairing.backupPath, pairing.loses))) {
+                return;
+            }
+            context.output().message(pairing.why);
+            runPlan(context, plan, RunSession::newJournal(plan, pairing.runId));
+        });
+}
+
+} // namespace
+
 void rollback(CommandContext& context)
 {
     if (!context.loadSite()) {
+        return;
+    }
+    if (context.flag(QStringLiteral("from-host")) ||
+        !context.option(QStringLiteral("image")).isEmpty() ||
+        !context.option(QStringLiteral("backup")).isEmpty()) {
+        rollbackFromHost(context);
         return;
     }
     const std::optional<Journal> source =

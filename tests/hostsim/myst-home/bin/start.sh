@@ -34,5 +34,6 @@ PY
     sleep 0.1
 done
 echo running > "$STATE_FILE"
+docker _sim-start  # the web container: made again when the image changed (as real start.sh)
 log "INFO  [main] MyST Studio started"
 echo "MyST Studio $version started"

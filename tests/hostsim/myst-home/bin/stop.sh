@@ -8,4 +8,5 @@ if [ -f "$pidfile" ]; then
     rm -f "$pidfile"
 fi
 echo stopped > "$STATE_FILE"
+docker _sim-stop
 echo "MyST Studio stopped"

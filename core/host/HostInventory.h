@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/host/HostRecordStore.h"
+#include "core/site/Site.h"
+#include "core/ssh/HostSession.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace myst {
+
+// A MyST Studio image as docker on the host has it.
+struct DiscoveredImage
+{
+    QString id; // sha256:…
+    QStringList tags;
+    QString version; // label or versioned tag; empty when it cannot be told
+    QDateTime created;
+    bool tagged = false;        // myst-studio points at it
+    bool running = false;       // a running container uses it
+    QDateTime containerCreated; // when that container was made from it: its first start
+};
+
+// A database backup in <MyST home>/backup.
+struct DiscoveredBackup
+{
+    QString path;
+    qint64 size = 0;
+    QDateTime time; // modification time
+};
+
+// What a host knows that a rollback can use: its records (HostRecordStore), MyST Studio images
+// and database backups. Read in one SSH command: `docker image ls --no-trunc --quiet`,
+// `docker image inspect --format …` of those, `docker ps --no-trunc --quiet`,
+// `docker container inspect --format …` of those, and stat of <MyST home>/backup/* (docker
+// through DockerCli, so with sudo -n where the site says so).
+struct HostInventory
+{
+    bool ok = false;
+    QString error;
+    HostRecordStore::ReadResult records;
+    QList<DiscoveredImage> images;   // newest created first
+    QList<DiscoveredBackup> backups; // newest first
+    QStringList notes;               // what could not be read, in the host's words
+
+    const DiscoveredImage* image(const QString& id) const;
+    const DiscoveredImage* tagged() const;
+    const DiscoveredBackup* backup(const QString& path) const;
+
+    static HostInventory read(HostSession& session, const SiteHost& host);
+    // The script's output, parsed (for tests without a host).
+    static HostInventory parse(const QStringList& lines);
+};
+
+} // namespace myst

@@ -44,9 +44,9 @@ const std::pair<const char*, Command> Commands[] = {
     {"check", &commands::check},       {"plan", &commands::plan},
     {"upgrade", &commands::upgrade},   {"upload", &commands::upload},
     {"rollback", &commands::rollback}, {"resume", &commands::resume},
-    {"history", &commands::history},   {"unlock", &commands::unlock},
-    {"runs", &commands::runs},         {"secret", &commands::secret},
-    {"trust", &commands::trust},
+    {"unlock", &commands::unlock},     {"runs", &commands::runs},
+    {"secret", &commands::secret},     {"trust", &commands::trust},
+    {"history", &commands::history},
 };
 
 Command commandNamed(const QString& name)
@@ -66,9 +66,9 @@ const QSet<QString> ValueOptions = {
     QStringLiteral("fingerprint"), QStringLiteral("image"), QStringLiteral("backup")};
 const QSet<QString> FlagOptions = {
     QStringLiteral("json"),           QStringLiteral("yes"),
-    QStringLiteral("last"),           QStringLiteral("from-host"),
-    QStringLiteral("copy-prod-data"), QStringLiteral("keep-prod-copy"),
-    QStringLiteral("delete"),         QStringLiteral("help")};
+    QStringLiteral("last"),           QStringLiteral("copy-prod-data"),
+    QStringLiteral("keep-prod-copy"), QStringLiteral("delete"),
+    QStringLiteral("help"),           QStringLiteral("from-host")};
 
 // --name value, --name=value and --flag; on a word that is none of them, says which.
 bool parseOptions(const QStringList& args, QMap<QString, QString>* options, QSet<QString>* flags,

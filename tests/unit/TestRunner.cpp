@@ -115,6 +115,41 @@ private slots:
         QVERIFY(o.result.message.startsWith(QStringLiteral("Upgrade complete")));
     }
 
+    // The host's own record (HostRecordStore) has each fact before the next step starts: the
+    // previous image before pull.sh, the backup before stop.sh; and the run's end.
+    void theHostRecordIsWrittenAsEachFactIsCaptured()
+    {
+        FakeHost prod(QStringLiteral("prod"));
+        healthy(prod);
+        const QString before = prod.taggedImage;
+        const Plan plan =
+            inPlaceUpgradePlan(site().hosts.value(QStringLiteral("prod")), QStringLiteral("2.0.0"));
+        const Outcome o = run(plan, {{1, &prod}});
+        QVERIFY2(o.result.ok, qPrintable(o.result.message));
+        const auto first = [&](const std::function<bool(const QString&)>& match) {
+            for (int i = 0; i < prod.commands.size(); ++i) {
+                if (match(prod.commands.at(i)))
+                    return i;
+            }
+            return -1;
+        };
+        const auto record = [](const QString& c) {
+            return c.contains(QLatin1String(" myst-record /u01/"));
+        };
+        const int image = first([&](const QString& c) { return record(c) && c.contains(before); });
+        const int backup = first(
+            [&](const QString& c) { return record(c) && c.contains(QLatin1String("b-prod.sql")); });
+        const int pull =
+            first([](const QString& c) { return c.contains(QLatin1String("pull.sh")); });
+        const int stop =
+            first([](const QString& c) { return c.contains(QLatin1String("stop.sh")); });
+        QVERIFY(image >= 0 && image < pull);
+        QVERIFY(backup >= 0 && backup < stop);
+        QVERIFY(!prod.commands.filter(QStringLiteral(" myst-record /u01/"))
+                     .last()
+                     .contains(QLatin1String("\"status\":\"running\"")));
+    }
+
     void aFailedBackupStopsBeforeStopAndPutsTheTagBack()
     {
         FakeHost prod(QStringLiteral("prod"));

@@ -38,7 +38,9 @@ void rollbackFromHost(CommandContext& context)
                                                             &plan, &pairing, &error)
                          : RunSession::planRollbackTo(context.site(), role, pairing, &plan, &error);
             if (!planned) {
-                context.usageError(QStringLiteral("%1: %2 Nothing was changed.").arg(role, error));
+                if (!error.contains(QLatin1String("othing was changed")))
+                    error += QStringLiteral(" Nothing was changed.");
+                context.usageError(QStringLiteral("%1: %2").arg(role, error));
                 return;
             }
             if (!pairing.undone.isEmpty())

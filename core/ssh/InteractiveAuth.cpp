@@ -42,6 +42,23 @@ bool isPasswordPrompt(const QString& prompt)
     return password.match(prompt).hasMatch() && !other.match(prompt).hasMatch();
 }
 
+QString askForPassword(const QString& endpointId, const SshAuth& auth, QString* why)
+{
+    const InteractiveResponder responder =
+        auth.interactive ? auth.interactive : defaultInteractiveResponder();
+    InteractiveChallenge challenge;
+    challenge.endpointId = endpointId;
+    challenge.prompts << InteractivePrompt{QStringLiteral("Password for %1: ").arg(endpointId),
+                                           false};
+    QStringList answers;
+    if (!responder || !responder(challenge, &answers, why) || answers.size() != 1) {
+        if (why->isEmpty())
+            *why = QStringLiteral("no password was given for %1").arg(endpointId);
+        return {};
+    }
+    return answers.first();
+}
+
 InteractiveOutcome authenticateInteractive(ssh_session session, const QString& endpointId,
                                            const SshAuth& auth)
 {

@@ -23,4 +23,8 @@ struct InteractiveOutcome
 InteractiveOutcome authenticateInteractive(ssh_session session, const QString& endpointId,
                                            const SshAuth& auth);
 
+// The account's password, asked of the operator through the responder (for a server that
+// offers only the password method); empty with *why when nobody answered.
+QString askForPassword(const QString& endpointId, const SshAuth& auth, QString* why);
+
 } // namespace myst

@@ -142,6 +142,7 @@ int JumpChain::open(const std::vector<SshEndpoint>& hops, const SshAuth& auth,
         SshAuth hopAuth;
         static_cast<SshSecrets&>(hopAuth) = auth.hops.value(endpoint.id(), SshSecrets());
         hopAuth.interactive = auth.interactive;
+        hopAuth.askPassword = hopAuth.password.isEmpty();
         SshStatus opened = hop->connection.open(hopAuth, trustedFingerprint);
         if (!opened.ok()) {
             opened.message = QStringLiteral("Jump host %1: %2").arg(endpoint.id(), opened.message);

@@ -348,6 +348,19 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
             triedPassword = true;
             tried << QStringLiteral("password");
             rc = ssh_userauth_password(m_session, nullptr, password.constData());
+        } else if ((methods & SSH_AUTH_METHOD_PASSWORD) && !triedPassword && canAsk &&
+                   auth.askPassword && !(methods & SSH_AUTH_METHOD_INTERACTIVE)) {
+            // No password stored (a jump host's, say) and no keyboard-interactive to carry a
+            // prompt: ask the operator once, as ssh would, and keep nothing.
+            triedPassword = true;
+            tried << QStringLiteral("password (asked)");
+            QString why;
+            QByteArray typed = askForPassword(m_endpoint.id(), auth, &why).toUtf8();
+            rc = typed.isEmpty() ? SSH_AUTH_DENIED
+                                 : ssh_userauth_password(m_session, nullptr, typed.constData());
+            typed.fill('\0');
+            if (!why.isEmpty())
+                notes << why;
         } else if ((methods & SSH_AUTH_METHOD_INTERACTIVE) && !triedInteractive &&
                    (!password.isEmpty() || canAsk)) {
             triedInteractive = true;

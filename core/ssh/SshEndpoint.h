@@ -72,6 +72,9 @@ struct SshAuth : SshSecrets
     // Asks for what the server wants and nothing stored answers (a one-time code); when
     // unset, defaultInteractiveResponder() is used.
     InteractiveResponder interactive;
+    // A jump host with no stored secret that offers only the password method: ask for it
+    // through the responder, as ssh would (the MyST host's own password is in the keychain).
+    bool askPassword = false;
 };
 
 // The process's way of asking the operator: the CLI sets a terminal one, the wizard a dialog.

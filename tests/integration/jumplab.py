@@ -107,7 +107,9 @@ class JumpLab:
         kill_pidfile(os.path.join(self.jump_dir, "sshd.pid"))
         network_down()
 
-    def start_jump_sshd(self, new_key=False):
+    def start_jump_sshd(self, new_key=False, password=None):
+        """With `password`: the bastion takes that password only (PAM in a private mount
+        namespace, pam_exec checking it), no keys."""
         key = os.path.join(self.jump_dir, "host_key")
         if new_key or not os.path.exists(key):
             for f in (key, key + ".pub"):
@@ -124,9 +126,6 @@ HostKey {key}
 PidFile {self.jump_dir}/sshd.pid
 AuthorizedKeysFile {self.jump_dir}/authorized_keys
 StrictModes no
-UsePAM no
-PermitRootLogin prohibit-password
-PasswordAuthentication no
 KbdInteractiveAuthentication no
 AllowTcpForwarding local
 PermitOpen {TARGET_IP}:{TARGET_PORT}
@@ -140,7 +139,23 @@ LogLevel VERBOSE
         pidfile = os.path.join(self.jump_dir, "sshd.pid")
         if os.path.exists(pidfile):
             os.remove(pidfile)
-        in_ns(NS_JUMP, "/usr/sbin/sshd", "-f", config, "-E", os.path.join(self.jump_dir, "sshd.log"))
+        sshd = ["/usr/sbin/sshd", "-f", config, "-E", os.path.join(self.jump_dir, "sshd.log")]
+        if password is None:
+            in_ns(NS_JUMP, *sshd, "-o", "UsePAM=no", "-o", "PasswordAuthentication=no",
+                  "-o", "PermitRootLogin=prohibit-password")
+        else:
+            check = os.path.join(self.jump_dir, "check-password")
+            with open(check, "w") as f:
+                f.write(f"#!/bin/sh\n[ \"$(tr -d '\\000')\" = '{password}' ]\n")
+            os.chmod(check, 0o755)
+            pam = os.path.join(self.jump_dir, "sshd.pam")
+            with open(pam, "w") as f:
+                f.write(f"auth required pam_exec.so expose_authtok quiet {check}\n"
+                        "account required pam_permit.so\nsession required pam_permit.so\n")
+            in_ns(NS_JUMP, "unshare", "--mount", "--propagation", "private", "sh", "-c",
+                  'mount --bind "$0" /etc/pam.d/sshd && exec "$@"', pam, *sshd,
+                  "-o", "UsePAM=yes", "-o", "PasswordAuthentication=yes",
+                  "-o", "PubkeyAuthentication=no", "-o", "PermitRootLogin=yes")
         self.jump_pid = wait_for_pidfile(pidfile)
 
     def move_target(self):

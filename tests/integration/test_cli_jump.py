@@ -159,6 +159,33 @@ Host bastion
                            text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
+    def test_6_a_jump_host_that_takes_a_password_from_the_keychain(self):
+        self.lab.start_jump_sshd(password="bastion pass")
+        try:
+            with open(self.jump_site) as f:
+                site = json.load(f)
+            site["hosts"]["prod"]["jump"].update(auth="password")
+            del site["hosts"]["prod"]["jump"]["identity"]
+            path = os.path.join(self.tmp.name, "password-jump.json")
+            with open(path, "w") as f:
+                json.dump(site, f)
+            p = self.cli("check", "--site", path)  # nothing stored, no terminal to ask on
+            self.assertEqual(p.returncode, 4, p.stdout + p.stderr)
+            self.assertIn(f"Jump host root@{JUMP_IP}:22", p.stdout + p.stderr)
+            self.assertIn("secret --site", p.stdout + p.stderr)
+            bad = self.cli("secret", "--site", path, "--role", "prod", "--jump", "2",
+                           input="x\n")
+            self.assertEqual(bad.returncode, 2)
+            self.assertIn("1 jump host", bad.stderr)
+            stored = self.cli("secret", "--site", path, "--role", "prod", "--jump", "1",
+                              input="bastion pass\n")
+            self.assertEqual(stored.returncode, 0, stored.stderr)
+            self.assertIn(f"root@{JUMP_IP}:22", stored.stdout + stored.stderr)
+            p = self.cli("check", "--site", path)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        finally:
+            self.lab.start_jump_sshd()
+
     # --- helpers ---
     def cli_path(self):
         from clitest import CLI

@@ -46,7 +46,7 @@ class TwoFactorLogin(CliTestCase):
         pam = os.path.join(lab, "sshd.pam")
         with open(pam, "w") as f:
             f.write(f"""auth requisite pam_exec.so expose_authtok quiet {check}
-auth required pam_oath.so usersfile={users} window=4 digits=6
+auth required pam_oath.so usersfile={users} window=12 digits=6
 account required pam_permit.so
 session required pam_permit.so
 """)
@@ -109,8 +109,66 @@ session required pam_permit.so
         os.close(master)
         return proc.returncode, screen.decode(errors="replace"), out
 
+    def test_4_a_reconnect_asks_for_a_new_code(self):
+        """The connection drops mid-step; the server asks again, so the operator is asked again
+        (with the next code: pam_oath refuses a code used once)."""
+        self.assertEqual(self.cli("secret", "--site", self.otp_site, "--role", "prod",
+                                  input=PASSWORD + "\n").returncode, 0)
+        self.set_fault("start", "slow 6")
+        master, slave = pty.openpty()
+        env = dict(os.environ, XDG_STATE_HOME=self.state)
+        proc = subprocess.Popen([CLI, "upgrade", "--site", self.otp_site, "--approach", "in-place",
+                                 "--version", "2.0.0", "--yes", "--json"], stdin=slave,
+                                stderr=slave, stdout=subprocess.PIPE, env=env, text=True)
+        os.close(slave)
+        screen, out, asked, dropped = b"", "", 0, False
+        deadline = time.time() + 120
+        try:
+            while time.time() < deadline and proc.poll() is None:
+                ready, _, _ = select.select([master, proc.stdout], [], [], 0.2)
+                if master in ready:
+                    try:
+                        screen += os.read(master, 4096)
+                    except OSError:
+                        pass
+                if proc.stdout in ready:
+                    out += proc.stdout.readline()
+                if screen.count(b"One-time password") > asked:
+                    code = self.totp()
+                    os.write(master, (code + "\n").encode())
+                    asked += 1
+                if "working slowly" in out and not dropped:
+                    with open(self.pidfile) as f:
+                        listener = f.read().split()[0]
+                    children = subprocess.run(["pgrep", "-P", listener], capture_output=True,
+                                              text=True).stdout.split()
+                    for child in children:
+                        subprocess.run(["pkill", "-KILL", "-P", child])
+                        subprocess.run(["kill", "-KILL", child])
+                    dropped = bool(children)
+            out += proc.communicate(timeout=60)[0]
+        finally:
+            os.close(master)
+            self.set_fault("start", None)
+        self.assertTrue(dropped)
+        self.assertEqual(proc.returncode, 0, out[-2000:] + screen.decode(errors="replace")[-2000:])
+        self.assertGreaterEqual(asked, 2)  # once to log in, again after the drop
+        self.assertIn("[wizard] reconnected", out)
+        self.assertEqual(self.cli("rollback", "--site", self.otp_site, "--last", "--yes",
+                                  input="").returncode, 4)  # no terminal: the code cannot be asked
+        # Put the host back through its key login, from the record the upgrade left there.
+        p = self.cli("rollback", "--site", self.site, "--from-host", "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    used_steps = 0
+
     def totp(self):
-        return subprocess.run(["oathtool", "--totp", OATH_SECRET], capture_output=True, text=True,
+        """A fresh code: pam_oath refuses one used before, and one older than the last used, so
+        each answer takes the next 30 s step (within the PAM window)."""
+        step = TwoFactorLogin.used_steps
+        TwoFactorLogin.used_steps += 1
+        return subprocess.run(["oathtool", "--totp", "-N", f"now + {30 * step} seconds",
+                               OATH_SECRET], capture_output=True, text=True,
                               check=True).stdout.strip()
 
     def test_1_without_a_terminal_the_code_cannot_be_asked(self):

@@ -65,23 +65,28 @@ def oci_layout_archive(legacy, out):
         add(tar, "oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
 
 
+def realhost_lab(tmp, roles):
+    """Realistic hosts under tmp/lab and a site file that names only what a real site must:
+    no settings, nothing tuned to the test host. Returns (lab, site file, site)."""
+    lab = os.path.join(tmp, "lab")
+    subprocess.run([REALHOST, "up", lab, "--roles", roles], check=True, stdout=subprocess.DEVNULL)
+    with open(os.path.join(lab, "site.json")) as f:
+        full = json.load(f)
+    site = {"knownHosts": full["knownHosts"],
+            "hosts": {role: {k: h[k] for k in SITE_KEYS if k in h}
+                      for role, h in full["hosts"].items()}}
+    path = os.path.join(tmp, "site.json")
+    with open(path, "w") as f:
+        json.dump(site, f)
+    return lab, path, site
+
+
 @unittest.skipUnless(os.geteuid() == 0, "realhost needs root (namespaces, users, dockerd)")
 class RealHosts(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.dir = os.path.join(cls.tmp.name, "lab")
-        subprocess.run([REALHOST, "up", cls.dir, "--roles", "prod,nonprod"], check=True,
-                       stdout=subprocess.DEVNULL)
-        with open(os.path.join(cls.dir, "site.json")) as f:
-            full = json.load(f)
-        # Only what a real site names: no settings, nothing tuned to the test host.
-        site = {"knownHosts": full["knownHosts"],
-                "hosts": {role: {k: h[k] for k in SITE_KEYS if k in h}
-                          for role, h in full["hosts"].items()}}
-        cls.site = os.path.join(cls.tmp.name, "site.json")
-        with open(cls.site, "w") as f:
-            json.dump(site, f)
+        cls.dir, cls.site, _ = realhost_lab(cls.tmp.name, "prod,nonprod")
         cls.state_dir = os.path.join(cls.tmp.name, "state")
 
     @classmethod

@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from test_realhost_cli import CLI, REALHOST, SITE_KEYS
+from test_realhost_cli import CLI, REALHOST, realhost_lab
 
 
 @unittest.skipUnless(os.geteuid() == 0, "realhost needs root (namespaces, users, dockerd)")
@@ -19,17 +19,7 @@ class RealHostHistory(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.dir = os.path.join(cls.tmp.name, "lab")
-        subprocess.run([REALHOST, "up", cls.dir, "--roles", "prod"], check=True,
-                       stdout=subprocess.DEVNULL)
-        with open(os.path.join(cls.dir, "site.json")) as f:
-            full = json.load(f)
-        site = {"knownHosts": full["knownHosts"],
-                "hosts": {role: {k: h[k] for k in SITE_KEYS if k in h}
-                          for role, h in full["hosts"].items()}}
-        cls.site = os.path.join(cls.tmp.name, "site.json")
-        with open(cls.site, "w") as f:
-            json.dump(site, f)
+        cls.dir, cls.site, site = realhost_lab(cls.tmp.name, "prod")
         cls.home = site["hosts"]["prod"]["mystHome"]
 
     @classmethod

@@ -237,7 +237,7 @@ int main(int argc, char* argv[])
         QThread::sleep(2);
         const QString remote = sim.dir() + QStringLiteral("/upload-target/one");
         const double r = args.value(2) == QLatin1String("scp") ? scp(e, file, remote)
-                                                                : ours(e, file, remote).mbPerSecond;
+                                                               : ours(e, file, remote).mbPerSecond;
         std::printf("%.1f MB/s\n", r);
         return 0;
     }

@@ -193,6 +193,13 @@ SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)
     ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
     // Without NODELAY, Nagle and delayed ACKs cap small-packet exchanges at a few MB/s.
     ssh_options_set(m_session, SSH_OPTIONS_NODELAY, &yes);
+    // AES-GCM first: with AES-NI it encrypts a multi-GB image upload faster than libssh's
+    // default chacha20-poly1305 (234-254 against 172-231 MB/s on loopback here); servers
+    // without it fall back to the rest of the list.
+    const char* ciphers = "aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
+                          "chacha20-poly1305@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr";
+    ssh_options_set(m_session, SSH_OPTIONS_CIPHERS_C_S, ciphers);
+    ssh_options_set(m_session, SSH_OPTIONS_CIPHERS_S_C, ciphers);
 
     int transport = m_transportFd;
     m_transportFd = -1; // one session's: libssh closes it

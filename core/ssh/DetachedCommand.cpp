@@ -43,7 +43,10 @@ step_alive() { # (sh has no locals: these names are its own)
 const char* const Script = R"SH(dir=$1 base=$1/$2 cmd=$3
 printf '\036myst-begin\n'; printf '\036myst-begin\n' >&2
 if [ ! -f "$base.pid" ]; then
-  (umask 077 && mkdir -p -- "$dir") && chmod 700 -- "$dir" "${dir%/*}" "${dir%/*/*}" || exit 125
+  (umask 077 && mkdir -p -- "$dir") && chmod 700 -- "$dir" || exit 125
+  # The run folders an older version may have made readable, and never anything above them
+  # (a folder that is not <…>/.myst-upgrade/runs/<run> has parents that are not ours: /tmp).
+  case "${dir%/*}" in */.myst-upgrade/runs) chmod 700 -- "${dir%/*}" "${dir%/*/*}" ;; esac
   : > "$base.out"; : > "$base.err"
   setsid sh -c 'trap : TERM; sh -c "$1" </dev/null >>"$2.out" 2>>"$2.err"; st=$?
     echo "$st" > "$2.status.tmp" && mv -f "$2.status.tmp" "$2.status"' myst-step "$cmd" "$base" \

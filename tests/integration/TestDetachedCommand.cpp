@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QTest>
 
 #include <sys/socket.h>
@@ -42,7 +43,15 @@ private slots:
         m_sim = new HostSim();
         QVERIFY2(m_sim->isUp(), qPrintable(m_sim->error()));
     }
-    void cleanupTestCase() { delete m_sim; }
+    void cleanupTestCase()
+    {
+        // A step folder's parents that are not a run folder stay as they were: the step
+        // below lives in <sim>/detached, whose grandparent is /tmp (once made 0700 here).
+        const QString above = QFileInfo(m_sim->dir()).absolutePath();
+        const QFile::Permissions mode = QFile::permissions(above);
+        delete m_sim;
+        QVERIFY2(mode & QFile::WriteOther, qPrintable(above + QStringLiteral(" lost its mode")));
+    }
 
     void runsToTheEndWithStatusAndStreams()
     {

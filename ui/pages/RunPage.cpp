@@ -6,6 +6,7 @@
 #include "ui/run/HostSecrets.h"
 #include "ui/run/OutageClock.h"
 #include "ui/run/RunDialogs.h"
+#include "ui/run/RunTitle.h"
 #include "ui/run/StepTable.h"
 #include "ui/run/UploadMeter.h"
 #include "ui/widgets/LogPane.h"
@@ -180,13 +181,12 @@ void RunPage::startUpgrade()
 {
     const WizardState& state = wizardOf(this)->state();
     const QString version = field(QStringLiteral("version")).toString();
-    const bool phased = state.approach == Approach::Phased;
-    reset(phased ? tr("Phased upgrade to MyST Studio %1").arg(version)
-                 : tr("Upgrade to MyST Studio %1").arg(version));
+    reset(upgradeRunTitle(state.approach, state.site, version));
     UpgradeRequest request;
     request.approach = state.approach;
     request.version = version;
-    request.copyProdData = phased && field(QStringLiteral("copyProdData")).toBool();
+    request.copyProdData =
+        state.approach == Approach::Phased && field(QStringLiteral("copyProdData")).toBool();
     request.offline = state.offlineImage;
     QString error;
     Plan plan;
@@ -248,8 +248,7 @@ void RunPage::startRun(const Plan& plan, const Journal& journal, Runner::Mode mo
     WizardState& state = wizardOf(this)->state();
     const bool appended = m_steps->topLevelItemCount() > 0; // a rollback after the upgrade
     m_plan = plan;
-    m_outage->setSpan(isRollback() ? OutageClock::Span::RestoreToVerified
-                                   : OutageClock::Span::StopToVerified);
+    m_outage->setSpan(OutageClock::spanFor(plan));
     m_steps->addRun(plan, isRollback() && appended ? tr("Rollback") : QString());
     for (const QString& role : plan.roles())
         m_logs->pane(role);
@@ -315,8 +314,8 @@ void RunPage::launchRun(const Journal& journal, Runner::Mode mode)
             [this](int index, OutputStream stream, const QString& line) {
                 m_logs->pane(m_plan.steps.at(index).role)->appendLine(stream, line);
             });
-    connect(m_runner, &Runner::gateReached, this, [this](int, const QString& summary) {
-        m_gate->setSummary(summary);
+    connect(m_runner, &Runner::gateReached, this, [this](int index, const QString& summary) {
+        m_gate->setGate(m_plan, index, summary);
         setState(State::AtGate);
     });
     connect(m_runner, &Runner::uploadProgress, m_upload,

@@ -102,6 +102,26 @@ private slots:
         QCOMPARE(m_sim->schemaVersion(QStringLiteral("green")), QStringLiteral("2.0.0"));
         QCOMPARE(m_sim->schemaVersion(QStringLiteral("blue")), QStringLiteral("1.0.0"));
         shot(&w, QStringLiteral("bg-6-run-done"));
+        // After the switch, the rollback is switching back: one button.
+        auto* back = child<QPushButton>(&w, "rollbackButton");
+        QCOMPARE(back->text(), QStringLiteral("Switch back to blue"));
+        click(back);
+        QTRY_VERIFY_WITH_TIMEOUT(gate->isVisible(), 30000); // a manual switch, this way too
+        QCOMPARE(switched->text(), QStringLiteral("I have switched to blue"));
+        click(switched);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(&w, "runStatusLabel")
+                                     ->text()
+                                     .contains(QStringLiteral("Switched: blue serves now")),
+                                 30000);
+        QCOMPARE(QJsonDocument::fromJson(HostSim::readFile(m_sim->siteFile()))
+                     .object()
+                     .value(QStringLiteral("blueGreen"))
+                     .toObject()
+                     .value(QStringLiteral("active"))
+                     .toString(),
+                 QStringLiteral("blue"));
+        QVERIFY(!back->isEnabled()); // one rollback per page
+        shot(&w, QStringLiteral("bg-6-run-switched-back"));
     }
 };
 

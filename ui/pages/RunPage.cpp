@@ -8,6 +8,7 @@
 #include "ui/run/RunDialogs.h"
 #include "ui/run/RunTitle.h"
 #include "ui/run/StepTable.h"
+#include "ui/run/SwitchBack.h"
 #include "ui/run/UploadMeter.h"
 #include "ui/widgets/LogPane.h"
 #include "ui/wizard/Roles.h"
@@ -387,6 +388,9 @@ void RunPage::onFinished(const RunResult& result)
     m_lockedRole = result.lockedRole;
     m_lockHolder = result.lockHolder;
     // Interrupted first: continuing it is what settles the run, lock or not.
+    const auto back = switchBackPlan(m_plan, upgradeRun(), wizardOf(this)->state().site);
+    m_rollback->setText(back ? tr("Switch back to %1").arg(back->steps.last().role)
+                             : tr("Roll back"));
     setState(result.journal.status == RunStatus::Interrupted ? State::Interrupted
              : !m_lockedRole.isEmpty()                       ? State::Locked
                                                              : State::Finished);
@@ -395,6 +399,12 @@ void RunPage::onFinished(const RunResult& result)
 void RunPage::askRollback()
 {
     const Journal* upgrade = upgradeRun();
+    if (const auto back = switchBackPlan(m_plan, upgrade, wizardOf(this)->state().site)) {
+        m_rollbackAsked = true; // one button: the previous instance serves again
+        m_logs->pane(back->steps.last().role)->appendNote(tr("──────── Switch back ────────"));
+        startRun(*back, RunSession::newJournal(*back, upgrade->runId), Runner::Mode::Fresh);
+        return;
+    }
     Journal recorded; // what RunSession::rollbackRole decides from: the backups taken so far
     RollbackOffer offer;
     for (auto it = m_recorded.begin(); it != m_recorded.end(); ++it) {

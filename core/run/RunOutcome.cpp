@@ -147,7 +147,16 @@ QString interrupted(const Step& failed, const QString& what, const Plan& plan,
 QString failed(const Step& failed, const QString& what, bool cancelled, const Plan& plan,
                const Journal& journal, HostConnections& hosts)
 {
-    const QString restored = restorePreviousTag(failed.role, plan, journal, hosts);
+    QString restored = restorePreviousTag(failed.role, plan, journal, hosts);
+    // Blue/green: a failure on the active instance (read-only, its backup) leaves the idle one
+    // with the new image under myst-studio but not restarted: put its tag back too.
+    for (const QString& role : plan.roles()) {
+        if (plan.approach == Approach::ZeroDowntime && role != failed.role) {
+            const QString other = restorePreviousTag(role, plan, journal, hosts);
+            restored +=
+                (restored.isEmpty() || other.isEmpty() ? QString() : QStringLiteral(" ")) + other;
+        }
+    }
     return (cancelled ? QStringLiteral("Cancelled at step \"%1\" on %2. ")
                       : QStringLiteral("Step \"%1\" failed on %2: %3 "))
                .arg(failed.title, failed.role, what) +

@@ -253,6 +253,26 @@ class BlueGreen(CliTestCase):
             self.assertEqual(json.load(f)["blueGreen"]["active"], "green")
         self.assertEqual(self.console_version("green"), "7.0.0")
 
+    def test_8_the_active_database_refuses_read_only(self):
+        # After test 7 green serves (its site file says so): blue is the idle one.
+        path = os.path.join(self.tmp.name, "manual-site.json")
+        blue_tag = self.tagged_image("blue")
+        self.set_fault("mysql", "down", role="green")
+        try:
+            p, events = self.cli_json("upgrade", "--site", path, "--approach", "zero-downtime",
+                                      "--version", "8.0.0", "--yes")
+        finally:
+            self.set_fault("mysql", None, role="green")
+        self.assertEqual(p.returncode, 1)
+        message = self.result_of(events)["message"]
+        self.assertIn("Can't connect to local MySQL server", message)
+        self.assertIn("green still serves", message)
+        # Blue pulled 8.0.0, which moved its tag: put back, as nothing restarted it.
+        self.assertEqual(self.tagged_image("blue"), blue_tag)
+        self.assertFalse(self.read_only("green"))
+        with open(path) as f:
+            self.assertEqual(json.load(f)["blueGreen"]["active"], "green")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -101,9 +101,11 @@ StepOutcome commandSwitch(StepContext& context, const Step& step)
     const int code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     if (code != 0) {
         return {false, code,
-                QStringLiteral("the switch command failed (exit status %1): %2 may still serve")
+                QStringLiteral("the switch command failed (exit status %1): %2 may still serve; "
+                               "nothing was recorded. Check where the service points; to try "
+                               "again: myst-upgrade switch --site %3 --to %4 --yes")
                     .arg(code)
-                    .arg(step.sourceRole)};
+                    .arg(step.sourceRole, shellQuote(context.site().path), step.role)};
     }
     return {true, 0,
             QStringLiteral("the switch command ended well: traffic goes to %1").arg(step.role)};

@@ -3,6 +3,7 @@
 // again every few seconds until blueGreen.switchTimeoutSeconds.
 #include "core/run/steps/StepExecutors.h"
 
+#include "core/base/ShellQuote.h"
 #include "core/host/ConsoleClient.h"
 #include "core/host/OutputParsers.h"
 #include "core/host/Verify.h"
@@ -54,9 +55,12 @@ StepOutcome runVerifySwitch(StepContext& context, const Step& step, HostSession&
         if (clock.elapsed() > qint64(site.blueGreen.switchTimeoutSeconds) * 1000) {
             return {false, -1,
                     QStringLiteral("%1 still %2 after %3 s (blueGreen.switchTimeoutSeconds): the "
-                                   "switch is not seen yet; the record was not changed")
+                                   "switch is not seen yet, and %4 was not recorded as active. "
+                                   "Once %1 shows %5, record it (the switch command runs "
+                                   "again): myst-upgrade switch --site %6 --to %4 --yes")
                         .arg(url.toString(), last)
-                        .arg(site.blueGreen.switchTimeoutSeconds)};
+                        .arg(site.blueGreen.switchTimeoutSeconds)
+                        .arg(step.role, version, shellQuote(site.path))};
         }
         QThread::msleep(1000);
     }

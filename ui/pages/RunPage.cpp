@@ -405,23 +405,7 @@ void RunPage::askRollback()
         startRun(*back, RunSession::newJournal(*back, upgrade->runId), Runner::Mode::Fresh);
         return;
     }
-    Journal recorded; // what RunSession::rollbackRole decides from: the backups taken so far
-    RollbackOffer offer;
-    for (auto it = m_recorded.begin(); it != m_recorded.end(); ++it) {
-        if (it->backupPath.isEmpty())
-            continue; // a host this run has not changed (yet)
-        recorded.records.insert(it.key(), *it);
-        // Production first, the host whose outage counts; then the others.
-        offer.roles.insert(it.key() == Roles::Prod ? 0 : offer.roles.size(), it.key());
-    }
-    QStringList details;
-    for (const QString& role : offer.roles)
-        details << tr("%1Backup: %2\nPrevious image: %3")
-                       .arg(offer.roles.size() > 1 ? role + QStringLiteral(": ") : QString(),
-                            m_recorded.value(role).backupPath,
-                            m_recorded.value(role).previousImageId);
-    offer.details = details.join(QLatin1Char('\n'));
-    offer.defaultRole = RunSession::rollbackRole(recorded, wizardOf(this)->state().site, {});
+    RollbackOffer offer = RollbackOffer::from(m_recorded, wizardOf(this)->state().site);
     offer.since = (upgrade ? upgrade->started.toLocalTime() : m_launched)
                       .toString(QStringLiteral("HH:mm:ss"));
     offer.cancelsRun = bool(m_runner);

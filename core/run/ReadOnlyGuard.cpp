@@ -1,6 +1,8 @@
 #include "core/run/ReadOnlyGuard.h"
 
 #include "core/base/ShellQuote.h"
+#include "core/journal/RunNames.h"
+#include "core/plan/PlanResume.h"
 
 namespace myst::ReadOnlyGuard {
 
@@ -62,6 +64,23 @@ Result turnOff(HostConnections& hosts, const Plan& plan, Journal& journal, int o
                          .arg(step.role)
                          .arg(journal.outageMs / 1000.0, 0, 'f', 1);
     log(result.message);
+    return result;
+}
+
+Result turnOffForUndoneRun(HostConnections& hosts, const QString& undoneRunId,
+                           const std::function<void(const QString&)>& log)
+{
+    QString error;
+    std::optional<Journal> undone = Journal::loadRun(undoneRunId, &error);
+    if (!undone || undone->approach != Approach::ZeroDowntime || !undone->isUnfinished())
+        return {true, {}};
+    const std::optional<Plan> plan = resumePlan(*undone, hosts.site(), &error);
+    const int off = plan ? pendingOff(*plan, *undone) : -1;
+    if (off < 0)
+        return {true, {}};
+    Result result = turnOff(hosts, *plan, *undone, off, log);
+    if (result.ok && !undone->save(&error))
+        log(error);
     return result;
 }
 

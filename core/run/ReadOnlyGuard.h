@@ -28,6 +28,13 @@ struct Result
 Result turnOff(HostConnections& hosts, const Plan& plan, Journal& journal, int offIndex,
                const std::function<void(const QString&)>& log);
 
+// The rollback of an interrupted run (`undoneRunId`, a zero-downtime upgrade whose laptop died
+// while the active instance was read-only): that run's plan is rebuilt from the site
+// (resumePlan: never its journal's commands as written), its read-only-off run now, and its
+// journal updated. Empty message: nothing to do.
+Result turnOffForUndoneRun(HostConnections& hosts, const QString& undoneRunId,
+                           const std::function<void(const QString&)>& log);
+
 } // namespace ReadOnlyGuard
 
 } // namespace myst

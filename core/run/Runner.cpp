@@ -7,6 +7,7 @@
 #include "core/host/HostRetention.h"
 #include "core/host/Verify.h"
 #include "core/run/HostConnections.h"
+#include "core/run/ReadOnlyGuard.h"
 #include "core/run/RunOutcome.h"
 #include "core/run/steps/StepExecutors.h"
 #include "core/ssh/RemoteCommandJob.h"
@@ -285,6 +286,11 @@ void Runner::work()
     // writable again first, whatever comes next.
     if (m_mode == Mode::Resume)
         turnReadOnlyOff();
+    // The same when an interrupted zero-downtime run is rolled back instead of continued.
+    if (m_plan.kind == RunKind::Rollback && !m_journal.rollbackOf.isEmpty())
+        ReadOnlyGuard::turnOffForUndoneRun(
+            *m_hosts, m_journal.rollbackOf,
+            [this](const QString& line) { logLine(0, OutputStream::Stderr, line); });
     for (int i = 0; i < m_plan.steps.size(); ++i) {
         const Step& step = m_plan.steps.at(i);
         StepRecord& record = m_journal.steps[i];

@@ -273,6 +273,39 @@ class BlueGreen(CliTestCase):
         with open(path) as f:
             self.assertEqual(json.load(f)["blueGreen"]["active"], "green")
 
+    def test_9_laptop_dies_while_read_only_then_rolled_back_instead(self):
+        # Green serves (after tests 7 and 8); the run dies while green is read-only, and the
+        # operator rolls blue back instead of continuing: green is writable again all the same.
+        path = os.path.join(self.tmp.name, "manual-site.json")
+        self.set_fault("backup-database", "slow 3", role="green")
+        env = dict(os.environ, XDG_STATE_HOME=self.state)
+        proc = subprocess.Popen([CLI, "upgrade", "--site", path, "--approach", "zero-downtime",
+                                 "--version", "9.0.0", "--yes", "--json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, text=True, env=env)
+        run_id = None
+        try:
+            for line in proc.stdout:
+                e = json.loads(line)
+                run_id = run_id or e.get("runId")
+                if e["event"] == "output" and "backup-database: working slowly" in e["line"]:
+                    break
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=30)
+        finally:
+            self.set_fault("backup-database", None, role="green")
+        self.assertTrue(self.read_only("green"))
+        run_id = run_id or self.newest_run_id()
+        p, events = self.cli_json("rollback", "--site", path, "--run", run_id, "--role", "blue",
+                                  "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr)
+        self.assertFalse(self.read_only("green"))
+        self.assertEqual(self.journal(run_id)["status"], "rolled-back")
+
+    def newest_run_id(self):
+        runs = os.path.join(self.state, "myst-upgrade", "runs")
+        return sorted(f[:-5] for f in os.listdir(runs) if f.endswith(".json"))[-1]
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -64,7 +64,8 @@ QString Step::commandText() const
         return QStringLiteral("(the operator confirms)");
     case StepKind::CheckActive:
         return QStringLiteral("[%1, %2] cat <MyST home>/.myst-upgrade/active.json  (must name "
-                              "%1, as the site does, or nothing yet)")
+                              "%1, as the site does, or nothing yet); [%1] docker exec "
+                              "myststudio_db … SELECT @@global.read_only  (must answer 0)")
             .arg(role, sourceRole);
     case StepKind::SwitchTraffic:
         return argv.isEmpty()

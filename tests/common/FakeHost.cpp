@@ -97,7 +97,10 @@ CapturedOutput FakeHost::capture(const QString& c, qint64)
         return answer(0);
     }
     if (c.startsWith(QLatin1String("docker exec myststudio_db "))) { // blue/green: read-only on/off
-        readOnly = c.contains(QLatin1String("read_only = ON"));
+        if (c.contains(QLatin1String("read_only = ON")))
+            readOnly = true;
+        else if (c.contains(QLatin1String("read_only = OFF")))
+            readOnly = false;
         return answer(0, {readOnly ? QStringLiteral("1") : QStringLiteral("0")});
     }
     if (c.contains(QLatin1String("myst-active none"))) // ActiveRoleStore::read

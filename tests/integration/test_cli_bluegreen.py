@@ -257,6 +257,7 @@ class BlueGreen(CliTestCase):
         # After test 7 green serves (its site file says so): blue is the idle one.
         path = os.path.join(self.tmp.name, "manual-site.json")
         blue_tag = self.tagged_image("blue")
+        # A database that does not answer is found before anything changes.
         self.set_fault("mysql", "down", role="green")
         try:
             p, events = self.cli_json("upgrade", "--site", path, "--approach", "zero-downtime",
@@ -264,8 +265,19 @@ class BlueGreen(CliTestCase):
         finally:
             self.set_fault("mysql", None, role="green")
         self.assertEqual(p.returncode, 1)
+        self.assertIn("Can't connect to local MySQL server", self.result_of(events)["message"])
+        self.assertEqual(self.started_steps(events), ["check-active"])
+        # One that answers but refuses read-only: after blue pulled.
+        self.set_fault("mysql", "denied", role="green")
+        try:
+            p, events = self.cli_json("upgrade", "--site", path, "--approach", "zero-downtime",
+                                      "--version", "8.0.0", "--yes")
+        finally:
+            self.set_fault("mysql", None, role="green")
+        self.assertEqual(p.returncode, 1)
         message = self.result_of(events)["message"]
-        self.assertIn("Can't connect to local MySQL server", message)
+        self.assertIn("SUPER or SYSTEM_VARIABLES_ADMIN", message)
+        self.assertIn("pull", self.started_steps(events))
         self.assertIn("green still serves", message)
         # Blue pulled 8.0.0, which moved its tag: put back, as nothing restarted it.
         self.assertEqual(self.tagged_image("blue"), blue_tag)

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QProcess>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QTest>
@@ -122,6 +123,54 @@ private slots:
                  QStringLiteral("blue"));
         QVERIFY(!back->isEnabled()); // one rollback per page
         shot(&w, QStringLiteral("bg-6-run-switched-back"));
+    }
+
+    // The laptop died while blue was read-only (the CLI killed during blue's backup): the
+    // Start page says blue may still refuse writes, and Continue turns that off first.
+    void anInterruptedRunIsContinuedReadOnlyOffFirst()
+    {
+        m_sim->setFault(QStringLiteral("blue"), QStringLiteral("backup-database"),
+                        QStringLiteral("slow 3"));
+        QProcess cli;
+        cli.start(
+            qEnvironmentVariable("MYST_CLI", QStringLiteral(MYST_BINARY_DIR "/app/myst-upgrade")),
+            {QStringLiteral("upgrade"), QStringLiteral("--site"), m_sim->siteFile(),
+             QStringLiteral("--approach"), QStringLiteral("zero-downtime"),
+             QStringLiteral("--version"), QStringLiteral("3.0.0"), QStringLiteral("--yes"),
+             QStringLiteral("--json")});
+        QVERIFY(cli.waitForStarted());
+        QByteArray seen;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (seen += cli.readAllStandardOutput()).contains("backup-database: working slowly") ||
+                cli.state() == QProcess::NotRunning,
+            60000);
+        cli.kill();
+        QVERIFY(cli.waitForFinished());
+        m_sim->setFault(QStringLiteral("blue"), QStringLiteral("backup-database"), QString());
+        QVERIFY(readOnly(QStringLiteral("blue")));
+
+        UpgradeWizard w(m_sim->siteFile());
+        w.resize(1100, 800);
+        w.show();
+        auto* panel = child<QWidget>(&w, "interruptedPanel");
+        QTRY_VERIFY(panel->isVisible());
+        const QString text = panel->findChild<QLabel*>()->text();
+        QVERIFY2(text.contains(QStringLiteral("blue may still be read-only")), qPrintable(text));
+        shot(&w, QStringLiteral("bg-1-start-interrupted-read-only"));
+        click(child<QPushButton>(&w, "continueRunButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(w.currentId(), int(UpgradeWizard::RunId), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QWidget>(&w, "blueLogPane")
+                                     ->findChild<LogView*>()
+                                     ->toPlainText()
+                                     .contains(QStringLiteral("read-only mode is off again")),
+                                 20000);
+        QVERIFY(!readOnly(QStringLiteral("blue")));
+        auto* gate = child<QWidget>(&w, "gatePanel");
+        QTRY_VERIFY_WITH_TIMEOUT(gate->isVisible(), 90000); // then on to the manual switch
+        click(child<QPushButton>(&w, "gateContinueButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 30000);
+        QCOMPARE(m_sim->schemaVersion(QStringLiteral("green")), QStringLiteral("3.0.0"));
+        QVERIFY(!readOnly(QStringLiteral("blue")));
     }
 };
 

@@ -15,9 +15,14 @@ const OptionHelp Site{"site", "SITE", "The site file (JSON) that names the hosts
 const OptionHelp Role{"role", "ROLE", "Only the host with this role (e.g. prod or nonprod)."};
 const OptionHelp Yes{"yes", nullptr, "Do not ask: confirm that this changes the hosts."};
 const OptionHelp Approach{"approach", "APPROACH",
-                          "How to upgrade: in place on one host, or phased (nonprod is "
-                          "upgraded and verified first, then, after a gate, prod).",
-                          "in-place, phased"};
+                          "How to upgrade: in place on one host, phased (nonprod is "
+                          "upgraded and verified first, then, after a gate, prod), or "
+                          "zero-downtime (blue/green: the idle instance is upgraded with the "
+                          "active one's data, then traffic is switched to it).",
+                          "in-place, phased, zero-downtime"};
+const OptionHelp Switched{"switched", nullptr,
+                          "Zero-downtime with a manual switch: the change (DNS) is made. --yes "
+                          "alone stops at the manual switch and says what to change."};
 const OptionHelp Version{"version", "V",
                          "The MyST Studio release to upgrade to, e.g. 7.2.0.1; may be left out "
                          "with --image-tar (the archive's tag names it)."};
@@ -36,7 +41,11 @@ const OptionHelp Run{"run", "RUN_ID", "The run with this ID (as `myst-upgrade ru
 const char* const ApproachDetails =
     "APPROACH is in-place, or phased: hosts nonprod then prod. Non-production is backed up, "
     "upgraded and verified; then a gate (--yes answers it); then production's steps, which stop "
-    "short of stop.sh if production pulled another image than the one verified.";
+    "short of stop.sh if production pulled another image than the one verified. Or "
+    "zero-downtime: hosts blue and green and the site's blueGreen block; the idle instance gets "
+    "the new image and the active one's data (the active one read-only meanwhile, always made "
+    "writable again; changes made on it after its backup are lost), is verified, then traffic "
+    "is switched to it (a command, or by hand with --switched) and recorded as active.";
 
 const std::vector<CommandSpec> Table = {
     {"check",
@@ -56,9 +65,9 @@ const std::vector<CommandSpec> Table = {
     {"upgrade",
      &commands::upgrade,
      "--site SITE --approach APPROACH [--version V] [--image-tar FILE] [--role ROLE] "
-     "[--copy-prod-data [--keep-prod-copy]] --yes",
+     "[--copy-prod-data [--keep-prod-copy]] [--switched] --yes",
      "Upgrade MyST Studio on the site's hosts, step by step as the vendor's guide says.",
-     {Site, Approach, Version, ImageTar, Role, CopyProdData, KeepProdCopy, Yes},
+     {Site, Approach, Version, ImageTar, Role, CopyProdData, KeepProdCopy, Switched, Yes},
      ApproachDetails},
     {"upload",
      &commands::upload,
@@ -95,10 +104,25 @@ const std::vector<CommandSpec> Table = {
      "hand, the image and backup the guide implies (or why that is ambiguous). Changes nothing."},
     {"resume",
      &commands::resume,
-     "--site SITE (--last | --run RUN_ID) --yes",
+     "--site SITE (--last | --run RUN_ID) [--switched] --yes",
      "Reattach to an interrupted run and continue it.",
-     {Site, Last, Run, Yes},
-     "A step that ended while nobody was connected is read from its status file on the host."},
+     {Site, Last, Run, Switched, Yes},
+     "A step that ended while nobody was connected is read from its status file on the host. "
+     "A zero-downtime run that stopped while the active instance was read-only turns read-only "
+     "off first."},
+    {"switch",
+     &commands::switchTraffic,
+     "--site SITE --to ROLE [--switched] --yes",
+     "Zero-downtime: switch traffic to the other instance (blue or green), e.g. back.",
+     {Site,
+      {"to", "ROLE", "The instance to send traffic to: blue or green (not the active one)."},
+      Switched,
+      Yes},
+     "Checks that the site and both hosts agree which instance is active and that the one "
+     "switched to answers; runs the site's switch command (or, with a manual switch, needs "
+     "--switched), checks the service URL when the site names one, and records the new active "
+     "instance in the site file and on both hosts. After an upgrade, switching back is its "
+     "rollback."},
     {"unlock",
      &commands::unlock,
      "--site SITE [--role ROLE] --yes",

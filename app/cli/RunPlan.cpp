@@ -24,6 +24,8 @@ void runPlan(CommandContext& context, const Plan& plan, Journal journal, Runner:
     // The operator confirmed (--yes or at the prompt); a failed non-production verify still
     // stops the run before production, as every failed step does.
     runner->setAutoApproveGates(true);
+    // A manual blue/green switch is a change made by hand: --yes does not say it was made.
+    runner->setManualChangeDone(context.flag(QStringLiteral("switched")));
     for (auto it = context.auth().begin(); it != context.auth().end(); ++it) {
         runner->setAuth(it.key(), it.value());
     }

@@ -76,7 +76,10 @@ void TextOutput::plannedStep(int index, const Step& step)
     message(QStringLiteral("%1. [%2] %3%4\n     $ %5")
                 .arg(index + 1)
                 .arg(step.role, step.title,
-                     step.startsOutage ? QStringLiteral("  (outage starts)") : QString(),
+                     !step.startsOutage ? QString()
+                     : step.kind == StepKind::ReadOnly
+                         ? QStringLiteral("  (read-only window starts: writes refused)")
+                         : QStringLiteral("  (outage starts)"),
                      step.commandText()));
 }
 

@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
+#include <QTcpSocket>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -183,6 +184,66 @@ bool parseAnswer(const QByteArray& raw, ConsolePage* page, QByteArray* location)
 ConsolePage fetchConsolePage(HostSession& host, const QUrl& start, const QString& pinnedSha256,
                              int timeoutMs)
 {
+    return fetchPage([&host](const QString& h, int port,
+                             QString* error) { return host.openTunnel(h, port, error); },
+                     start, pinnedSha256, timeoutMs);
+}
+
+namespace {
+// A TCP connection from this computer, as a TunnelStream (blocking QTcpSocket calls, which
+// need no event loop: for worker threads only).
+class LocalTcpStream : public TunnelStream
+{
+public:
+    bool connect(const QString& host, int port, int timeoutMs, QString* error)
+    {
+        m_socket.connectToHost(host, quint16(port));
+        if (m_socket.waitForConnected(timeoutMs))
+            return true;
+        *error = QStringLiteral("cannot connect to %1:%2 (%3)")
+                     .arg(host)
+                     .arg(port)
+                     .arg(m_socket.errorString());
+        return false;
+    }
+    bool write(const QByteArray& bytes) override
+    {
+        if (m_socket.write(bytes) != bytes.size())
+            return false;
+        while (m_socket.bytesToWrite() > 0) {
+            if (!m_socket.waitForBytesWritten(5000))
+                return false;
+        }
+        return true;
+    }
+    int read(char* buffer, int size, int timeoutMs) override
+    {
+        if (m_socket.bytesAvailable() == 0 && !m_socket.waitForReadyRead(timeoutMs))
+            return m_socket.state() == QAbstractSocket::ConnectedState ? 0 : -1;
+        return int(m_socket.read(buffer, size));
+    }
+
+private:
+    QTcpSocket m_socket;
+};
+} // namespace
+
+ConsolePage fetchPageFromHere(const QUrl& url, int timeoutMs)
+{
+    return fetchPage(
+        [timeoutMs](const QString& host, int port,
+                    QString* error) -> std::unique_ptr<TunnelStream> {
+            auto stream = std::make_unique<LocalTcpStream>();
+            if (!stream->connect(host, port, timeoutMs, error))
+                return nullptr;
+            return stream;
+        },
+        url, {}, timeoutMs);
+}
+
+ConsolePage fetchPage(const TunnelOpener& open, const QUrl& start, const QString& pinnedSha256,
+                      int timeoutMs)
+{
     ConsolePage page;
     QUrl url = start;
     const QString pin = normalizedSha256Fingerprint(pinnedSha256);
@@ -190,7 +251,7 @@ ConsolePage fetchConsolePage(HostSession& host, const QUrl& start, const QString
         const bool tls = url.scheme() == QLatin1String("https");
         const int port = url.port(tls ? 443 : 80);
         QString error;
-        std::unique_ptr<TunnelStream> tunnel = host.openTunnel(url.host(), port, &error);
+        std::unique_ptr<TunnelStream> tunnel = open(url.host(), port, &error);
         if (!tunnel) {
             page.error = error;
             return page;

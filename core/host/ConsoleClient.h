@@ -5,6 +5,9 @@
 #include <QByteArray>
 #include <QUrl>
 
+#include <functional>
+#include <memory>
+
 namespace myst {
 
 // One page of MyST Studio's console, fetched through the host's SSH session (a direct-tcpip
@@ -27,5 +30,14 @@ struct ConsolePage
 
 ConsolePage fetchConsolePage(HostSession& host, const QUrl& url, const QString& pinnedSha256,
                              int timeoutMs);
+
+// The same, with the TCP connections opened by `open` (host, port, error).
+using TunnelOpener = std::function<std::unique_ptr<TunnelStream>(const QString&, int, QString*)>;
+ConsolePage fetchPage(const TunnelOpener& open, const QUrl& url, const QString& pinnedSha256,
+                      int timeoutMs);
+
+// A page fetched from this computer (a blue/green site's public service URL, as its users
+// reach it): plain TCP from here, TLS trusted by the system's CAs. Blocking: a worker thread's.
+ConsolePage fetchPageFromHere(const QUrl& url, int timeoutMs);
 
 } // namespace myst

@@ -27,6 +27,32 @@ QStringList load(const SiteHost& host, const QString& archive)
     return command(host, {QStringLiteral("load"), QStringLiteral("-i"), archive});
 }
 
+namespace {
+// $MYSQL_ROOT_PASSWORD is expanded by the container's shell, never by the host's or ours.
+QStringList dbClient(const SiteHost& host, const QString& sql)
+{
+    const QString inner =
+        QStringLiteral("exec mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -N -B -e \"%1\"").arg(sql);
+    return command(host, {QStringLiteral("exec"), DbContainer, QStringLiteral("sh"),
+                          QStringLiteral("-c"), inner});
+}
+} // namespace
+
+QStringList dbReadOnly(const SiteHost& host, bool on)
+{
+    // The guide's statements. FLUSH TABLES WITH READ LOCK ends with the client's session; what
+    // lasts is read_only, which refuses writes from every account without SUPER.
+    return dbClient(host, on ? QStringLiteral("FLUSH TABLES WITH READ LOCK; SET GLOBAL read_only = "
+                                              "ON; SELECT @@global.read_only;")
+                             : QStringLiteral("SET GLOBAL read_only = OFF; UNLOCK TABLES; SELECT "
+                                              "@@global.read_only;"));
+}
+
+QStringList dbReadOnlyQuery(const SiteHost& host)
+{
+    return dbClient(host, QStringLiteral("SELECT @@global.read_only;"));
+}
+
 bool isDockerCommand(const QStringList& argv)
 {
     const int at =

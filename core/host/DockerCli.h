@@ -21,6 +21,14 @@ QStringList command(const SiteHost& host, const QStringList& args); // [sudo -n]
 QStringList inspect(const SiteHost& host, const QString& image);    // … image inspect IMAGE
 QStringList tag(const SiteHost& host, const QString& image, const QString& as = Tag);
 QStringList load(const SiteHost& host, const QString& archive);
+// The database container's read-only mode, with the container's own credentials (so that no
+// database secret leaves the host): docker exec myststudio_db sh -c 'exec mysql -uroot
+// -p"$MYSQL_ROOT_PASSWORD" -N -B -e "…"'. Prints @@global.read_only afterwards (1 or 0).
+QStringList dbReadOnly(const SiteHost& host, bool on);
+// The same client, only reading @@global.read_only (1 or 0): does the container answer, with
+// its own credentials, and is it writable now.
+QStringList dbReadOnlyQuery(const SiteHost& host);
+inline const QString DbContainer = QStringLiteral("myststudio_db");
 // Whether argv is a docker command as command() makes it (for a journal's values).
 bool isDockerCommand(const QStringList& argv);
 

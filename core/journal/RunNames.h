@@ -10,6 +10,7 @@ namespace RunKind {
 inline const QString Upgrade = QStringLiteral("upgrade");
 inline const QString Rollback = QStringLiteral("rollback");
 inline const QString Upload = QStringLiteral("upload");
+inline const QString Switch = QStringLiteral("switch"); // blue/green: traffic to the other one
 } // namespace RunKind
 
 namespace RunStatus {

@@ -96,6 +96,19 @@ Plan phasedUpgradePlan(const SiteHost& nonprod, const SiteHost& prod, const QStr
 // the archive, load it and tag it myst-studio. Nothing is stopped or restarted.
 Plan uploadPlan(const SiteHost& host, const OfflineImage& offline);
 
+// The guide's zero-downtime upgrade (blue/green), from `active` (the instance that serves) to
+// the other one, the idle instance: its own record and backup, the new image, then (with
+// blueGreen.readOnly) the active instance read-only, its backup copied to the idle one and
+// restored there (which upgrades it), read-only off again, the idle instance verified, the
+// switch (a gate first when it is a command; the manual switch is a gate itself), the switch
+// verified on the service URL when the site has one, and the new active role recorded.
+Plan zeroDowntimePlan(const Site& site, const QString& active, const QString& version,
+                      const OfflineImage& offline = {});
+
+// `myst-upgrade switch`: traffic to `toRole` on its own: the hosts agree with the site, the
+// instance switched to answers, the switch, its check, and the record.
+Plan switchPlan(const Site& site, const QString& toRole);
+
 // The guide's rollback from what a run recorded: check the image and backup are there, re-tag
 // the previous image, restore the backup, restart, verify the previous version. Empty with an
 // error when the record lacks what rollback needs.

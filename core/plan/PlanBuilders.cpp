@@ -241,3 +241,125 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
 }
 
 } // namespace myst
+
+namespace myst {
+
+namespace {
+// The switch to `to` and what follows it, shared by the upgrade and `switch`.
+QList<Step> switchSteps(const Site& site, const QString& to, const QString& version)
+{
+    const BlueGreen& bg = site.blueGreen;
+    const SiteHost target = site.hosts.value(to);
+    QList<Step> steps;
+    Step sw = makeStep(QStringLiteral("switch"),
+                       bg.manualSwitch ? QStringLiteral("Switch traffic to %1 (by hand)").arg(to)
+                                       : QStringLiteral("Switch traffic to %1").arg(to),
+                       to, StepKind::SwitchTraffic,
+                       bg.manualSwitch ? QStringList{} : bg.switchArgv(to, target.endpoint.host));
+    sw.sourceRole = BlueGreen::otherRole(to);
+    sw.expectVersion = version;
+    steps << sw;
+    if (!bg.serviceUrl.isEmpty()) {
+        Step check =
+            makeStep(QStringLiteral("verify-switch"),
+                     QStringLiteral("Check %1 serves %2").arg(bg.serviceUrl.toString(), to), to,
+                     StepKind::VerifySwitch);
+        check.expectVersion = version;
+        steps << check;
+    }
+    Step record =
+        makeStep(QStringLiteral("record-active"),
+                 QStringLiteral("Record %1 as the active instance (site and both hosts)").arg(to),
+                 to, StepKind::RecordActive);
+    record.sourceRole = BlueGreen::otherRole(to);
+    steps << record;
+    return steps;
+}
+
+Step checkActiveStep(const QString& active)
+{
+    Step check = makeStep(QStringLiteral("check-active"),
+                          QStringLiteral("Check both hosts record %1 as active").arg(active),
+                          active, StepKind::CheckActive);
+    check.sourceRole = BlueGreen::otherRole(active);
+    return check;
+}
+} // namespace
+
+Plan zeroDowntimePlan(const Site& site, const QString& active, const QString& version,
+                      const OfflineImage& offline)
+{
+    Plan plan;
+    plan.kind = RunKind::Upgrade;
+    plan.approach = Approach::ZeroDowntime;
+    plan.targetVersion = version;
+    const QString idle = BlueGreen::otherRole(active);
+    const SiteHost a = site.hosts.value(active);
+    const SiteHost i = site.hosts.value(idle);
+    const InPlaceSteps n = inPlaceSteps(i, version, offline);
+    plan.steps << checkActiveStep(active);
+    // The idle instance: what its own rollback needs (image, backup), then the new image.
+    plan.steps << n.record << n.backup << n.getImage << n.ready;
+    const bool readOnly = site.blueGreen.readOnly;
+    if (readOnly) {
+        Step on = makeStep(
+            QStringLiteral("read-only-on"),
+            QStringLiteral("Make %1 read-only (writes refused until it is off)").arg(active),
+            active, StepKind::ReadOnly, DockerCli::dbReadOnly(a, true));
+        on.startsOutage = true; // this approach's outage: writes refused
+        plan.steps << on;
+    }
+    Step backup =
+        makeStep(QStringLiteral("backup-for-copy"),
+                 QStringLiteral("Back up %1's database for %2 (changes on %1 after "
+                                "this are lost)")
+                     .arg(active, idle),
+                 active, StepKind::Backup, {a.script(QStringLiteral("backup-database.sh"))});
+    Step copy = makeStep(QStringLiteral("copy-backup"),
+                         QStringLiteral("Copy %1's backup to %2").arg(active, idle), idle,
+                         StepKind::CopyBackup);
+    copy.sourceRole = active;
+    Step restore = makeStep(
+        QStringLiteral("restore-copy"),
+        QStringLiteral("Restore %1's data on %2 (restarts it, upgrades)").arg(active, idle), idle,
+        StepKind::RestoreCopy, {i.script(QStringLiteral("update-database.sh"))});
+    restore.sourceRole = active;
+    restore.keepFile = true; // the idle instance's data from now on: its backup
+    restore.startsService = true;
+    plan.steps << backup << copy << restore;
+    if (readOnly) {
+        Step off = makeStep(QStringLiteral("read-only-off"),
+                            QStringLiteral("Turn %1's read-only mode off").arg(active), active,
+                            StepKind::ReadOnly, DockerCli::dbReadOnly(a, false));
+        off.endsOutage = true;
+        plan.steps << off;
+    }
+    plan.steps << n.verify; // endsOutage there only counts after a start: no outage step before
+    plan.steps.last().endsOutage = false;
+    if (!site.blueGreen.manualSwitch) {
+        Step gate = makeStep(QStringLiteral("gate"),
+                             QStringLiteral("Switch traffic from %1 to %2?").arg(active, idle),
+                             idle, StepKind::Gate);
+        gate.sourceRole = active;
+        plan.steps << gate;
+    }
+    plan.steps << switchSteps(site, idle, version);
+    return plan;
+}
+
+Plan switchPlan(const Site& site, const QString& toRole)
+{
+    Plan plan;
+    plan.kind = RunKind::Switch;
+    plan.approach = Approach::ZeroDowntime;
+    const QString from = BlueGreen::otherRole(toRole);
+    const SiteHost to = site.hosts.value(toRole);
+    plan.steps << checkActiveStep(from);
+    Step verify = makeStep(QStringLiteral("verify"),
+                           QStringLiteral("Check MyST Studio on %1 answers").arg(toRole), toRole,
+                           StepKind::Verify, {to.script(QStringLiteral("output-logs.sh"))});
+    plan.steps << verify << switchSteps(site, toRole, {});
+    return plan;
+}
+
+} // namespace myst

@@ -39,6 +39,24 @@ std::optional<Plan> rebuild(const Plan& recorded, const Site& site, QString* err
                                  recorded.targetVersion, restore != nullptr, offline,
                                  restore && restore->keepFile);
     }
+    if (recorded.kind == RunKind::Upgrade && recorded.approach == Approach::ZeroDowntime) {
+        // The instance that was active when it was planned: the site may have moved on since.
+        const Step* check = findStep(recorded, StepKind::CheckActive);
+        if (!check || !BlueGreen::isRole(check->role) || !site.blueGreen.set) {
+            *error = QStringLiteral("its plan names no active instance, or the site no longer "
+                                    "has a blueGreen block");
+            return std::nullopt;
+        }
+        return zeroDowntimePlan(site, check->role, recorded.targetVersion, offline);
+    }
+    if (recorded.kind == RunKind::Switch) {
+        const Step* record = findStep(recorded, StepKind::RecordActive);
+        if (!record || !BlueGreen::isRole(record->role) || !site.blueGreen.set) {
+            *error = QStringLiteral("its plan names no instance to switch to");
+            return std::nullopt;
+        }
+        return switchPlan(site, record->role);
+    }
     if (recorded.kind == RunKind::Upload && offline.isSet())
         return uploadPlan(host(firstRole), offline);
     if (recorded.kind == RunKind::Rollback) {

@@ -62,6 +62,25 @@ QString Step::commandText() const
             .arg(sourceRole);
     case StepKind::Gate:
         return QStringLiteral("(the operator confirms)");
+    case StepKind::CheckActive:
+        return QStringLiteral("[%1, %2] cat <MyST home>/.myst-upgrade/active.json  (must name "
+                              "%1, as the site does, or nothing yet); [%1] docker exec "
+                              "myststudio_db … SELECT @@global.read_only  (must answer 0)")
+            .arg(role, sourceRole);
+    case StepKind::SwitchTraffic:
+        return argv.isEmpty()
+                   ? QStringLiteral("(by hand: point the service at %1; the operator confirms)")
+                         .arg(role)
+                   : QStringLiteral("on this computer, no shell: %1").arg(shellCommand(argv));
+    case StepKind::VerifySwitch:
+        return QStringLiteral("on this computer: GET the service URL until it shows MyST "
+                              "Studio %1")
+            .arg(expectVersion.isEmpty() ? QStringLiteral("(%1's version)").arg(role)
+                                         : expectVersion);
+    case StepKind::RecordActive:
+        return QStringLiteral("[%1, %2] write <MyST home>/.myst-upgrade/active.json "
+                              "{\"active\": \"%1\"}; the site file's blueGreen.active = %1")
+            .arg(role, sourceRole);
     case StepKind::CheckReadiness:
         return QStringLiteral("docker image inspect <recorded previous image>; test -s "
                               "<recorded backup>; df -Pk %1  (enough free disk)")

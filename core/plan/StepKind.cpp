@@ -26,6 +26,11 @@ const KindName Names[] = {
     {StepKind::UploadImage, "upload-image"},
     {StepKind::LoadImage, "load-image"},
     {StepKind::CheckReadiness, "check-readiness"},
+    {StepKind::CheckActive, "check-active"},
+    {StepKind::ReadOnly, "read-only"},
+    {StepKind::SwitchTraffic, "switch-traffic"},
+    {StepKind::VerifySwitch, "verify-switch"},
+    {StepKind::RecordActive, "record-active"},
 };
 // Journals before names were stored wrote the kind as its number in this order (frozen).
 const StepKind LegacyOrder[] = {

@@ -25,6 +25,11 @@ enum class StepKind
     UploadImage,   // offline: the archive → <image directory>/<name>, resumable, sha256 checked
     LoadImage, // offline: import.sh <archive>, else docker load -i + docker tag <ID> myst-studio
     CheckReadiness, // before the service changes: what rollback needs is there, and free disk
+    CheckActive,    // blue/green: both hosts' active.json agree with the site's "active"
+    ReadOnly,       // blue/green: docker exec myststudio_db mysql … read_only ON (or OFF)
+    SwitchTraffic,  // blue/green: the switch command on this computer, or the manual gate
+    VerifySwitch,   // blue/green: the service URL shows the new active instance's version
+    RecordActive,   // blue/green: the new active role in active.json on both hosts and the site
 };
 
 QString stepKindName(StepKind kind); // "record-image", "script", …

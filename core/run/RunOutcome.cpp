@@ -107,6 +107,23 @@ QString success(const Plan& plan, const Journal& journal)
                                  "myst-studio. The running service was not restarted; the "
                                  "previous image was %4 (undo: docker tag %4 myst-studio).")
                       .arg(r.loadedImageId.left(19), plan.targetVersion, role, r.previousImageId);
+    } else if (plan.kind == RunKind::Switch) {
+        message = QStringLiteral("Switched: %1 serves now (recorded as active); %2 runs on, "
+                                 "idle.")
+                      .arg(plan.steps.last().role, plan.steps.last().sourceRole);
+    } else if (plan.approach == Approach::ZeroDowntime) {
+        const Step& record = plan.steps.last();
+        message = QStringLiteral("Upgrade complete: MyST Studio %1 is running on %2, which now "
+                                 "serves (recorded as active). %3 runs on, idle, on its previous "
+                                 "version: to go back, myst-upgrade switch --site %4 --to %3 "
+                                 "--yes.")
+                      .arg(plan.targetVersion, record.role, record.sourceRole,
+                           shellQuote(journal.sitePath));
+        if (journal.outageMs >= 0)
+            message += QStringLiteral(" Read-only window on %1 (writes refused): %2 s.")
+                           .arg(record.sourceRole)
+                           .arg(journal.outageMs / 1000.0, 0, 'f', 1);
+        return message;
     } else {
         message =
             QStringLiteral("Upgrade complete: MyST Studio %1 is running.").arg(plan.targetVersion);
@@ -130,7 +147,16 @@ QString interrupted(const Step& failed, const QString& what, const Plan& plan,
 QString failed(const Step& failed, const QString& what, bool cancelled, const Plan& plan,
                const Journal& journal, HostConnections& hosts)
 {
-    const QString restored = restorePreviousTag(failed.role, plan, journal, hosts);
+    QString restored = restorePreviousTag(failed.role, plan, journal, hosts);
+    // Blue/green: a failure on the active instance (read-only, its backup) leaves the idle one
+    // with the new image under myst-studio but not restarted: put its tag back too.
+    for (const QString& role : plan.roles()) {
+        if (plan.approach == Approach::ZeroDowntime && role != failed.role) {
+            const QString other = restorePreviousTag(role, plan, journal, hosts);
+            restored +=
+                (restored.isEmpty() || other.isEmpty() ? QString() : QStringLiteral(" ")) + other;
+        }
+    }
     return (cancelled ? QStringLiteral("Cancelled at step \"%1\" on %2. ")
                       : QStringLiteral("Step \"%1\" failed on %2: %3 "))
                .arg(failed.title, failed.role, what) +
@@ -139,6 +165,14 @@ QString failed(const Step& failed, const QString& what, bool cancelled, const Pl
 
 QString untouchedAfterGate(int failedIndex, const Plan& plan)
 {
+    if (plan.approach == Approach::ZeroDowntime) {
+        for (int i = failedIndex; i < plan.steps.size(); ++i) {
+            if (plan.steps.at(i).kind == StepKind::SwitchTraffic)
+                return QStringLiteral(" %1 still serves: traffic was not switched.")
+                    .arg(plan.steps.at(i).sourceRole);
+        }
+        return {};
+    }
     for (int i = failedIndex + 1; i < plan.steps.size(); ++i) {
         if (plan.steps.at(i).kind == StepKind::Gate) {
             return QStringLiteral(" %1 was not changed.").arg(plan.steps.at(i).role);

@@ -7,6 +7,7 @@
 #include "core/host/HostRetention.h"
 #include "core/host/Verify.h"
 #include "core/run/HostConnections.h"
+#include "core/run/ReadOnlyGuard.h"
 #include "core/run/RunOutcome.h"
 #include "core/run/steps/StepExecutors.h"
 #include "core/ssh/RemoteCommandJob.h"
@@ -118,7 +119,7 @@ void Runner::recordOnHost(const QString& role)
         return m_plan.steps.at(i).role == role && status != StepStatus::Pending &&
                status != StepStatus::Skipped && kind != StepKind::CheckRollback &&
                kind != StepKind::CheckImage && kind != StepKind::Gate &&
-               kind != StepKind::CheckReadiness;
+               kind != StepKind::CheckReadiness && kind != StepKind::CheckActive;
     };
     bool worth = m_journal.records.contains(role);
     for (int i = 0; !worth && i < m_plan.steps.size(); ++i)
@@ -182,6 +183,15 @@ bool Runner::waitAtGate(const QString& summary)
         }
     }
     return !m_cancel;
+}
+
+GateAnswer Runner::waitForManualChange(const QString& summary)
+{
+    if (m_manualChangeDone)
+        return GateAnswer::Approved;
+    if (m_autoApprove)
+        return GateAnswer::NotGiven; // --yes is not "the change is made"
+    return waitAtGate(summary) ? GateAnswer::Approved : GateAnswer::Cancelled;
 }
 
 void Runner::reportUpload(const QString& role, const TransferProgress& progress)
@@ -259,29 +269,6 @@ QString Runner::serviceState(const QString& role)
                             .arg(role, console.message);
 }
 
-// An interrupted upgrade that was rolled back instead of continued is over: it must not be
-// offered for Continue again.
-void Runner::closeUndoneRun()
-{
-    QString error;
-    std::optional<Journal> undone = Journal::loadRun(m_journal.rollbackOf, &error);
-    if (!undone || !undone->isUnfinished()) {
-        return;
-    }
-    undone->status = RunStatus::RolledBack;
-    undone->message =
-        QStringLiteral("Interrupted, then rolled back by run %1.").arg(m_journal.runId);
-    undone->finished = m_journal.finished;
-    for (StepRecord& step : undone->steps) {
-        if (step.status == StepStatus::Running || step.status == StepStatus::Pending) {
-            step.status = StepStatus::Skipped;
-        }
-    }
-    if (!undone->save(&error)) {
-        log::runner()->error("{}", error.toStdString());
-    }
-}
-
 void Runner::work()
 {
     m_hosts = std::make_unique<HostConnections>(m_site, m_journal, m_cancel, m_factory);
@@ -295,6 +282,15 @@ void Runner::work()
            m_journal.steps.at(firstPending).status == StepStatus::Succeeded) {
         ++firstPending;
     }
+    // A resumed blue/green run whose laptop died while the active instance was read-only:
+    // writable again first, whatever comes next.
+    if (m_mode == Mode::Resume)
+        turnReadOnlyOff();
+    // The same when an interrupted zero-downtime run is rolled back instead of continued.
+    if (m_plan.kind == RunKind::Rollback && !m_journal.rollbackOf.isEmpty())
+        ReadOnlyGuard::turnOffForUndoneRun(
+            *m_hosts, m_journal.rollbackOf,
+            [this](const QString& line) { logLine(0, OutputStream::Stderr, line); });
     for (int i = 0; i < m_plan.steps.size(); ++i) {
         const Step& step = m_plan.steps.at(i);
         StepRecord& record = m_journal.steps[i];
@@ -320,6 +316,8 @@ void Runner::work()
             reportOpenOutage(i);
 
         const StepOutcome outcome = runStep(i, step, result, interrupted);
+        if (outcome.waiting)
+            interrupted = m_waiting = true;
         record.finished = QDateTime::currentDateTimeUtc();
         record.exitCode = outcome.exitCode;
         record.message = outcome.message;
@@ -380,95 +378,6 @@ StepOutcome Runner::runStep(int i, const Step& step, RunResult& result, bool& in
     m_stepLog.write(QStringLiteral("# %1\n").arg(outcome.message).toUtf8());
     m_stepLog.close();
     return outcome;
-}
-
-void Runner::measureOutage(int i, const Step& step)
-{
-    // From the journal's times, so that a resumed run measures the whole outage.
-    for (int k = 0; k < i; ++k) {
-        if (m_plan.steps.at(k).startsOutage && m_journal.steps.at(k).started.isValid()) {
-            m_journal.outageMs =
-                m_journal.steps.at(k).started.msecsTo(m_journal.steps.at(i).finished);
-            emit outageEnded(step.role, m_journal.outageMs);
-            return;
-        }
-    }
-}
-
-void Runner::reportOpenOutage(int i)
-{
-    for (int k = 0; k < i; ++k) {
-        if (m_plan.steps.at(k).endsOutage && m_journal.steps.at(k).status == StepStatus::Succeeded)
-            return; // it ended before the interruption
-    }
-    for (int k = 0; k < i; ++k) {
-        if (m_plan.steps.at(k).startsOutage && m_journal.steps.at(k).started.isValid()) {
-            emit outageStarted(m_plan.steps.at(k).role, m_journal.steps.at(k).started);
-            return;
-        }
-    }
-}
-
-void Runner::finish(RunResult& result, int failedIndex, bool interrupted)
-{
-    for (StepRecord& r : m_journal.steps) {
-        if (r.status == StepStatus::Pending) {
-            r.status = StepStatus::Skipped;
-        }
-    }
-    result.ok = failedIndex < 0 && !result.cancelled;
-    m_journal.status = result.ok          ? RunStatus::Succeeded
-                       : interrupted      ? RunStatus::Interrupted
-                       : result.cancelled ? RunStatus::Cancelled
-                                          : RunStatus::Failed;
-    if (result.ok) {
-        result.message = RunOutcome::success(m_plan, m_journal);
-    } else {
-        const Step& failed = m_plan.steps.at(failedIndex >= 0 ? failedIndex : 0);
-        const QString what = failedIndex >= 0 ? m_journal.steps.at(failedIndex).message : QString();
-        result.message = (interrupted ? RunOutcome::interrupted(failed, what, m_plan, m_journal)
-                                      : RunOutcome::failed(failed, what, result.cancelled, m_plan,
-                                                           m_journal, *m_hosts)) +
-                         RunOutcome::untouchedAfterGate(failedIndex, m_plan);
-    }
-    m_journal.message = result.message;
-    m_journal.finished = QDateTime::currentDateTimeUtc();
-    saveJournal();
-    for (const QString& role : m_plan.roles())
-        recordOnHost(role); // so that the next laptop sees how it ended
-    if (result.ok && m_plan.kind == RunKind::Rollback) {
-        closeUndoneRun();
-    }
-    if (result.ok) {
-        cleanUpHosts();
-    }
-    if (!interrupted) { // an interrupted step may still run there: the lock stays
-        m_hosts->releaseAll();
-    }
-    m_hosts.reset(); // sessions are freed on the thread that used them
-    log::runner()->info("run {} {}: {}", m_journal.runId.toStdString(),
-                        m_journal.status.toStdString(), result.message.toStdString());
-    result.journal = m_journal;
-    emit finished(result);
-}
-
-void Runner::cleanUpHosts()
-{
-    const int last = m_plan.steps.size() - 1;
-    QStringList lines;
-    m_hosts->forEachConnected([&](const QString& role, HostSession& session) {
-        lines << applyRetention(session, m_site.hosts.value(role), m_journal,
-                                m_site.settings.keepRuns);
-    });
-    if (lines.isEmpty() || last < 0) {
-        return;
-    }
-    // In the last step's log, where an operator reading the run's end looks.
-    m_stepLog.open(m_journal.steps.at(last).logFile, false, stepLogCap());
-    for (const QString& line : lines) {
-        logLine(last, OutputStream::Stdout, line);
-    }
-    m_stepLog.close();
 }
 
 } // namespace myst

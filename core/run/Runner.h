@@ -63,6 +63,10 @@ public:
     // otherwise the run waits for approveGate() or cancel().
     void setAutoApproveGates(bool yes) { m_autoApprove = yes; }
     void approveGate() { m_gateApproved = true; }
+    // Blue/green with a manual switch: the operator says the change is made (the CLI's
+    // --switched). Without it, a run with auto-approved gates stops at the manual switch and
+    // waits there for `resume --switched`; the wizard waits at the gate for approveGate().
+    void setManualChangeDone(bool done) { m_manualChangeDone = done; }
     bool isRunning() const { return m_thread && m_thread->isRunning(); }
     const Plan& plan() const override { return m_plan; }
 
@@ -73,8 +77,9 @@ signals:
     void stepFinished(int index, const myst::StepRecord& step);
     void finished(const myst::RunResult& result);
     void gateReached(int index, const QString& summary);
-    // The service outage as the journal measures it: from the first start of the step that
-    // takes MyST Studio down (also one started before a resume) to the end of the step that
+    // The service outage as the journal measures it (blue/green: the read-only window, from
+    // read-only-on to read-only-off, when writes are refused): from the first start of the step
+    // that takes MyST Studio down (also one started before a resume) to the end of the step that
     // verifies it is back. outageEnded carries the journal's figure.
     void outageStarted(const QString& role, const QDateTime& since);
     void outageEnded(const QString& role, qint64 outageMs);
@@ -110,6 +115,9 @@ private:
     HostSession* host(const QString& role, SshStatus* status) override;
     const std::atomic<bool>* cancelFlag() const override { return &m_cancel; }
     bool waitAtGate(const QString& summary) override;
+    GateAnswer waitForManualChange(const QString& summary) override;
+    // Blue/green: read-only mode turned off out of turn (ReadOnlyGuard); "" when not needed.
+    QString turnReadOnlyOff();
     void reportUpload(const QString& role, const TransferProgress& progress) override;
     QString serviceState(const QString& role) override;
 
@@ -129,6 +137,8 @@ private:
     std::atomic<bool> m_cancel{false};
     std::atomic<bool> m_autoApprove{false};
     std::atomic<bool> m_gateApproved{false};
+    std::atomic<bool> m_manualChangeDone{false};
+    bool m_waiting = false; // stopped at a manual switch, nothing running on a host
     std::unique_ptr<QThread> m_thread;
     StepLog m_stepLog;
 };

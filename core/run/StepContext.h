@@ -20,6 +20,17 @@ struct StepOutcome
     int exitCode = -1;
     QString message;
     bool lost = false; // the connection dropped: the step is run again after reconnecting
+    // The run stops here to wait for the operator (a manual switch the CLI was not told was
+    // done): it ends interrupted, nothing running, and `resume` continues at this step.
+    bool waiting = false;
+};
+
+// What the operator said at a gate that asks for a change made by hand.
+enum class GateAnswer
+{
+    Approved,
+    Cancelled,
+    NotGiven, // the CLI: --yes does not say a manual change was made; --switched does
 };
 
 // What a step executor may use while it runs (core/run/steps/): the run's site, plan and
@@ -50,6 +61,9 @@ public:
     bool cancelled() const { return cancelFlag()->load(); }
     // The phased gate: false when the run was cancelled while waiting.
     virtual bool waitAtGate(const QString& summary) = 0;
+    // A gate for a change the operator makes by hand (the blue/green manual switch): --yes
+    // does not pass it.
+    virtual GateAnswer waitForManualChange(const QString& summary) = 0;
     virtual void reportUpload(const QString& role, const TransferProgress& progress) = 0;
     // For a message after a step timed out: is MyST Studio answering, with which version.
     virtual QString serviceState(const QString& role) = 0;

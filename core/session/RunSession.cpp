@@ -70,11 +70,25 @@ bool planUpgrade(const Site& site, const UpgradeRequest& request, Plan* plan, QS
         *error = QStringLiteral("--copy-prod-data goes with --approach phased");
         return false;
     }
+    if (approach == Approach::ZeroDowntime) {
+        if (!site.blueGreen.set) {
+            *error = QStringLiteral("the zero-downtime approach needs hosts \"blue\" and "
+                                    "\"green\" and a \"blueGreen\" block in the site file "
+                                    "({\"active\": \"blue\", \"switch\": \"manual\"})");
+            return false;
+        }
+        if (!request.role.isEmpty() && request.role != site.blueGreen.idle()) {
+            *error = QStringLiteral("%1 is the active instance (blueGreen.active): a "
+                                    "zero-downtime upgrade upgrades the idle one, %2")
+                         .arg(site.blueGreen.active, site.blueGreen.idle());
+            return false;
+        }
+        *plan = zeroDowntimePlan(site, site.blueGreen.active, version, offline);
+        return true;
+    }
     if (approach != Approach::InPlace) {
-        *error =
-            approach == Approach::ZeroDowntime
-                ? QStringLiteral("the zero-downtime approach is not available in this version yet")
-                : QStringLiteral("unknown approach \"%1\" (in-place, phased)").arg(approach);
+        *error = QStringLiteral("unknown approach \"%1\" (in-place, phased, zero-downtime)")
+                     .arg(approach);
         return false;
     }
     const QString role = request.role.isEmpty() ? site.defaultRole() : request.role;
@@ -85,6 +99,26 @@ bool planUpgrade(const Site& site, const UpgradeRequest& request, Plan* plan, QS
         return false;
     }
     *plan = inPlaceUpgradePlan(site.hosts.value(role), version, offline);
+    return true;
+}
+
+bool planSwitch(const Site& site, const QString& toRole, Plan* plan, QString* error)
+{
+    if (!site.blueGreen.set) {
+        *error = QStringLiteral("the site file has no \"blueGreen\" block: nothing to switch");
+        return false;
+    }
+    if (!BlueGreen::isRole(toRole)) {
+        *error = QStringLiteral("--to must be blue or green");
+        return false;
+    }
+    if (toRole == site.blueGreen.active) {
+        *error = QStringLiteral("%1 is already the active instance (blueGreen.active in %2): "
+                                "nothing to switch. Nothing was changed.")
+                     .arg(toRole, site.path);
+        return false;
+    }
+    *plan = switchPlan(site, toRole);
     return true;
 }
 

@@ -40,6 +40,9 @@ bool readOfflineImage(const QString& path, OfflineImage* image, QString* error);
 // The upgrade plan for a request, or a message saying what is wrong with it.
 bool planUpgrade(const Site& site, const UpgradeRequest& request, Plan* plan, QString* error);
 
+// `switch --to ROLE`: traffic to the other instance of a blue/green site, on its own.
+bool planSwitch(const Site& site, const QString& toRole, Plan* plan, QString* error);
+
 // The host a rollback of `upgrade` works on: the one asked for, else the site's default host
 // when the run recorded it, else the first host it recorded.
 QString rollbackRole(const Journal& upgrade, const Site& site, const QString& asked);

@@ -269,6 +269,11 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
         site.hosts.insert(role, host);
     }
     readSettings(json.value(QStringLiteral("settings")).toObject(), site.settings, errors);
+    site.blueGreen = BlueGreen::fromJson(json.value(QStringLiteral("blueGreen")), errors);
+    if (site.blueGreen.set && !(site.hosts.contains(QStringLiteral("blue")) &&
+                                site.hosts.contains(QStringLiteral("green"))))
+        *errors << QStringLiteral("blueGreen needs hosts \"blue\" and \"green\" (the site has: %1)")
+                       .arg(site.hosts.keys().join(QStringLiteral(", ")));
     for (SiteHost& host : site.hosts) {
         host.endpoint.keepaliveSeconds = site.settings.sshKeepaliveSeconds;
         for (SshEndpoint& jump : host.endpoint.jumps)
@@ -303,6 +308,9 @@ QJsonObject Site::toJson() const
     const QJsonObject settingsJson =
         writeSettings(source.value(QStringLiteral("settings")).toObject(), settings);
     setOrRemove(json, "settings", settingsJson, !settingsJson.isEmpty());
+    if (blueGreen.set)
+        json.insert(QStringLiteral("blueGreen"),
+                    blueGreen.toJson(source.value(QStringLiteral("blueGreen")).toObject()));
     return json;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/site/BlueGreen.h"
 #include "core/ssh/SshEndpoint.h"
 
 #include <QJsonObject>
@@ -86,6 +87,7 @@ struct Site
     QString knownHostsFile;
     QMap<QString, SiteHost> hosts;
     RunSettings settings;
+    BlueGreen blueGreen; // "blueGreen": the zero-downtime approach's two instances
 
     static Site load(const QString& path, QStringList* errors);
     static Site fromJson(const QJsonObject& json, const QString& path, QStringList* errors);

@@ -96,6 +96,22 @@ CapturedOutput FakeHost::capture(const QString& c, qint64)
         taggedImage = c.section(QLatin1Char(' '), 2, 2);
         return answer(0);
     }
+    if (c.startsWith(QLatin1String("docker exec myststudio_db "))) { // blue/green: read-only on/off
+        if (c.contains(QLatin1String("read_only = ON")))
+            readOnly = true;
+        else if (c.contains(QLatin1String("read_only = OFF")))
+            readOnly = false;
+        return answer(0, {readOnly ? QStringLiteral("1") : QStringLiteral("0")});
+    }
+    if (c.contains(QLatin1String("myst-active none"))) // ActiveRoleStore::read
+        return answer(0, {active.isEmpty()
+                              ? QStringLiteral("myst-active none")
+                              : QStringLiteral("myst-active {\"active\":\"%1\"}").arg(active)});
+    if (c.contains(QLatin1String("active.json\"; then exit 0"))) { // ActiveRoleStore::write
+        active = c.contains(QLatin1String("\"active\":\"green\"")) ? QStringLiteral("green")
+                                                                   : QStringLiteral("blue");
+        return answer(0);
+    }
     if (c.startsWith(QLatin1String("test -x ")))
         return answer(scripts.contains(QFileInfo(c.mid(8)).fileName()) ? 0 : 1);
     return answer(0); // test -s, rm, the retention listing, the rollback's wait, …

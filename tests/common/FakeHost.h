@@ -29,8 +29,10 @@ public:
     QMap<QString, Script> scripts; // by program name: "pull.sh", "stop.sh", "docker" …
     QString taggedImage = QStringLiteral("sha256:") + QString(64, QLatin1Char('a'));
     QString pulledImage = QStringLiteral("sha256:") + QString(64, QLatin1Char('b'));
-    QString lockHolder;  // another wizard's lock line, or empty
-    int refuseOpens = 0; // the next opens fail (host away)
+    QString lockHolder;    // another wizard's lock line, or empty
+    int refuseOpens = 0;   // the next opens fail (host away)
+    bool readOnly = false; // blue/green: the database's read_only, as docker exec mysql sets it
+    QString active;        // blue/green: what .myst-upgrade/active.json says (empty: none)
 
     // What a test checks.
     QStringList commands; // every command line run, in order

@@ -112,7 +112,8 @@ class DocsMatchHelp(unittest.TestCase):
                                  sorted(options_in_help(command)))
 
     def test_completion_offers_the_approaches(self):
-        self.assertEqual(self.complete("plan", "--approach", ""), ["in-place", "phased"])
+        self.assertEqual(self.complete("plan", "--approach", ""),
+                         ["in-place", "phased", "zero-downtime"])
         self.assertEqual(self.complete("plan", "--approach", "=", "ph"), ["phased"])
 
     def test_completion_offers_the_roles_of_the_site_file(self):

@@ -1,5 +1,6 @@
 #include "ui/pages/ApproachPage.h"
 
+#include "core/journal/RunNames.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QCheckBox>
@@ -38,11 +39,13 @@ const char* const Phased = QT_TRANSLATE_NOOP(
     "");
 const char* const ZeroDowntime = QT_TRANSLATE_NOOP(
     "ApproachPage",
-    "<h3>Zero-downtime (blue/green)</h3><p>Two instances side by side; green is upgraded with "
-    "blue's "
-    "data while blue serves, then DNS is switched.</p><p><b>Expected outage:</b> none, but changes "
-    "made on blue after the backup are lost or refused while it is read-only.</p>"
-    "<p><i>Not available in this version of the wizard yet.</i></p>");
+    "<h3>Zero-downtime (blue/green)</h3><p>Two instances side by side: the idle one is upgraded "
+    "with the active one's data while the active one serves, verified, then traffic (DNS) is "
+    "switched to it. The next upgrade goes the other way.</p><p><b>Expected outage:</b> none. "
+    "While the active instance's backup is taken it is <b>read-only</b> (writes refused); the "
+    "wizard measures that window and always makes it writable again.</p><p><b>What is lost:</b> "
+    "changes made on the active instance after its backup are not on the upgraded one.</p>"
+    "<p><b>Rollback:</b> switch back to the previous instance (one button).</p>");
 } // namespace
 
 ApproachPage::ApproachPage()
@@ -55,7 +58,9 @@ ApproachPage::ApproachPage()
     m_inPlace->setChecked(true);
     m_phased = new QRadioButton(tr("&Phased: non-production first, then production"), this);
     m_phased->setObjectName(QStringLiteral("phasedRadio"));
-    m_zeroDowntime = new QRadioButton(tr("&Zero-downtime blue/green (later version)"), this);
+    m_zeroDowntime = new QRadioButton(tr("&Zero-downtime blue/green: the idle instance, then "
+                                         "switch traffic to it"),
+                                      this);
     m_zeroDowntime->setObjectName(QStringLiteral("zeroDowntimeRadio"));
     m_copyData = new QCheckBox(
         tr("&Copy production's data to non-production first (recommended: the test then "
@@ -80,9 +85,6 @@ ApproachPage::ApproachPage()
     layout->addLayout(indent);
     layout->addWidget(m_zeroDowntime);
     layout->addWidget(m_description, 1);
-    // Listed for their description, selectable once the core implements them.
-    m_phased->setEnabled(true);
-    m_zeroDowntime->setEnabled(true);
     for (QRadioButton* b : {m_inPlace, m_phased, m_zeroDowntime})
         connect(b, &QRadioButton::toggled, this, &ApproachPage::describe);
     describe();
@@ -95,16 +97,27 @@ void ApproachPage::describe()
     m_description->setText(tr(text));
 }
 
+void ApproachPage::initializePage()
+{
+    // Zero-downtime needs the site's blue and green hosts and its blueGreen block.
+    const Site& site = wizardOf(this)->state().site;
+    m_zeroDowntime->setEnabled(site.blueGreen.set);
+    m_zeroDowntime->setToolTip(site.blueGreen.set
+                                   ? QString()
+                                   : tr("The site file needs hosts \"blue\" and \"green\" "
+                                        "and a \"blueGreen\" block"));
+    if (site.blueGreen.set && !m_phased->isChecked())
+        m_zeroDowntime->setChecked(true); // a blue/green site is upgraded that way
+    if (!site.blueGreen.set && m_zeroDowntime->isChecked())
+        m_inPlace->setChecked(true);
+    describe();
+}
+
 bool ApproachPage::validatePage()
 {
-    if (m_zeroDowntime->isChecked()) {
-        m_description->setText(m_description->text() +
-                               tr("<p style='color:#b21818'><b>Please choose in-place or phased: "
-                                  "zero-downtime is not available yet.</b></p>"));
-        return false;
-    }
-    wizardOf(this)->state().approach =
-        m_phased->isChecked() ? QStringLiteral("phased") : QStringLiteral("in-place");
+    wizardOf(this)->state().approach = m_zeroDowntime->isChecked() ? Approach::ZeroDowntime
+                                       : m_phased->isChecked()     ? Approach::Phased
+                                                                   : Approach::InPlace;
     return true;
 }
 

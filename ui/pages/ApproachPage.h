@@ -14,6 +14,7 @@ class ApproachPage : public QWizardPage
     Q_OBJECT
 public:
     ApproachPage();
+    void initializePage() override;
     bool validatePage() override;
 
 private:

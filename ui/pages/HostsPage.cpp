@@ -29,6 +29,8 @@ HostsPage::HostsPage()
     m_nonprod =
         new HostForm(Roles::Nonprod, tr("Non-production (upgraded and verified first)"), this);
     m_prod = new HostForm(Roles::Prod, tr("Production"), this);
+    m_blue = new HostForm(Roles::Blue, tr("Blue"), this);
+    m_green = new HostForm(Roles::Green, tr("Green"), this);
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("hostsMessageLabel"));
     m_message->setWordWrap(true);
@@ -40,9 +42,11 @@ HostsPage::HostsPage()
     layout->addLayout(files);
     layout->addWidget(m_nonprod);
     layout->addWidget(m_prod);
+    layout->addWidget(m_blue);
+    layout->addWidget(m_green);
     layout->addWidget(m_message);
     layout->addStretch();
-    for (HostForm* form : {m_nonprod, m_prod}) {
+    for (HostForm* form : {m_nonprod, m_prod, m_blue, m_green}) {
         connect(m_knownHosts, &QLineEdit::textChanged, form, &HostForm::setKnownHostsFile);
         form->setKnownHostsFile(m_knownHosts->text());
     }
@@ -54,8 +58,21 @@ void HostsPage::initializePage()
     m_siteFile->setText(state.siteFile);
     if (!state.site.knownHostsFile.isEmpty())
         m_knownHosts->setText(state.site.knownHostsFile);
+    const bool blueGreen = state.approach == Approach::ZeroDowntime;
     m_nonprod->setVisible(state.approach == Approach::Phased);
-    for (HostForm* form : {m_nonprod, m_prod}) {
+    m_prod->setVisible(!blueGreen);
+    m_blue->setVisible(blueGreen);
+    m_green->setVisible(blueGreen);
+    if (blueGreen) { // which one serves, and which one this upgrade changes
+        const QString active = state.site.blueGreen.active;
+        for (HostForm* form : {m_blue, m_green})
+            form->setTitle(form->role() == active
+                               ? tr("%1: active, serves now (read-only while its backup is taken)")
+                                     .arg(Roles::title(form->role()))
+                               : tr("%1: idle, upgraded with the active one's data")
+                                     .arg(Roles::title(form->role())));
+    }
+    for (HostForm* form : shownForms()) {
         QString role = form->role();
         if (!state.site.hosts.contains(role) && role == Roles::Prod)
             role = state.site.defaultRole(); // a one-host site file
@@ -78,15 +95,12 @@ bool HostsPage::validatePage()
 {
     m_message->clear();
     WizardState& state = wizardOf(this)->state();
-    const bool phased = state.approach == Approach::Phased;
     const QString siteFile = QDir::cleanPath(expandHome(m_siteFile->text().trimmed()));
     // From the site as loaded: only what the forms show changes. Other hosts (nonprod on an
     // in-place run), fields no form shows and fields this version does not know are kept.
     QJsonObject json = state.site.toJson();
     QJsonObject hosts = json.value(QStringLiteral("hosts")).toObject();
-    for (HostForm* form : {m_prod, m_nonprod}) {
-        if (form == m_nonprod && !phased)
-            continue;
+    for (HostForm* form : shownForms()) {
         // The production form was filled from a one-host site's only host when it has no
         // production role: that host's other fields carry over; the host itself stays as it was.
         const QString from = hosts.contains(form->role()) || form->role() != Roles::Prod
@@ -110,7 +124,7 @@ bool HostsPage::validatePage()
         m_message->setText(tr("Cannot save the site file %1: %2").arg(siteFile, error));
         return false;
     }
-    for (HostForm* form : {m_nonprod, m_prod}) {
+    for (HostForm* form : shownForms()) {
         if (!site.hosts.contains(form->role()))
             continue;
         if (form->rememberSecret()) {
@@ -124,8 +138,21 @@ bool HostsPage::validatePage()
     }
     state.siteFile = siteFile;
     state.site = site;
-    state.currentVersion = m_prod->lastVersion();
+    state.currentVersion = (state.approach == Approach::ZeroDowntime
+                                ? (site.blueGreen.active == Roles::Green ? m_green : m_blue)
+                                : m_prod)
+                               ->lastVersion();
     return true;
+}
+
+QList<HostForm*> HostsPage::shownForms() const
+{
+    const QString approach = wizardOf(this)->state().approach;
+    if (approach == Approach::ZeroDowntime)
+        return {m_blue, m_green};
+    if (approach == Approach::Phased)
+        return {m_nonprod, m_prod};
+    return {m_prod};
 }
 
 } // namespace myst

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QWizardPage>
 
 class QLabel;
@@ -25,7 +26,11 @@ private:
     QLineEdit* m_knownHosts;
     HostForm* m_prod;
     HostForm* m_nonprod;
+    HostForm* m_blue; // zero-downtime: the two instances
+    HostForm* m_green;
     QLabel* m_message;
+
+    QList<HostForm*> shownForms() const; // the approach's hosts
 };
 
 } // namespace myst

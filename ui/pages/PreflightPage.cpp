@@ -53,9 +53,13 @@ void PreflightPage::runChecks()
 {
     const WizardState& state = wizardOf(this)->state();
     QList<SiteHost> hosts;
-    if (state.approach == Approach::Phased)
-        hosts << state.site.hosts.value(Roles::Nonprod);
-    hosts << state.site.hosts.value(Roles::Prod);
+    if (state.approach == Approach::ZeroDowntime) {
+        hosts << state.site.hosts.value(Roles::Blue) << state.site.hosts.value(Roles::Green);
+    } else {
+        if (state.approach == Approach::Phased)
+            hosts << state.site.hosts.value(Roles::Nonprod);
+        hosts << state.site.hosts.value(Roles::Prod);
+    }
     const RunSettings settings = state.site.settings;
     const QMap<QString, SshAuth> auth = state.auth;
     m_list->clear();

@@ -6,7 +6,9 @@
 #include "ui/run/HostSecrets.h"
 #include "ui/run/OutageClock.h"
 #include "ui/run/RunDialogs.h"
+#include "ui/run/RunTitle.h"
 #include "ui/run/StepTable.h"
+#include "ui/run/SwitchBack.h"
 #include "ui/run/UploadMeter.h"
 #include "ui/widgets/LogPane.h"
 #include "ui/wizard/Roles.h"
@@ -180,13 +182,12 @@ void RunPage::startUpgrade()
 {
     const WizardState& state = wizardOf(this)->state();
     const QString version = field(QStringLiteral("version")).toString();
-    const bool phased = state.approach == Approach::Phased;
-    reset(phased ? tr("Phased upgrade to MyST Studio %1").arg(version)
-                 : tr("Upgrade to MyST Studio %1").arg(version));
+    reset(upgradeRunTitle(state.approach, state.site, version));
     UpgradeRequest request;
     request.approach = state.approach;
     request.version = version;
-    request.copyProdData = phased && field(QStringLiteral("copyProdData")).toBool();
+    request.copyProdData =
+        state.approach == Approach::Phased && field(QStringLiteral("copyProdData")).toBool();
     request.offline = state.offlineImage;
     QString error;
     Plan plan;
@@ -248,8 +249,7 @@ void RunPage::startRun(const Plan& plan, const Journal& journal, Runner::Mode mo
     WizardState& state = wizardOf(this)->state();
     const bool appended = m_steps->topLevelItemCount() > 0; // a rollback after the upgrade
     m_plan = plan;
-    m_outage->setSpan(isRollback() ? OutageClock::Span::RestoreToVerified
-                                   : OutageClock::Span::StopToVerified);
+    m_outage->setSpan(OutageClock::spanFor(plan));
     m_steps->addRun(plan, isRollback() && appended ? tr("Rollback") : QString());
     for (const QString& role : plan.roles())
         m_logs->pane(role);
@@ -315,8 +315,8 @@ void RunPage::launchRun(const Journal& journal, Runner::Mode mode)
             [this](int index, OutputStream stream, const QString& line) {
                 m_logs->pane(m_plan.steps.at(index).role)->appendLine(stream, line);
             });
-    connect(m_runner, &Runner::gateReached, this, [this](int, const QString& summary) {
-        m_gate->setSummary(summary);
+    connect(m_runner, &Runner::gateReached, this, [this](int index, const QString& summary) {
+        m_gate->setGate(m_plan, index, summary);
         setState(State::AtGate);
     });
     connect(m_runner, &Runner::uploadProgress, m_upload,
@@ -388,6 +388,9 @@ void RunPage::onFinished(const RunResult& result)
     m_lockedRole = result.lockedRole;
     m_lockHolder = result.lockHolder;
     // Interrupted first: continuing it is what settles the run, lock or not.
+    const auto back = switchBackPlan(m_plan, upgradeRun(), wizardOf(this)->state().site);
+    m_rollback->setText(back ? tr("Switch back to %1").arg(back->steps.last().role)
+                             : tr("Roll back"));
     setState(result.journal.status == RunStatus::Interrupted ? State::Interrupted
              : !m_lockedRole.isEmpty()                       ? State::Locked
                                                              : State::Finished);
@@ -396,23 +399,13 @@ void RunPage::onFinished(const RunResult& result)
 void RunPage::askRollback()
 {
     const Journal* upgrade = upgradeRun();
-    Journal recorded; // what RunSession::rollbackRole decides from: the backups taken so far
-    RollbackOffer offer;
-    for (auto it = m_recorded.begin(); it != m_recorded.end(); ++it) {
-        if (it->backupPath.isEmpty())
-            continue; // a host this run has not changed (yet)
-        recorded.records.insert(it.key(), *it);
-        // Production first, the host whose outage counts; then the others.
-        offer.roles.insert(it.key() == Roles::Prod ? 0 : offer.roles.size(), it.key());
+    if (const auto back = switchBackPlan(m_plan, upgrade, wizardOf(this)->state().site)) {
+        m_rollbackAsked = true; // one button: the previous instance serves again
+        m_logs->pane(back->steps.last().role)->appendNote(tr("──────── Switch back ────────"));
+        startRun(*back, RunSession::newJournal(*back, upgrade->runId), Runner::Mode::Fresh);
+        return;
     }
-    QStringList details;
-    for (const QString& role : offer.roles)
-        details << tr("%1Backup: %2\nPrevious image: %3")
-                       .arg(offer.roles.size() > 1 ? role + QStringLiteral(": ") : QString(),
-                            m_recorded.value(role).backupPath,
-                            m_recorded.value(role).previousImageId);
-    offer.details = details.join(QLatin1Char('\n'));
-    offer.defaultRole = RunSession::rollbackRole(recorded, wizardOf(this)->state().site, {});
+    RollbackOffer offer = RollbackOffer::from(m_recorded, wizardOf(this)->state().site);
     offer.since = (upgrade ? upgrade->started.toLocalTime() : m_launched)
                       .toString(QStringLiteral("HH:mm:ss"));
     offer.cancelsRun = bool(m_runner);

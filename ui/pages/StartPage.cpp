@@ -2,6 +2,7 @@
 #include "core/journal/RunNames.h"
 
 #include "core/journal/Journal.h"
+#include "core/run/ReadOnlyGuard.h"
 #include "core/session/HostHistory.h"
 #include "ui/run/RunDialogs.h"
 #include "ui/widgets/HostHistoryPanel.h"
@@ -146,11 +147,22 @@ void StartPage::offerInterruptedRun()
     const QString what = j.kind == RunKind::Rollback
                              ? tr("A rollback to MyST Studio %1").arg(j.targetVersion)
                              : tr("An upgrade to MyST Studio %1").arg(j.targetVersion);
+    // Blue/green: the active instance may still refuse writes; either choice ends that first.
+    QString readOnly;
+    QString why;
+    if (const std::optional<Plan> plan = planFromJson(j.plan, &why)) {
+        const int off = ReadOnlyGuard::pendingOff(*plan, j);
+        if (off >= 0)
+            readOnly = tr("<br><b style='color:#b21818'>%1 may still be read-only (writes "
+                          "refused).</b> Continue or Roll back turns that off first.")
+                           .arg(plan->steps.at(off).role);
+    }
     m_interruptedText->setText(
         tr("<b>%1 did not finish</b> (run %2, started %3) %4.<br>The step that was running goes "
-           "on on the host. Continue the run to follow it and finish, or roll back.")
+           "on on the host. Continue the run to follow it and finish, or roll back.%5")
             .arg(what, j.runId,
-                 j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), at));
+                 j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), at,
+                 readOnly));
     // Rolling back needs what the upgrade recorded: the previous image and a backup.
     const bool canRollBack =
         j.kind == RunKind::Upgrade &&

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "core/plan/Plan.h"
+
 #include <QFrame>
 
 class QLabel;
+class QPushButton;
 
 namespace myst {
 
@@ -14,6 +17,9 @@ class GatePanel : public QFrame
 public:
     explicit GatePanel(QWidget* parent = nullptr);
     void setSummary(const QString& summary); // what non-production's verify found
+    // The gate of this plan's step: phased (go on to production), blue/green (switch traffic;
+    // or, for a manual switch, make the change by hand and confirm it).
+    void setGate(const Plan& plan, int index, const QString& summary);
 
 signals:
     void continueClicked();
@@ -21,6 +27,7 @@ signals:
 
 private:
     QLabel* m_text;
+    QPushButton* m_goOn;
 };
 
 } // namespace myst

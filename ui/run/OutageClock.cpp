@@ -57,15 +57,27 @@ void OutageClock::runEnded(const Journal& journal)
                     .arg(formatSeconds(m_since.msecsTo(QDateTime::currentDateTimeUtc()))));
 }
 
+OutageClock::Span OutageClock::spanFor(const Plan& plan)
+{
+    if (plan.approach == Approach::ZeroDowntime)
+        return Span::ReadOnlyWindow;
+    return plan.kind == RunKind::Rollback ? Span::RestoreToVerified : Span::StopToVerified;
+}
+
 void OutageClock::tick()
 {
-    if (isDown())
-        setText(tr("<b style='color:#b21818'>MyST Studio is down: %1</b>")
-                    .arg(formatSeconds(m_since.msecsTo(QDateTime::currentDateTimeUtc()))));
+    if (!isDown())
+        return;
+    const QString since = formatSeconds(m_since.msecsTo(QDateTime::currentDateTimeUtc()));
+    setText(m_span == Span::ReadOnlyWindow
+                ? tr("<b style='color:#b21818'>Read-only: writes refused for %1</b>").arg(since)
+                : tr("<b style='color:#b21818'>MyST Studio is down: %1</b>").arg(since));
 }
 
 QString OutageClock::measured(qint64 ms) const
 {
+    if (m_span == Span::ReadOnlyWindow)
+        return tr("Read-only window: %1 (writes refused; no outage)").arg(formatSeconds(ms));
     return m_span == Span::RestoreToVerified
                ? tr("Outage: %1 (restore to verified)").arg(formatSeconds(ms))
                : tr("Outage: %1 (stop to verified)").arg(formatSeconds(ms));

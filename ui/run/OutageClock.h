@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/journal/Journal.h"
+#include "core/plan/Plan.h"
 
 #include <QDateTime>
 #include <QLabel>
@@ -21,8 +22,11 @@ public:
     enum class Span
     {
         StopToVerified,
-        RestoreToVerified
+        RestoreToVerified,
+        ReadOnlyWindow // zero-downtime: writes refused on the active instance, nothing down
     };
+    // The span a plan's figure has.
+    static Span spanFor(const Plan& plan);
 
     explicit OutageClock(QWidget* parent = nullptr);
 

@@ -1,6 +1,7 @@
 #include "ui/run/RunDialogs.h"
 #include "core/journal/RunNames.h"
 
+#include "core/session/RunSession.h"
 #include "ui/wizard/Roles.h"
 
 #include <QInputDialog>
@@ -10,6 +11,27 @@
 #include <QPushButton>
 
 namespace myst {
+
+RollbackOffer RollbackOffer::from(const QMap<QString, HostRecord>& recorded, const Site& site)
+{
+    Journal backedUp; // what RunSession::rollbackRole decides from: the backups taken so far
+    RollbackOffer offer;
+    for (auto it = recorded.begin(); it != recorded.end(); ++it) {
+        if (it->backupPath.isEmpty())
+            continue; // a host this run has not changed (yet)
+        backedUp.records.insert(it.key(), *it);
+        // Production first, the host whose outage counts; then the others.
+        offer.roles.insert(it.key() == Roles::Prod ? 0 : offer.roles.size(), it.key());
+    }
+    QStringList details;
+    for (const QString& role : offer.roles)
+        details << RunDialogs::tr("%1Backup: %2\nPrevious image: %3")
+                       .arg(offer.roles.size() > 1 ? role + QStringLiteral(": ") : QString(),
+                            recorded.value(role).backupPath, recorded.value(role).previousImageId);
+    offer.details = details.join(QLatin1Char('\n'));
+    offer.defaultRole = RunSession::rollbackRole(backedUp, site, {});
+    return offer;
+}
 
 namespace {
 QMessageBox* warning(QWidget* parent, const QString& name, const QString& title,

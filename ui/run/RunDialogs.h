@@ -21,6 +21,9 @@ struct RollbackOffer
     QString since;           // about when the backup was taken ("HH:mm:ss")
     bool cancelsRun = false; // the upgrade is still running: the rollback cancels it first
     QString details;         // backup paths and previous images, for "Show Details…"
+
+    // The hosts a run recorded a backup of (production first), their details, and the default.
+    static RollbackOffer from(const QMap<QString, HostRecord>& recorded, const Site& site);
 };
 
 // The questions the Run and Start pages ask before doing something that cannot be taken back

@@ -10,6 +10,10 @@ QString title(const QString& role)
         return QCoreApplication::translate("Roles", "Production");
     if (role == Nonprod)
         return QCoreApplication::translate("Roles", "Non-production");
+    if (role == Blue)
+        return QCoreApplication::translate("Roles", "Blue");
+    if (role == Green)
+        return QCoreApplication::translate("Roles", "Green");
     return role;
 }
 

@@ -11,6 +11,8 @@ namespace Roles {
 
 inline const QString Prod = QStringLiteral("prod");
 inline const QString Nonprod = QStringLiteral("nonprod");
+inline const QString Blue = QStringLiteral("blue"); // zero-downtime: the two instances
+inline const QString Green = QStringLiteral("green");
 
 // "Production", "Non-production", else the role as the site names it: a pane's title.
 QString title(const QString& role);

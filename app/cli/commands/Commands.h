@@ -16,6 +16,7 @@ void upload(CommandContext& context);
 void rollback(CommandContext& context);
 void history(CommandContext& context);
 void resume(CommandContext& context);
+void switchTraffic(CommandContext& context); // `switch`
 void unlock(CommandContext& context);
 void runs(CommandContext& context);
 void roles(CommandContext& context);

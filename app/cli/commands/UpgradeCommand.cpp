@@ -1,6 +1,7 @@
 #include "app/cli/commands/Commands.h"
 
 #include "app/cli/RunPlan.h"
+#include "core/journal/RunNames.h"
 #include "core/session/RunSession.h"
 
 namespace myst::commands {
@@ -17,9 +18,18 @@ void upgrade(CommandContext& context)
     const Site& site = context.site();
     for (const QString& role : roles)
         where << QStringLiteral("%1 (%2)").arg(role, site.hosts.value(role).endpoint.id());
-    if (!context.confirm(
-            QStringLiteral("Upgrade MyST Studio on %1 to %2 (%3)? This stops the service.")
-                .arg(where.join(QStringLiteral(" then ")), plan.targetVersion, plan.approach))) {
+    const BlueGreen& bg = site.blueGreen;
+    const QString question =
+        plan.approach == Approach::ZeroDowntime
+            ? QStringLiteral("Upgrade %1 to MyST Studio %2 with %3's data, then switch traffic to "
+                             "it (zero-downtime)? %3 keeps serving%4; changes made on it after its "
+                             "backup are lost.")
+                  .arg(bg.idle(), plan.targetVersion, bg.active,
+                       bg.readOnly ? QStringLiteral(", read-only while its backup is taken")
+                                   : QString())
+            : QStringLiteral("Upgrade MyST Studio on %1 to %2 (%3)? This stops the service.")
+                  .arg(where.join(QStringLiteral(" then ")), plan.targetVersion, plan.approach);
+    if (!context.confirm(question)) {
         return;
     }
     context.loadSecrets(roles,

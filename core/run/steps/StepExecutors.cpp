@@ -30,6 +30,16 @@ StepExecutor executorFor(StepKind kind)
         return &runUploadImage;
     case StepKind::LoadImage:
         return &runLoadImage;
+    case StepKind::CheckActive:
+        return &runCheckActive;
+    case StepKind::ReadOnly:
+        return &runReadOnly;
+    case StepKind::SwitchTraffic:
+        return &runSwitchTraffic;
+    case StepKind::VerifySwitch:
+        return &runVerifySwitch;
+    case StepKind::RecordActive:
+        return &runRecordActive;
     }
     return nullptr;
 }

@@ -22,5 +22,10 @@ StepOutcome runCheckImage(StepContext&, const Step&, HostSession&);     // Check
 StepOutcome runGate(StepContext&, const Step&, HostSession&);           // GateStep.cpp
 StepOutcome runUploadImage(StepContext&, const Step&, HostSession&);    // UploadImageStep.cpp
 StepOutcome runLoadImage(StepContext&, const Step&, HostSession&);      // LoadImageStep.cpp
+StepOutcome runCheckActive(StepContext&, const Step&, HostSession&);    // CheckActiveStep.cpp
+StepOutcome runReadOnly(StepContext&, const Step&, HostSession&);       // ReadOnlyStep.cpp
+StepOutcome runSwitchTraffic(StepContext&, const Step&, HostSession&);  // SwitchTrafficStep.cpp
+StepOutcome runVerifySwitch(StepContext&, const Step&, HostSession&);   // VerifySwitchStep.cpp
+StepOutcome runRecordActive(StepContext&, const Step&, HostSession&);   // RecordActiveStep.cpp
 
 } // namespace myst

@@ -2,7 +2,8 @@
 # Sets: PROG, OPT_USER, OPT_PASSWORD, PASSWORD_GIVEN, OPT_DB, OPT_EXECUTE, SKIP_NAMES, ARGS.
 DATADIR=/var/lib/mysql
 SOCKET=/var/run/mysqld/mysqld.sock
-ENGINE=/usr/share/mysql/engine.awk
+ENGINE=/usr/share/mysql/engine.awk        # reads the statements: awk -f "$ENGINE" -f "$ENGINE_SQL"
+ENGINE_SQL=/usr/share/mysql/engine-sql.awk # what each statement does
 OPT_USER=root
 OPT_PASSWORD=
 PASSWORD_GIVEN=0

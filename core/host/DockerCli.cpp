@@ -28,11 +28,13 @@ QStringList load(const SiteHost& host, const QString& archive)
 }
 
 namespace {
-// $MYSQL_ROOT_PASSWORD is expanded by the container's shell, never by the host's or ours.
+// $MYSQL_ROOT_PASSWORD is expanded by the container's shell, never by the host's or ours, and
+// handed to mysql as MYSQL_PWD: an argument would be in ps for every user of the host.
 QStringList dbClient(const SiteHost& host, const QString& sql)
 {
-    const QString inner =
-        QStringLiteral("exec mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -N -B -e \"%1\"").arg(sql);
+    const QString inner = QStringLiteral("export MYSQL_PWD=\"$MYSQL_ROOT_PASSWORD\"; exec mysql "
+                                         "-uroot -N -B -e \"%1\"")
+                              .arg(sql);
     return command(host, {QStringLiteral("exec"), DbContainer, QStringLiteral("sh"),
                           QStringLiteral("-c"), inner});
 }

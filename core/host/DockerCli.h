@@ -22,8 +22,10 @@ QStringList inspect(const SiteHost& host, const QString& image);    // … image
 QStringList tag(const SiteHost& host, const QString& image, const QString& as = Tag);
 QStringList load(const SiteHost& host, const QString& archive);
 // The database container's read-only mode, with the container's own credentials (so that no
-// database secret leaves the host): docker exec myststudio_db sh -c 'exec mysql -uroot
-// -p"$MYSQL_ROOT_PASSWORD" -N -B -e "…"'. Prints @@global.read_only afterwards (1 or 0).
+// database secret leaves the host): docker exec myststudio_db sh -c 'export
+// MYSQL_PWD="$MYSQL_ROOT_PASSWORD"; exec mysql -uroot -N -B -e "…"'. The password reaches
+// mysql in its environment, not on its command line, where every user of the host would see
+// it in ps. Prints @@global.read_only afterwards (1 or 0).
 QStringList dbReadOnly(const SiteHost& host, bool on);
 // The same client, only reading @@global.read_only (1 or 0): does the container answer, with
 // its own credentials, and is it writable now.

@@ -16,6 +16,8 @@ SILENT=0
 ARGS=
 
 mysql_parse_args() {
+    # As the real client: MYSQL_PWD is the password when no -p/--password gives one.
+    if [ -n "${MYSQL_PWD+set}" ]; then OPT_PASSWORD=$MYSQL_PWD; PASSWORD_GIVEN=1; fi
     while [ $# -gt 0 ]; do
         case "$1" in
         -u) OPT_USER=$2; shift ;;

@@ -24,6 +24,7 @@ NS_JUMP, NS_TARGET = "mystlab-jump", "mystlab-target"
 LAPTOP_IP, JUMP_IP = "127.0.78.1", "127.0.78.2"
 JUMP_INNER_IP, TARGET_IP = "127.0.77.1", "127.0.77.2"
 JUMP_PORT, TARGET_PORT = 22, 2222
+INNER_JUMP_PORT = 2200  # a second bastion behind the first, for a two-hop route
 LINKS = (("mystlab-lap", "mystlab-jmp"), ("mystlab-jin", "mystlab-tgt"))
 
 
@@ -105,6 +106,7 @@ class JumpLab:
 
     def down(self):
         kill_pidfile(os.path.join(self.jump_dir, "sshd.pid"))
+        kill_pidfile(os.path.join(self.base, "inner-jump", "sshd.pid"))
         network_down()
 
     def start_jump_sshd(self, new_key=False, password=None):
@@ -128,7 +130,7 @@ AuthorizedKeysFile {self.jump_dir}/authorized_keys
 StrictModes no
 KbdInteractiveAuthentication no
 AllowTcpForwarding local
-PermitOpen {TARGET_IP}:{TARGET_PORT}
+PermitOpen {TARGET_IP}:{TARGET_PORT} {JUMP_IP}:{INNER_JUMP_PORT}
 PermitTTY no
 X11Forwarding no
 ForceCommand /bin/echo This bastion only forwards.
@@ -157,6 +159,40 @@ LogLevel VERBOSE
                   "-o", "UsePAM=yes", "-o", "PasswordAuthentication=yes",
                   "-o", "PubkeyAuthentication=no", "-o", "PermitRootLogin=yes")
         self.jump_pid = wait_for_pidfile(pidfile)
+
+    def start_inner_bastion(self):
+        """A second bastion (its own sshd and key) on the jump host's address, port 2200, that
+        the first bastion may forward to: laptop -> bastion -> inner bastion -> MyST host."""
+        d = os.path.join(self.base, "inner-jump")
+        os.makedirs(d, exist_ok=True)
+        key = os.path.join(d, "host_key")
+        if not os.path.exists(key):
+            run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "inner-bastion", "-f", key)
+        shutil.copy2(self.client_key + ".pub", os.path.join(d, "authorized_keys"))
+        config = os.path.join(d, "sshd_config")
+        with open(config, "w") as f:
+            f.write(f"""Port {INNER_JUMP_PORT}
+ListenAddress {JUMP_IP}
+HostKey {key}
+PidFile {d}/sshd.pid
+AuthorizedKeysFile {d}/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowTcpForwarding local
+PermitOpen {TARGET_IP}:{TARGET_PORT}
+PermitTTY no
+ForceCommand /bin/echo This bastion only forwards.
+LogLevel VERBOSE
+""")
+        if not os.path.exists(os.path.join(d, "sshd.pid")):
+            in_ns(NS_JUMP, "/usr/sbin/sshd", "-f", config, "-E", os.path.join(d, "sshd.log"))
+            wait_for_pidfile(os.path.join(d, "sshd.pid"))
+        self.inner_dir = d
+        with open(key + ".pub") as f:
+            return f"[{JUMP_IP}]:{INNER_JUMP_PORT} " + " ".join(f.read().split()[:2]) + "\n"
 
     def move_target(self):
         """hostsim's sshd and console, restarted inside the target's namespace."""

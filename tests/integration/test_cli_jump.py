@@ -9,7 +9,7 @@ import threading
 import unittest
 
 from clitest import CliTestCase
-from jumplab import JUMP_IP, TARGET_IP, TARGET_PORT, JumpLab, reachable
+from jumplab import INNER_JUMP_PORT, JUMP_IP, TARGET_IP, TARGET_PORT, JumpLab, reachable
 from test_cli_offline import make_image_tar
 
 
@@ -185,6 +185,33 @@ Host bastion
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         finally:
             self.lab.start_jump_sshd()
+
+    def test_7_two_jump_hosts_in_a_row(self):
+        inner_line = self.lab.start_inner_bastion()
+        with open(self.jump_site) as f:
+            site = json.load(f)
+        first = site["hosts"]["prod"]["jump"]
+        site["hosts"]["prod"]["jump"] = [first, dict(first, port=INNER_JUMP_PORT)]
+        known = os.path.join(self.tmp.name, "known-two-hops")
+        with open(known, "w") as f:
+            f.write("".join(self.lab.known_hosts_lines()) + inner_line)
+        site["knownHosts"] = known
+        path = os.path.join(self.tmp.name, "two-hops.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        p = self.cli("check", "--site", path)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        # Each hop saw the login come from the one before: the inner bastion from the first
+        # (over its channel), the MyST host from the jump namespace's inner address.
+        with open(os.path.join(self.lab.inner_dir, "sshd.log")) as f:
+            self.assertRegex(f.read(), r"Accepted publickey for \S+ from 127\.0\.78\.2 ")
+        # The inner bastion's key is checked too: a changed one is refused, naming it.
+        with open(known, "w") as f:
+            f.write("".join(self.lab.known_hosts_lines()) +
+                    inner_line.split(" ")[0] + " " + self.lab.known_hosts_lines()[0].split(" ", 1)[1])
+        p = self.cli("check", "--site", path)
+        self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        self.assertIn(f"{JUMP_IP}:{INNER_JUMP_PORT}", p.stdout + p.stderr)
 
     # --- helpers ---
     def cli_path(self):

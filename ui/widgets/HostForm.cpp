@@ -49,7 +49,8 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     m_route->setVisible(false);
     form->addRow(QString(), m_route);
     // The aliases of ~/.ssh/config, as `ssh <Tab>` would offer them.
-    auto* aliases = new QCompleter(sshConfigAliases(), this);
+    m_aliases = sshConfigAliases(); // read once: toJson() runs on every keystroke
+    auto* aliases = new QCompleter(m_aliases, this);
     aliases->setCaseSensitivity(Qt::CaseInsensitive);
     m_host->setCompleter(aliases);
 
@@ -179,7 +180,7 @@ QJsonObject HostForm::toJson() const
     if (m_portSet || m_port->value() != 22)
         o.insert(QStringLiteral("port"), m_port->value());
     // An alias of ~/.ssh/config means nothing without reading it.
-    if (sshConfigAliases().contains(m_host->text().trimmed()))
+    if (m_aliases.contains(m_host->text().trimmed()))
         o.insert(QStringLiteral("useSshConfig"), true);
     return o;
 }

@@ -69,6 +69,7 @@ private:
     QLabel* m_result;
     QLabel* m_route; // what an ssh-config alias or a jump host resolves to
     QJsonObject m_source;
+    QStringList m_aliases; // of ~/.ssh/config, as the form was made
     bool m_portSet = true;
 };
 

@@ -31,6 +31,11 @@ InteractiveResponder defaultInteractiveResponder()
     return processResponder;
 }
 
+InteractiveResponder responderFor(const SshAuth& auth)
+{
+    return auth.interactive ? auth.interactive : defaultInteractiveResponder();
+}
+
 bool isPasswordPrompt(const QString& prompt)
 {
     static const QRegularExpression password(QStringLiteral("\\bpassword\\b"),
@@ -44,8 +49,7 @@ bool isPasswordPrompt(const QString& prompt)
 
 QString askForPassword(const QString& endpointId, const SshAuth& auth, QString* why)
 {
-    const InteractiveResponder responder =
-        auth.interactive ? auth.interactive : defaultInteractiveResponder();
+    const InteractiveResponder responder = responderFor(auth);
     InteractiveChallenge challenge;
     challenge.endpointId = endpointId;
     challenge.prompts << InteractivePrompt{QStringLiteral("Password for %1: ").arg(endpointId),
@@ -63,8 +67,7 @@ InteractiveOutcome authenticateInteractive(ssh_session session, const QString& e
                                            const SshAuth& auth)
 {
     InteractiveOutcome out;
-    const InteractiveResponder responder =
-        auth.interactive ? auth.interactive : defaultInteractiveResponder();
+    const InteractiveResponder responder = responderFor(auth);
     bool passwordUsed = false;
     out.rc = ssh_userauth_kbdint(session, nullptr, nullptr);
     while (out.rc == SSH_AUTH_INFO) {

@@ -11,6 +11,9 @@ namespace myst {
 // a token): only then may a stored password answer it.
 bool isPasswordPrompt(const QString& prompt);
 
+// Who answers for this login: its own responder, else the process's (may be empty).
+InteractiveResponder responderFor(const SshAuth& auth);
+
 struct InteractiveOutcome
 {
     int rc = SSH_AUTH_DENIED; // libssh's answer to the last round

@@ -337,7 +337,7 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
     bool triedKey = false, triedAgent = false, triedPassword = false, triedInteractive = false;
     int methods = 0;
     const QByteArray password = auth.password.toUtf8();
-    const bool canAsk = bool(auth.interactive) || bool(defaultInteractiveResponder());
+    const bool canAsk = bool(responderFor(auth));
     // Each round tries the next method the server still offers; a partial success (the server
     // wants a key AND a code) starts another round with what it asks for next.
     for (int round = 0; rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && round < 8; ++round) {

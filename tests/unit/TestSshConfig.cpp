@@ -38,8 +38,10 @@ private slots:
         const SshConfigFiles files =
             write("Host myst-prod\n  HostName %h.corp.example.com\n  Port 2200\n"
                   "Host myst-* !myst-test\n  User oracle\n  Port 9999\n"
-                  "Include " + m_dir.filePath(QStringLiteral("extra.conf")).toUtf8() + "\n"
-                  "Host *\n  User = nobody\n  HashKnownHosts yes\n",
+                  "Include " +
+                      m_dir.filePath(QStringLiteral("extra.conf")).toUtf8() +
+                      "\n"
+                      "Host *\n  User = nobody\n  HashKnownHosts yes\n",
                   "Host *\n  Port 2022\n  HashKnownHosts no\n");
         SshConfigEntry prod = lookupSshConfig(QStringLiteral("myst-prod"), files);
         QCOMPARE(prod.hostName, QStringLiteral("myst-prod.corp.example.com"));
@@ -72,7 +74,8 @@ private slots:
         QCOMPARE(r.jumps[0].host, QStringLiteral("10.0.0.1"));
         QCOMPARE(r.jumps[0].port, 2022);
         QCOMPARE(r.jumps[0].user, QStringLiteral("ops"));
-        QCOMPARE(r.jumps[1].user, QStringLiteral("gate")); // a later hop's own ProxyJump is not used
+        QCOMPARE(r.jumps[1].user,
+                 QStringLiteral("gate")); // a later hop's own ProxyJump is not used
         QCOMPARE(r.jumps[1].knownHostsFile, QStringLiteral("/tmp/kh"));
         QCOMPARE(describeRoute(r),
                  QStringLiteral("oracle@10.0.0.5:2222 via ops@10.0.0.1:2022, then gate@gw:22"));
@@ -90,7 +93,8 @@ private slots:
     void proxyJumpIsParsedStrictly()
     {
         QString error;
-        auto hops = parseProxyJump(QStringLiteral("ssh://a@b.example.com:2222,c.example.com:22"), &error);
+        auto hops =
+            parseProxyJump(QStringLiteral("ssh://a@b.example.com:2222,c.example.com:22"), &error);
         QVERIFY(error.isEmpty());
         QCOMPARE(int(hops.size()), 2);
         QCOMPARE(hops[0].user, QStringLiteral("a"));
@@ -115,9 +119,9 @@ private slots:
         QCOMPARE(checkKnownHosts(text, "[10.0.0.5]:2222", key).verdict, HostKeyVerdict::Known);
         QCOMPARE(checkKnownHosts(text, "10.0.0.5", key).verdict, HostKeyVerdict::Unknown);
         // OpenSSH's own reader agrees.
-        const int rc = QProcess::execute(QStringLiteral("ssh-keygen"),
-                                         {QStringLiteral("-F"), QStringLiteral("[10.0.0.5]:2222"),
-                                          QStringLiteral("-f"), file});
+        const int rc = QProcess::execute(
+            QStringLiteral("ssh-keygen"),
+            {QStringLiteral("-F"), QStringLiteral("[10.0.0.5]:2222"), QStringLiteral("-f"), file});
         QCOMPARE(rc, 0);
         ssh_key_free(key);
     }

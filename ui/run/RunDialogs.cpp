@@ -42,6 +42,16 @@ QMessageBox* warning(QWidget* parent, const QString& name, const QString& title,
     box->setAttribute(Qt::WA_DeleteOnClose);
     return box;
 }
+
+// Opens the box (no event loop of its own); `then` runs only when `go` is what was clicked.
+void openAndThen(QMessageBox* box, QPushButton* go, std::function<void()> then)
+{
+    QObject::connect(box, &QMessageBox::finished, box, [box, go, then] {
+        if (box->clickedButton() == go)
+            then();
+    });
+    box->open();
+}
 } // namespace
 
 void RunDialogs::confirmCancel(QWidget* parent, std::function<void()> cancel)
@@ -53,11 +63,7 @@ void RunDialogs::confirmCancel(QWidget* parent, std::function<void()> cancel)
                    "down until you roll back or start it. The steps not yet run are skipped."));
     QPushButton* stop = box->addButton(tr("Cancel the run"), QMessageBox::DestructiveRole);
     box->addButton(tr("Keep running"), QMessageBox::RejectRole);
-    QObject::connect(box, &QMessageBox::finished, box, [box, stop, cancel] {
-        if (box->clickedButton() == stop)
-            cancel();
-    });
-    box->open();
+    openAndThen(box, stop, cancel);
 }
 
 void RunDialogs::chooseRollback(QWidget* parent, const RollbackOffer& offer,
@@ -108,11 +114,7 @@ void RunDialogs::confirmRollbackOf(QWidget* parent, const Journal& run,
     go->setObjectName(QStringLiteral("confirmRollbackButton"));
     box->setDefaultButton(go);
     box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
-    QObject::connect(box, &QMessageBox::finished, box, [box, go, confirmed] {
-        if (box->clickedButton() == go)
-            confirmed();
-    });
-    box->open();
+    openAndThen(box, go, confirmed);
 }
 
 void RunDialogs::confirmHostRollback(QWidget* parent, const QString& what, const QString& loses,
@@ -126,11 +128,7 @@ void RunDialogs::confirmHostRollback(QWidget* parent, const QString& what, const
     go->setObjectName(QStringLiteral("confirmHostRollbackButton"));
     box->setDefaultButton(go);
     box->addButton(tr("Do not roll back"), QMessageBox::RejectRole);
-    QObject::connect(box, &QMessageBox::finished, box, [box, go, confirmed] {
-        if (box->clickedButton() == go)
-            confirmed();
-    });
-    box->open();
+    openAndThen(box, go, confirmed);
 }
 
 void RunDialogs::confirmBreakLock(QWidget* parent, const QString& role, const QString& holder,
@@ -149,11 +147,7 @@ void RunDialogs::confirmBreakLock(QWidget* parent, const QString& role, const QS
         box->addButton(tr("Break the lock and run again"), QMessageBox::DestructiveRole);
     confirm->setObjectName(QStringLiteral("confirmBreakLockButton"));
     box->setDefaultButton(QMessageBox::Cancel);
-    QObject::connect(box, &QMessageBox::finished, box, [box, confirm, confirmed] {
-        if (box->clickedButton() == confirm)
-            confirmed();
-    });
-    box->open();
+    openAndThen(box, confirm, confirmed);
 }
 
 void RunDialogs::askSecret(QWidget* parent, const QString& role, const SiteHost& host,

@@ -10,11 +10,7 @@ import tempfile
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REALHOST = os.path.join(HERE, "..", "realhost", "realhost")
-CLI = os.environ.get("MYST_CLI", os.path.join(HERE, "..", "..", "build", "app", "myst-upgrade"))
-SITE_KEYS = ("host", "port", "user", "identity", "mystHome", "consoleUrl", "sudo",
-             "consoleCertSha256")
+from test_realhost_cli import CLI, REALHOST, realhost_lab
 
 
 @unittest.skipUnless(os.geteuid() == 0, "realhost needs root (namespaces, users, dockerd)")
@@ -22,22 +18,13 @@ class RealBlueGreen(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.dir = os.path.join(cls.tmp.name, "lab")
-        subprocess.run([REALHOST, "up", cls.dir, "--roles", "blue,green"], check=True,
-                       stdout=subprocess.DEVNULL)
-        with open(os.path.join(cls.dir, "site.json")) as f:
-            full = json.load(f)
         cls.calls = os.path.join(cls.tmp.name, "switch-calls.txt")
         script = os.path.join(cls.tmp.name, "switch-dns")
         with open(script, "w") as f:
             f.write('#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s"\necho "DNS -> $2 ($1)"\n' % cls.calls)
         os.chmod(script, 0o755)
-        site = {"knownHosts": full["knownHosts"],
-                "hosts": {role: {k: h[k] for k in SITE_KEYS if k in h}
-                          for role, h in full["hosts"].items()},
-                "blueGreen": {"active": "blue",
-                              "switch": {"command": [script, "{role}", "{host}"]}}}
-        cls.site = os.path.join(cls.tmp.name, "site.json")
+        cls.dir, cls.site, site = realhost_lab(cls.tmp.name, "blue,green")
+        site["blueGreen"] = {"active": "blue", "switch": {"command": [script, "{role}", "{host}"]}}
         with open(cls.site, "w") as f:
             json.dump(site, f)
         cls.state_dir = os.path.join(cls.tmp.name, "state")

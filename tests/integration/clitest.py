@@ -13,6 +13,19 @@ HOSTSIM = os.path.join(HERE, "..", "hostsim", "hostsim")
 CLI = os.environ.get("MYST_CLI", os.path.join(HERE, "..", "..", "build", "app", "myst-upgrade"))
 
 
+def drop_sshd_connections(pidfile):
+    """Kills what the sshd whose listener is in `pidfile` forked for its connections (and their
+    children), not the listener: a dropped network, as the host sees it. Returns how many."""
+    with open(pidfile) as f:
+        listener = f.read().split()[0]
+    children = subprocess.run(["pgrep", "-P", listener], capture_output=True,
+                              text=True).stdout.split()
+    for child in children:
+        subprocess.run(["pkill", "-KILL", "-P", child])
+        subprocess.run(["kill", "-KILL", child])
+    return len(children)
+
+
 class CliTestCase(unittest.TestCase):
     roles = "prod"
 

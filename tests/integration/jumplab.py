@@ -20,6 +20,8 @@ import socket
 import subprocess
 import time
 
+from clitest import drop_sshd_connections
+
 NS_JUMP, NS_TARGET = "mystlab-jump", "mystlab-target"
 LAPTOP_IP, JUMP_IP = "127.0.78.1", "127.0.78.2"
 JUMP_INNER_IP, TARGET_IP = "127.0.77.1", "127.0.77.2"
@@ -52,11 +54,6 @@ def kill_pidfile(path):
             os.kill(int(f.read().split()[0]), signal.SIGTERM)
     except (OSError, ValueError, IndexError):
         pass
-
-
-def children_of(pid):
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
 
 
 def network_down():
@@ -158,7 +155,7 @@ LogLevel VERBOSE
                   'mount --bind "$0" /etc/pam.d/sshd && exec "$@"', pam, *sshd,
                   "-o", "UsePAM=yes", "-o", "PasswordAuthentication=yes",
                   "-o", "PubkeyAuthentication=no", "-o", "PermitRootLogin=yes")
-        self.jump_pid = wait_for_pidfile(pidfile)
+        wait_for_pidfile(pidfile)
 
     def start_inner_bastion(self):
         """A second bastion (its own sshd and key) on the jump host's address, port 2200, that
@@ -235,13 +232,7 @@ LogLevel VERBOSE
 
     def drop_jump_connections(self):
         """Kills the jump host's per-connection processes, as a bastion restart would."""
-        killed = 0
-        for child in children_of(self.jump_pid):
-            for grandchild in children_of(child):
-                os.kill(grandchild, signal.SIGKILL)
-            os.kill(child, signal.SIGKILL)
-            killed += 1
-        return killed
+        return drop_sshd_connections(os.path.join(self.jump_dir, "sshd.pid"))
 
     def console_version(self, port):
         page = in_ns(NS_TARGET, "python3", "-c",

@@ -9,7 +9,7 @@ import subprocess
 import time
 import unittest
 
-from clitest import CLI, HOSTSIM, CliTestCase
+from clitest import CLI, HOSTSIM, CliTestCase, drop_sshd_connections
 
 MAKE_IMAGE_TAR = os.path.join(os.path.dirname(HOSTSIM), "make-image-tar")
 
@@ -46,14 +46,7 @@ class Faults(CliTestCase):
 
     def drop_connections(self, role="prod"):
         """Kill the sshd processes serving connections to the host (not the listener)."""
-        with open(os.path.join(self.dir, role, "ssh", "sshd.pid")) as f:
-            listener = f.read().split()[0]
-        children = subprocess.run(["pgrep", "-P", listener], capture_output=True,
-                                  text=True).stdout.split()
-        for child in children:
-            subprocess.run(["pkill", "-KILL", "-P", child])
-            subprocess.run(["kill", "-KILL", child])
-        return len(children)
+        return drop_sshd_connections(os.path.join(self.dir, role, "ssh", "sshd.pid"))
 
     def lines(self, events):
         return [e["line"] for e in events if e["event"] == "output"]

@@ -9,10 +9,15 @@ namespace myst::HostRecordStore {
 
 namespace {
 // $1 folder, $2 run ID, $3 the record (one line of JSON), $4 how many to keep.
-const char* const WriteScript = R"SH(dir=$1
-(umask 077 && mkdir -p -- "$dir") && chmod 700 -- "$dir" || exit 4
-tmp=$(mktemp -- "$dir/.$2.XXXXXX") || exit 4
-if printf '%s\n' "$3" > "$tmp" && mv -f -- "$tmp" "$dir/$2.json"; then :; else rm -f -- "$tmp"; exit 5; fi
+// A run writes its record at every step's start and end: only the first write makes the folder
+// private and prunes old records, so that the others cost one process (mv), not eight. The
+// temporary file is made with noclobber in a folder only we can write to.
+const char* const WriteScript = R"SH(dir=$1 new=
+[ -f "$dir/$2.json" ] || new=1
+if [ -n "$new" ]; then (umask 077 && mkdir -p -- "$dir") && chmod 700 -- "$dir" || exit 4; fi
+tmp=$dir/.$2.$$
+if (umask 077 && set -C && printf '%s\n' "$3" > "$tmp") && mv -f -- "$tmp" "$dir/$2.json"; then :; else rm -f -- "$tmp"; exit 5; fi
+[ -n "$new" ] || exit 0
 cd -- "$dir" && ls -1 | grep -E '^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}[.]json$' | sort -r | tail -n +$(($4 + 1)) |
   while read -r old; do rm -f -- "$old"; done
 exit 0)SH";

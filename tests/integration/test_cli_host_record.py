@@ -168,6 +168,31 @@ class RollbackFromAnyLaptop(HostRecordTestCase):
         self.assertEqual(self.tagged_image(), before_id)
         self.assertEqual(self.db_dump(), before_dump)
 
+    def test_5_old_records_are_pruned_to_the_newest_30_once_per_run(self):
+        """The record is rewritten at each step's start and end; the first write of a run
+        prunes, the others only replace the file. Nothing but records is ever removed."""
+        self.as_laptop("laptop-h")
+        earlier = sorted(os.listdir(self.records_dir()))
+        planted = ["20200101-0000%02d-abcd.json" % i for i in range(40)]
+        for name in planted + ["notes.txt"]:
+            with open(os.path.join(self.records_dir(), name), "w") as f:
+                f.write("{}\n")
+        run = self.upgrade("5.0.0")
+        left = sorted(os.listdir(self.records_dir()))
+        self.assertIn("notes.txt", left)
+        left.remove("notes.txt")
+        self.assertEqual(len(left), 30, left)
+        self.assertIn(run + ".json", left)
+        self.assertTrue(set(earlier) <= set(left))  # the newer ones stay
+        kept = 30 - 1 - len(earlier)
+        self.assertEqual(sorted(set(left) & set(planted)), planted[-kept:])
+        self.assertEqual(stat.S_IMODE(os.stat(self.records_dir()).st_mode), 0o700)
+        path = os.path.join(self.records_dir(), run + ".json")
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+        self.assertEqual(self.host_record(run)["status"], "succeeded")
+        self.assertEqual([s["status"] for s in self.host_record(run)["steps"]],
+                         ["succeeded"] * 7)
+
 
 class RollbackWithoutRecord(HostRecordTestCase):
 

@@ -121,9 +121,12 @@ Spread compare(const char* title, const SshEndpoint& endpoint, const QString& fi
     std::vector<double> theirs, mine, ratios;
     int channels = 0;
     double rtt = -1;
+    // Each transfer starts with nothing dirty in the page cache: the writeback of the file just
+    // made (or just received) otherwise lands on whichever transfer comes next, by chance.
     for (int round = 0; round < 3; ++round) {
+        HostSim::sh(QStringLiteral("sync"));
         const double s = scp(endpoint, file, remote + QStringLiteral("/scp"));
-        HostSim::sh(QStringLiteral("rm -rf '%1/scp'").arg(remote));
+        HostSim::sh(QStringLiteral("rm -rf '%1/scp'; sync").arg(remote));
         const Ours o = ours(endpoint, file, remote + QStringLiteral("/ours"));
         HostSim::sh(QStringLiteral("rm -rf '%1/ours'").arg(remote));
         theirs.push_back(s);

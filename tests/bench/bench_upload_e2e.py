@@ -65,8 +65,12 @@ def main():
                 tar = os.path.join(tmp, "myst-studio-2.1.%d.tar" % round_)
                 subprocess.run([MAKE_IMAGE_TAR, "2.1.%d" % round_, tar, "--layer-mb",
                                 str(args.mib)], check=True, stdout=subprocess.DEVNULL)
+                # Nothing dirty in the page cache when a transfer starts: the archive's own
+                # writeback would otherwise land on whichever transfer comes first.
+                os.sync()
                 alone = scp(site, tar, os.path.join(tmp, "scp-target"))
                 subprocess.run(["rm", "-rf", os.path.join(tmp, "scp-target")], check=True)
+                os.sync()
                 total, phases = upload(args.cli, site_file, tar, env)
                 os.remove(os.path.join(home, "images", os.path.basename(tar)))
                 os.remove(tar)

@@ -15,6 +15,60 @@ ExecChannel openExecChannel(SshConnection& connection, const QString& commandLin
     return channel;
 }
 
+namespace {
+// libssh's open and exec return SSH_AGAIN instead of waiting while the session is non-blocking;
+// the session is blocking again at once for everything else.
+class NonBlocking
+{
+public:
+    explicit NonBlocking(ssh_session session) : m_session(session), m_was(ssh_is_blocking(session))
+    {
+        ssh_set_blocking(m_session, 0);
+    }
+    ~NonBlocking() { ssh_set_blocking(m_session, m_was); }
+
+private:
+    ssh_session m_session;
+    int m_was;
+};
+} // namespace
+
+ExecChannelOpening::ExecChannelOpening(SshConnection& connection, const QString& commandLine)
+    : m_session(connection.session()), m_channel(ssh_channel_new(m_session)),
+      m_command(commandLine.toUtf8())
+{
+}
+
+ExecChannelOpening::~ExecChannelOpening()
+{
+    // Closing a channel the host has not confirmed would name a channel number it has not
+    // given yet: wait for the answer (at most a round trip; at once when the session is gone).
+    if (m_channel && !m_opened && ssh_channel_open_session(m_channel.get()) != SSH_OK)
+        ssh_channel_free(m_channel.release());
+}
+
+ExecChannelOpening::State ExecChannelOpening::advance()
+{
+    if (!m_channel)
+        return State::Failed;
+    NonBlocking nonBlocking(m_session);
+    int rc = SSH_OK;
+    if (!m_opened) {
+        rc = ssh_channel_open_session(m_channel.get());
+        m_opened = rc == SSH_OK;
+    }
+    if (m_opened)
+        rc = ssh_channel_request_exec(m_channel.get(), m_command.constData());
+    if (rc == SSH_AGAIN)
+        return State::Pending;
+    if (rc != SSH_OK) {
+        if (!m_opened) // never confirmed: nothing to close on the host
+            ssh_channel_free(m_channel.release());
+        return State::Failed;
+    }
+    return State::Open;
+}
+
 QString remoteSha256(SshConnection& connection, const QString& path, qint64 timeoutMs)
 {
     const CapturedOutput out =

@@ -26,8 +26,9 @@ struct UploadResult
 
 struct UploadOptions
 {
-    int channels = 0;    // data channels; 0: chosen from the measured round trip (ChannelPlan)
-    int maxChannels = 8; // with channels 0
+    int channels = 0;        // data channels; 0: chosen from the measured round trip (ChannelPlan)
+    int maxChannels = 8;     // with channels 0
+    int initialChannels = 0; // with channels 0: to start with; 0: chosen from the round trip
     // The unit of resume and of work between channels; 0: what one channel moves in half a
     // second at its window-bound rate (window / round trip), 4 to 32 MiB: big blocks cost the
     // host fewer dd starts, small ones leave less for one channel alone at the end.

@@ -13,13 +13,15 @@ namespace myst {
 
 // How many data channels carry the blocks. One SSH channel moves at most its window (OpenSSH
 // gives 2 MiB) per round trip, so on a long link one channel cannot fill the pipe. With
-// fixedChannels 0 the sender starts with one and adds another whenever the channels it has are
-// window-bound: their measured rate is above 70 % of channels x window / round trip (the
-// window as libssh reports it for the channel, the round trip as measured on the control
-// channel). On a link whose bandwidth-delay product fits in one window it stays at one.
+// fixedChannels 0 the sender starts with initialChannels (chosen from the round trip) and
+// doubles them whenever the channels it has are window-bound: their measured rate is above
+// 70 % of channels x window / round trip (the window as libssh reports it for the channel, the
+// round trip as measured on the control channel). On a link whose bandwidth-delay product fits
+// in one window it stays at one. Channels after the first open without stopping the others.
 struct ChannelPlan
 {
     int fixedChannels = 0;
+    int initialChannels = 1;
     int maxChannels = 8;
     double roundTripSeconds = 0.001;
     // No block confirmed and nothing written for this long: the host stopped taking data (a

@@ -1,4 +1,5 @@
 #include "HostSim.h"
+#include "core/ssh/RemoteCommand.h"
 #include "core/ssh/Upload.h"
 
 #include <QCryptographicHash>
@@ -155,6 +156,28 @@ private slots:
         QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
         QVERIFY(!QFile::exists(part));
         QVERIFY(!QFile::exists(part + QStringLiteral(".done")));
+    }
+
+    void channelsThatJoinWhileOthersSendEndTheUploadRight()
+    {
+        // Three of four channels open without waiting (as on a long link, where waiting for
+        // each would stop the others for two round trips): all four take part, the file is
+        // whole, and the session is as it was (blocking) for the commands after the upload.
+        SshConnection c(m_sim->endpoint(QStringLiteral("prod")));
+        QVERIFY(c.open({}).ok());
+        UploadOptions options;
+        options.initialChannels = 4;
+        options.maxChannels = 4;
+        options.blockBytes = 256 * 1024;
+        const UploadResult r = uploadFile(c, m_file, remoteDir(), {}, nullptr, options);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QCOMPARE(r.channels, 4);
+        QCOMPARE(r.droppedChannels, 0);
+        QVERIFY(HostSim::readFile(remoteFile()) == m_bytes);
+        QVERIFY(ssh_is_blocking(c.session()));
+        const CapturedOutput after = runCaptured(c, QStringLiteral("echo still-here"), 10000);
+        QVERIFY2(after.result.succeeded(), qPrintable(after.result.describe()));
+        QCOMPARE(after.stdoutLines, QStringList{QStringLiteral("still-here")});
     }
 
     void resumesSeveralChannelsAfterADroppedConnection()

@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark (run by hand, never a timed test): an offline image from the drop to the image
 tagged on the host, `myst-upgrade upload` (read and check the archive, upload, verify, load,
-tag), against `scp` alone of the same archive to the same simulated host (real sshd), over
-loopback. Three rounds; prints each phase (from the CLI's JSON events), median and spread.
+tag), against `scp` alone of the same archive to the same host (real sshd), over loopback.
+Three rounds; prints each phase (from the CLI's JSON events), median and spread.
 
     python3 tests/bench/bench_upload_e2e.py [MiB, default 512] [--cli build/app/myst-upgrade]
+                                            [--realhost]
+
+--realhost (root): the realistic host of tests/realhost instead of the simulated one: a real
+dockerd (vfs storage), docker through sudo, a chatty login shell, sshd behind a relay. It also
+times `docker load` alone of the same archive on that host, which is Docker's own share.
 """
 import argparse
 import json
@@ -16,18 +21,40 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOSTSIM = os.path.join(HERE, "..", "hostsim", "hostsim")
+REALHOST = os.path.join(HERE, "..", "realhost", "realhost")
 MAKE_IMAGE_TAR = os.path.join(HERE, "..", "hostsim", "make-image-tar")
 
 
-def scp(site, tar, target):
+def scp(site, tar, remote):
+    """scp of tar to the host's file `remote`, from its start (login included) to its end."""
     host = site["hosts"]["prod"]
-    subprocess.run(["mkdir", "-p", target], check=True)
     start = time.monotonic()
     subprocess.run(["scp", "-q", "-F", "/dev/null", "-o", "UserKnownHostsFile=" + site["knownHosts"],
                     "-o", "StrictHostKeyChecking=yes", "-i", host["identity"], "-P",
-                    str(host["port"]), tar, "%s@%s:%s/" % (host["user"], host["host"], target)],
+                    str(host["port"]), tar, "%s@%s:%s" % (host["user"], host["host"], remote)],
                    check=True)
     return time.monotonic() - start
+
+
+def docker_load_alone(lab, tar, round_):
+    """`docker load` of the same archive on the realistic host, as its login user would run it
+    (sudo), from a copy in the host's /tmp; the image is removed again, so that the upload's
+    load that follows loads every layer too."""
+    host_tmp = subprocess.run([REALHOST, "path", lab, "prod", "/tmp"], check=True, text=True,
+                              capture_output=True).stdout.strip()
+    copy = os.path.join(host_tmp, "bench-load.tar")
+    subprocess.run(["cp", tar, copy], check=True)
+    os.chmod(copy, 0o644)
+    os.sync()
+    start = time.monotonic()
+    subprocess.run([REALHOST, "exec", lab, "prod", "--", "docker", "load", "-q", "-i",
+                    "/tmp/bench-load.tar"], check=True, stdout=subprocess.DEVNULL)
+    took = time.monotonic() - start
+    os.remove(copy)
+    subprocess.run([REALHOST, "exec", lab, "prod", "--", "docker", "rmi",
+                    "registry.example.com/myst-studio:2.1.%d" % round_], check=False,
+                   stdout=subprocess.DEVNULL)
+    return took
 
 
 def upload(cli, site_file, tar, env):
@@ -49,17 +76,27 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("mib", nargs="?", type=int, default=512)
     p.add_argument("--cli", default=os.path.join(HERE, "..", "..", "build", "app", "myst-upgrade"))
+    p.add_argument("--realhost", action="store_true")
     args = p.parse_args()
     print("load before:", os.popen("uptime").read().strip())
     with tempfile.TemporaryDirectory() as tmp:
         sim = os.path.join(tmp, "sim")
-        subprocess.run([HOSTSIM, "up", sim], check=True, stdout=subprocess.DEVNULL)
+        tool = REALHOST if args.realhost else HOSTSIM
+        subprocess.run([tool, "up", sim], check=True, stdout=subprocess.DEVNULL)
         try:
             site_file = os.path.join(sim, "site.json")
             site = json.load(open(site_file))
             home = site["hosts"]["prod"]["mystHome"]
+            if args.realhost:  # the host's folder, as this namespace sees it
+                home = subprocess.run([REALHOST, "path", sim, "prod"], check=True, text=True,
+                                      capture_output=True).stdout.strip()
             env = dict(os.environ, XDG_STATE_HOME=os.path.join(tmp, "state"))
-            ratios, ends, scps = [], [], []
+            h = site["hosts"]["prod"]
+            subprocess.run(["ssh", "-F", "/dev/null", "-o", "UserKnownHostsFile=" +
+                            site["knownHosts"], "-i", h["identity"], "-p", str(h["port"]),
+                            "%s@%s" % (h["user"], h["host"]), "mkdir -p %s/images" %
+                            h["mystHome"]], check=True, stdout=subprocess.DEVNULL)
+            ratios, ends, scps, loads = [], [], [], []
             for round_ in range(3):
                 # A fresh archive (another image ID) each round, so that nothing is skipped.
                 tar = os.path.join(tmp, "myst-studio-2.1.%d.tar" % round_)
@@ -68,8 +105,12 @@ def main():
                 # Nothing dirty in the page cache when a transfer starts: the archive's own
                 # writeback would otherwise land on whichever transfer comes first.
                 os.sync()
-                alone = scp(site, tar, os.path.join(tmp, "scp-target"))
-                subprocess.run(["rm", "-rf", os.path.join(tmp, "scp-target")], check=True)
+                # scp's copy goes where the upload's does, under another name, then is removed.
+                copy = "/images/scp-copy.tar"
+                alone = scp(site, tar, site["hosts"]["prod"]["mystHome"] + copy)
+                os.remove(home + copy)
+                if args.realhost:
+                    loads.append(docker_load_alone(sim, tar, round_))
                 os.sync()
                 total, phases = upload(args.cli, site_file, tar, env)
                 os.remove(os.path.join(home, "images", os.path.basename(tar)))
@@ -77,17 +118,24 @@ def main():
                 ratios.append(total / alone)
                 ends.append(total)
                 scps.append(alone)
-                print("round %d: end to end %.2f s (%s), scp alone %.2f s: %.2fx" % (
+                print("round %d: end to end %.2f s (%s), scp alone %.2f s: %.2fx%s" % (
                     round_ + 1, total, ", ".join("%s %.2f" % kv for kv in phases.items()),
-                    alone, total / alone), flush=True)
+                    alone, total / alone,
+                    "; docker load alone %.2f s" % loads[-1] if loads else ""), flush=True)
             print("%d MiB archive: end to end median %.2f s (%.2f-%.2f), scp alone median %.2f s "
                   "(%.2f-%.2f); ratio median %.2fx (%.2f-%.2f), goal <= 1.2x: %s" % (
                       args.mib, statistics.median(ends), min(ends), max(ends),
                       statistics.median(scps), min(scps), max(scps), statistics.median(ratios),
                       min(ratios), max(ratios),
                       "met" if statistics.median(ratios) <= 1.2 else "NOT met"))
+            if loads:
+                print("docker load alone on that host: median %.2f s (%.2f-%.2f); scp alone plus "
+                      "docker load alone: %.2fx scp" % (
+                          statistics.median(loads), min(loads), max(loads),
+                          (statistics.median(scps) + statistics.median(loads)) /
+                          statistics.median(scps)))
         finally:
-            subprocess.run([HOSTSIM, "down", sim], check=False)
+            subprocess.run([tool, "down", sim], check=False)
     print("load after:", os.popen("uptime").read().strip())
 
 

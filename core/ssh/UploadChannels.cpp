@@ -53,8 +53,8 @@ public:
             if (!openChannel())
                 return failOpening();
         }
-        for (int i = start; m_plan.fixedChannels == 0 && i < m_plan.initialChannels; ++i)
-            m_opening.push_back(std::make_unique<ExecChannelOpening>(m_connection, m_command));
+        if (m_plan.fixedChannels == 0)
+            openWithoutWaiting(m_plan.initialChannels - start);
         if (afterOpening && !afterOpening())
             return end(ssh_is_connected(m_connection.session()) ? SendOutcome::End::Failed
                                                                 : SendOutcome::End::Lost);
@@ -203,7 +203,12 @@ private:
         const double ceiling = n * m_window / qMax(m_plan.roundTripSeconds, 1e-4);
         if (!m_opening.empty() || n >= m_plan.maxChannels || bytesPerSecond <= 0.7 * ceiling)
             return;
-        for (int i = 0; i < qMin(n, m_plan.maxChannels - n); ++i)
+        openWithoutWaiting(qMin(n, m_plan.maxChannels - n));
+    }
+
+    void openWithoutWaiting(int count)
+    {
+        for (int i = 0; i < count; ++i)
             m_opening.push_back(std::make_unique<ExecChannelOpening>(m_connection, m_command));
     }
 

@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 using namespace myst;
@@ -187,7 +188,7 @@ int variants(const SshEndpoint& e, const QString& dir, qint64 mib, const QString
     const QString file = randomFile(dir, mib);
     struct Variant
     {
-        const char* name;
+        std::string name;
         UploadOptions options;
     };
     std::vector<Variant> list;
@@ -204,20 +205,19 @@ int variants(const SshEndpoint& e, const QString& dir, qint64 mib, const QString
     for (int n : {2, 3, 4, 6}) {
         o = {};
         o.channels = n;
-        static const char* const names[] = {"",           "", "2 channels", "3 channels",
-                                            "4 channels", "", "6 channels"};
-        list.push_back({names[n], o});
+        list.push_back({std::to_string(n) + " channels", o});
     }
     for (int round = 0; round < 2; ++round) {
         const double s = scp(e, file, remote + QStringLiteral("/scp"));
         HostSim::sh(QStringLiteral("rm -rf '%1/scp'").arg(remote));
         std::printf("scp %.1f MB/s\n", s);
         for (const Variant& v : list) {
-            if (!only.isEmpty() && !only.contains(QString::fromLatin1(v.name)))
+            if (!only.isEmpty() && !only.contains(QString::fromStdString(v.name)))
                 continue;
             const Ours r = ours(e, file, remote + QStringLiteral("/ours"), v.options);
             HostSim::sh(QStringLiteral("rm -rf '%1/ours'").arg(remote));
-            std::printf("  %-20s %7.1f MB/s  %.2fx\n", v.name, r.mbPerSecond, r.mbPerSecond / s);
+            std::printf("  %-20s %7.1f MB/s  %.2fx\n", v.name.c_str(), r.mbPerSecond,
+                        r.mbPerSecond / s);
             std::fflush(stdout);
         }
     }

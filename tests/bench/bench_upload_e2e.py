@@ -26,31 +26,38 @@ REALHOST = os.path.join(HERE, "..", "realhost", "realhost")
 MAKE_IMAGE_TAR = os.path.join(HERE, "..", "hostsim", "make-image-tar")
 
 
+def ssh_args(site):
+    """OpenSSH's options for the site's prod host (its key, its known_hosts, nothing of
+    ~/.ssh/config) and the login."""
+    host = site["hosts"]["prod"]
+    return (["-F", "/dev/null", "-o", "UserKnownHostsFile=" + site["knownHosts"], "-o",
+             "StrictHostKeyChecking=yes", "-i", host["identity"]],
+            "%s@%s" % (host["user"], host["host"]))
+
+
 def scp(site, tar, remote, plain_ssh=False):
     """scp of tar to the host's file `remote`, from its start (login included) to its end.
     plain_ssh: `ssh host 'cat > remote' < tar` instead, the same bytes through the same ssh and
     sshd, for a host whose login shell talks (scp and sftp then fail: "Received message too
     long"; the realistic host's does, as many real ones do)."""
-    host = site["hosts"]["prod"]
-    opts = ["-F", "/dev/null", "-o", "UserKnownHostsFile=" + site["knownHosts"], "-o",
-            "StrictHostKeyChecking=yes", "-i", host["identity"]]
-    login = "%s@%s" % (host["user"], host["host"])
+    port = str(site["hosts"]["prod"]["port"])
+    opts, login = ssh_args(site)
     start = time.monotonic()
     if plain_ssh:
         with open(tar, "rb") as f:
-            subprocess.run(["ssh"] + opts + ["-p", str(host["port"]), login,
+            subprocess.run(["ssh"] + opts + ["-p", port, login,
                             "cat > '%s'" % remote], stdin=f, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=True)
     else:
-        subprocess.run(["scp", "-q"] + opts + ["-P", str(host["port"]), tar,
+        subprocess.run(["scp", "-q"] + opts + ["-P", port, tar,
                         "%s:%s" % (login, remote)], check=True)
     return time.monotonic() - start
 
 
 def docker_load_alone(lab, tar, round_):
-    """`docker load` of the same archive on the realistic host, as its login user would run it
-    (sudo), from a copy in the host's /tmp; the image is removed again, so that the upload's
-    load that follows loads every layer too."""
+    """`docker load` of the same archive on the realistic host, run as root inside it (no
+    login, no sudo: Docker's own time), from a copy in the host's /tmp; the image is removed
+    again, so that the upload's load that follows loads every layer too."""
     host_tmp = subprocess.run([REALHOST, "path", lab, "prod", "/tmp"], check=True, text=True,
                               capture_output=True).stdout.strip()
     copy = os.path.join(host_tmp, "bench-load.tar")
@@ -102,11 +109,11 @@ def main():
                 home = subprocess.run([REALHOST, "path", sim, "prod"], check=True, text=True,
                                       capture_output=True).stdout.strip()
             env = dict(os.environ, XDG_STATE_HOME=os.path.join(tmp, "state"))
-            h = site["hosts"]["prod"]
-            subprocess.run(["ssh", "-F", "/dev/null", "-o", "UserKnownHostsFile=" +
-                            site["knownHosts"], "-i", h["identity"], "-p", str(h["port"]),
-                            "%s@%s" % (h["user"], h["host"]), "mkdir -p %s/images" %
-                            h["mystHome"]], check=True, stdout=subprocess.DEVNULL)
+            remote_home = site["hosts"]["prod"]["mystHome"]
+            opts, login = ssh_args(site)
+            subprocess.run(["ssh"] + opts + ["-p", str(site["hosts"]["prod"]["port"]), login,
+                            "mkdir -p '%s/images'" % remote_home], check=True,
+                           stdout=subprocess.DEVNULL)
             ratios, ends, scps, loads = [], [], [], []
             for round_ in range(3):
                 # A fresh archive (another image ID) each round, so that nothing is skipped.
@@ -118,7 +125,7 @@ def main():
                 os.sync()
                 # scp's copy goes where the upload's does, under another name, then is removed.
                 copy = "/images/scp-copy.tar"
-                alone = scp(site, tar, site["hosts"]["prod"]["mystHome"] + copy, args.realhost)
+                alone = scp(site, tar, remote_home + copy, args.realhost)
                 os.remove(home + copy)
                 if args.realhost:
                     loads.append(docker_load_alone(sim, tar, round_))

@@ -1,10 +1,20 @@
 #include "core/base/Platform.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
 #include <iterator>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pwd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -26,6 +36,23 @@ void disableCoreDumps()
 void restrictNewFilesToOwner()
 {
     umask(077);
+}
+
+QString defaultStateDirectory()
+{
+    return QDir::homePath() + QStringLiteral("/.local/state/myst-upgrade");
+}
+
+bool makePrivate(const QString& path)
+{
+    const QFile::Permissions owner = QFile::ReadOwner | QFile::WriteOwner;
+    return QFile::setPermissions(path, QFileInfo(path).isDir() ? owner | QFile::ExeOwner : owner);
+}
+
+QString accountName()
+{
+    const passwd* pw = ::getpwuid(::geteuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString();
 }
 
 bool processExists(qint64 pid)
@@ -54,6 +81,72 @@ bool isTerminal(Stream stream)
         return isatty(STDERR_FILENO);
     }
     return false;
+}
+
+bool socketPair(Socket pair[2], QString* error)
+{
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+        *error = QString::fromLocal8Bit(strerror(errno));
+        return false;
+    }
+    pair[0] = fds[0];
+    pair[1] = fds[1];
+    return true;
+}
+
+void setNonBlocking(Socket socket)
+{
+    const int fd = int(socket);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+namespace {
+qint64 transferred(ssize_t result)
+{
+    if (result >= 0)
+        return qint64(result);
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? WouldBlock : SocketError;
+}
+} // namespace
+
+qint64 socketRead(Socket socket, char* buffer, qint64 size)
+{
+    return transferred(::read(int(socket), buffer, size_t(size)));
+}
+
+qint64 socketWrite(Socket socket, const char* data, qint64 size)
+{
+    return transferred(::write(int(socket), data, size_t(size)));
+}
+
+void shutdownSending(Socket socket)
+{
+    ::shutdown(int(socket), SHUT_WR);
+}
+
+void closeSocket(Socket socket)
+{
+    ::close(int(socket));
+}
+
+void waitForSockets(Socket socket, bool orWritable, Socket other, int timeoutMs)
+{
+    pollfd fds[2] = {{int(socket), short(POLLIN | (orWritable ? POLLOUT : 0)), 0},
+                     {int(other), POLLIN, 0}};
+    ::poll(fds, 2, timeoutMs);
+}
+
+void enableTcpKeepalive(Socket socket, int idleSeconds, int intervalSeconds, int count)
+{
+    const int fd = int(socket);
+    const int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+#ifdef TCP_KEEPIDLE // Linux; macOS has TCP_KEEPALIVE for the idle time
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idleSeconds, sizeof idleSeconds);
+#endif
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intervalSeconds, sizeof intervalSeconds);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
 namespace {

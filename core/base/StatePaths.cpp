@@ -1,5 +1,7 @@
 #include "core/base/StatePaths.h"
 
+#include "core/base/Platform.h"
+
 #include <QDir>
 #include <QFile>
 
@@ -7,14 +9,14 @@ namespace myst {
 
 QString stateDirectory()
 {
-    QString base = qEnvironmentVariable("XDG_STATE_HOME");
-    if (base.isEmpty() || !QDir::isAbsolutePath(base)) {
-        base = QDir::homePath() + QStringLiteral("/.local/state");
-    }
-    const QString dir = base + QStringLiteral("/myst-upgrade");
+    const QString base = qEnvironmentVariable("XDG_STATE_HOME");
+    const QString dir = base.isEmpty() || !QDir::isAbsolutePath(base)
+                            ? platform::defaultStateDirectory()
+                            : base + QStringLiteral("/myst-upgrade");
     QDir().mkpath(dir);
-    // Also when an earlier version made it with the default mode.
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    // Also when an earlier version made it with the default mode. On Windows what is made in
+    // it inherits the folder's owner-only access (journals, step logs, the log).
+    platform::makePrivate(dir);
     return dir;
 }
 

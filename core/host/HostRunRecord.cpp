@@ -1,14 +1,12 @@
 #include "core/host/HostRunRecord.h"
 
+#include "core/base/Platform.h"
 #include "core/base/Validation.h"
 #include "core/journal/RunNames.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSysInfo>
-
-#include <pwd.h>
-#include <unistd.h>
 
 namespace myst {
 
@@ -26,7 +24,7 @@ QDateTime fromIso(const QJsonValue& v)
 }
 
 // Names shown to other people (who, from where): plain characters only, as the lock's.
-QString plain(QString value)
+QString plainName(QString value)
 {
     static const QRegularExpression odd(QStringLiteral("[^A-Za-z0-9._@:+-]"));
     return value.replace(odd, QStringLiteral("_")).left(64);
@@ -38,8 +36,8 @@ QString userName()
     const QString user = qEnvironmentVariable("USER");
     if (!user.isEmpty())
         return user;
-    const passwd* pw = ::getpwuid(::geteuid());
-    return pw ? QString::fromLocal8Bit(pw->pw_name) : QStringLiteral("unknown");
+    const QString account = platform::accountName();
+    return account.isEmpty() ? QStringLiteral("unknown") : account;
 }
 
 bool isKnownName(const QString& value, const QStringList& names)
@@ -58,8 +56,8 @@ HostRunRecord HostRunRecord::fromJournal(const Journal& journal, const QString& 
     r.approach = journal.approach;
     r.targetVersion = journal.targetVersion;
     r.role = role;
-    r.user = plain(userName());
-    r.from = plain(QSysInfo::machineHostName());
+    r.user = plainName(userName());
+    r.from = plainName(QSysInfo::machineHostName());
     r.started = journal.started;
     r.finished = journal.finished;
     r.updated = QDateTime::currentDateTimeUtc();
@@ -150,8 +148,8 @@ std::optional<HostRunRecord> HostRunRecord::fromJson(const QJsonObject& json, QS
     r.approach = json.value(QStringLiteral("approach")).toString();
     r.targetVersion = json.value(QStringLiteral("targetVersion")).toString();
     r.role = json.value(QStringLiteral("role")).toString();
-    r.user = plain(json.value(QStringLiteral("user")).toString());
-    r.from = plain(json.value(QStringLiteral("from")).toString());
+    r.user = plainName(json.value(QStringLiteral("user")).toString());
+    r.from = plainName(json.value(QStringLiteral("from")).toString());
     r.started = fromIso(json.value(QStringLiteral("started")));
     r.finished = fromIso(json.value(QStringLiteral("finished")));
     r.updated = fromIso(json.value(QStringLiteral("updated")));

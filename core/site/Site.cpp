@@ -1,6 +1,7 @@
 #include "core/site/Site.h"
 #include "core/journal/RunNames.h"
 
+#include "core/base/Platform.h"
 #include "core/base/Validation.h"
 
 #include <QFile>
@@ -327,6 +328,8 @@ bool Site::save(const QString& path, QString* error) const
         *error = file.errorString();
         return false;
     }
+    // Windows: Qt's permissions above only toggle read-only; the file may be anywhere.
+    platform::makePrivate(path);
     return true;
 }
 

@@ -5,14 +5,7 @@
 #include <QElapsedTimer>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <thread>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace myst {
 
@@ -23,10 +16,10 @@ constexpr int ChunkBytes = 64 * 1024;
 
 // Moves bytes both ways between a hop's channel and its end of the socket pair until either
 // side ends or stop is set; then closes its end, so that the session above sees the end too.
-void pump(ssh_session session, ssh_channel channel, int fd, int keepaliveSeconds,
+void pump(ssh_session session, ssh_channel channel, platform::Socket fd, int keepaliveSeconds,
           const std::atomic<bool>& stop)
 {
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    platform::setNonBlocking(fd);
     QByteArray toSocket; // read from the channel, not yet taken by the socket
     char buffer[ChunkBytes];
     QElapsedTimer idle;
@@ -42,28 +35,28 @@ void pump(ssh_session session, ssh_channel channel, int fd, int keepaliveSeconds
                 toSocket.append(buffer, n);
             } else if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel)) {
                 channelEof = true;
-                shutdown(fd, SHUT_WR);
+                platform::shutdownSending(fd);
             }
         }
         if (!toSocket.isEmpty()) {
-            const ssize_t w = ::write(fd, toSocket.constData(), size_t(toSocket.size()));
-            if (w < 0 && errno != EAGAIN && errno != EINTR)
+            const qint64 w = platform::socketWrite(fd, toSocket.constData(), toSocket.size());
+            if (w == platform::SocketError)
                 break;
             if (w > 0) {
                 toSocket.remove(0, qsizetype(w));
                 moved = true;
             }
         }
-        const ssize_t r = ::read(fd, buffer, sizeof buffer);
+        const qint64 r = platform::socketRead(fd, buffer, sizeof buffer);
         if (r == 0)
             break; // the session above has closed its end
-        if (r < 0 && errno != EAGAIN && errno != EINTR)
+        if (r == platform::SocketError)
             break;
         if (r > 0) {
-            for (ssize_t sent = 0; sent < r;) {
+            for (qint64 sent = 0; sent < r;) {
                 const int n = ssh_channel_write(channel, buffer + sent, uint32_t(r - sent));
                 if (n < 0)
-                    return (void)::close(fd);
+                    return platform::closeSocket(fd);
                 sent += n;
             }
             moved = true;
@@ -80,11 +73,10 @@ void pump(ssh_session session, ssh_channel channel, int fd, int keepaliveSeconds
         }
         if (ssh_channel_poll(channel, 0) > 0)
             continue; // libssh holds data already: no need to wait for the socket
-        pollfd fds[2] = {{fd, short(POLLIN | (toSocket.isEmpty() ? 0 : POLLOUT)), 0},
-                         {ssh_get_fd(session), POLLIN, 0}};
-        ::poll(fds, 2, PumpPollMs);
+        platform::waitForSockets(fd, !toSocket.isEmpty(), platform::Socket(ssh_get_fd(session)),
+                                 PumpPollMs);
     }
-    ::close(fd);
+    platform::closeSocket(fd);
 }
 
 } // namespace
@@ -128,11 +120,11 @@ bool JumpChain::broken() const
     return false;
 }
 
-int JumpChain::open(const std::vector<SshEndpoint>& hops, const SshAuth& auth,
-                    const QString& trustedFingerprint, const QString& targetHost, int targetPort,
-                    SshStatus* status)
+platform::Socket JumpChain::open(const std::vector<SshEndpoint>& hops, const SshAuth& auth,
+                                 const QString& trustedFingerprint, const QString& targetHost,
+                                 int targetPort, SshStatus* status)
 {
-    int transport = -1; // the socket the next hop runs on; none for the first
+    platform::Socket transport = platform::NoSocket; // the next hop's; none for the first
     for (size_t i = 0; i < hops.size(); ++i) {
         SshEndpoint endpoint = hops[i];
         endpoint.jumps.clear();
@@ -148,7 +140,7 @@ int JumpChain::open(const std::vector<SshEndpoint>& hops, const SshAuth& auth,
             opened.message = QStringLiteral("Jump host %1: %2").arg(endpoint.id(), opened.message);
             opened.hostId = endpoint.id();
             *status = opened;
-            return -1;
+            return platform::NoSocket;
         }
         const bool last = i + 1 == hops.size();
         const QString nextHost = last ? targetHost : hops[i + 1].host;
@@ -164,14 +156,14 @@ int JumpChain::open(const std::vector<SshEndpoint>& hops, const SshAuth& auth,
                                   .arg(endpoint.id(), nextHost)
                                   .arg(nextPort)
                                   .arg(hop->connection.lastError());
-            return -1;
+            return platform::NoSocket;
         }
-        int pair[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+        platform::Socket pair[2];
+        QString pairError;
+        if (!platform::socketPair(pair, &pairError)) {
             status->error = SshError::Connect;
-            status->message = QStringLiteral("Cannot create a socket pair: %1")
-                                  .arg(QString::fromLocal8Bit(strerror(errno)));
-            return -1;
+            status->message = QStringLiteral("Cannot create a socket pair: %1").arg(pairError);
+            return platform::NoSocket;
         }
         Hop* h = hop.get();
         const int keepalive = endpoint.keepaliveSeconds;

@@ -23,10 +23,10 @@ public:
     JumpChain& operator=(const JumpChain&) = delete;
 
     // Connects hop by hop to `targetHost:targetPort`. Returns the socket the target's session
-    // is to use (libssh closes it with that session), or -1 with *status naming the hop.
-    int open(const std::vector<SshEndpoint>& hops, const SshAuth& auth,
-             const QString& trustedFingerprint, const QString& targetHost, int targetPort,
-             SshStatus* status);
+    // is to use (libssh closes it with that session), or NoSocket with *status naming the hop.
+    platform::Socket open(const std::vector<SshEndpoint>& hops, const SshAuth& auth,
+                          const QString& trustedFingerprint, const QString& targetHost,
+                          int targetPort, SshStatus* status);
     // A hop's connection has ended (its pump stopped): the target's session goes with it.
     bool broken() const;
 

@@ -1,5 +1,6 @@
 #include "core/ssh/KnownHosts.h"
 
+#include "core/base/Platform.h"
 #include "core/ssh/SshConnection.h"
 
 #include <QDir>
@@ -89,7 +90,7 @@ bool addKnownHost(const QString& file, const QByteArray& hostName, ssh_key serve
             *error = QStringLiteral("cannot create %1").arg(folder);
             return false;
         }
-        QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        platform::makePrivate(folder);
     }
     QByteArray text;
     QFile current(file);

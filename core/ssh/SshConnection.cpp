@@ -13,10 +13,6 @@
 
 #include <memory>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-
 namespace myst {
 
 QString expandHome(const QString& path)
@@ -72,6 +68,23 @@ bool keyNeedsPassphrase(const QString& identityFile)
     ssh_key_free(key);
     return !readable;
 }
+
+// libssh's agent client talks to $SSH_AUTH_SOCK, a Unix socket: libssh 0.10 leaves it out on
+// Windows (its header declares ssh_userauth_agent only #ifndef _WIN32). There the agent is
+// never tried, and a login that needed it says so (docs/PORTING.md: use a key or a password).
+#ifdef _WIN32
+constexpr bool AgentSupported = false;
+static int authenticateWithAgent(ssh_session)
+{
+    return SSH_AUTH_DENIED;
+}
+#else
+constexpr bool AgentSupported = true;
+static int authenticateWithAgent(ssh_session session)
+{
+    return ssh_userauth_agent(session, nullptr);
+}
+#endif
 
 static QStringList methodNames(int methods)
 {
@@ -201,22 +214,23 @@ SshStatus SshConnection::connectToHost(const QString& trustedFingerprint)
     ssh_options_set(m_session, SSH_OPTIONS_CIPHERS_C_S, ciphers);
     ssh_options_set(m_session, SSH_OPTIONS_CIPHERS_S_C, ciphers);
 
-    int transport = m_transportFd;
-    m_transportFd = -1; // one session's: libssh closes it
+    platform::Socket transport = m_transportFd;
+    m_transportFd = platform::NoSocket; // one session's: libssh closes it
     if (!m_resolved.jumps.empty()) {
         m_jumps = std::make_unique<JumpChain>();
         SshStatus hopStatus;
         transport = m_jumps->open(m_resolved.jumps, m_auth, trustedFingerprint, m_resolved.host,
                                   m_resolved.port, &hopStatus);
-        if (transport < 0) {
+        if (transport == platform::NoSocket) {
             log::ssh()->warn("{}: {}", m_endpoint.id().toStdString(),
                              hopStatus.message.toStdString());
             disconnect();
             return hopStatus;
         }
     }
-    if (transport >= 0) {
-        ssh_options_set(m_session, SSH_OPTIONS_FD, &transport);
+    if (transport != platform::NoSocket) {
+        socket_t fd = socket_t(transport); // libssh reads a socket_t: a SOCKET on Windows
+        ssh_options_set(m_session, SSH_OPTIONS_FD, &fd);
     }
 
     if (ssh_connect(m_session) != SSH_OK) {
@@ -311,19 +325,13 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
 
 void SshConnection::enableTcpKeepalive()
 {
-    // The kernel notices a dead peer (laptop asleep, VPN gone) even when no data flows.
-    const int fd = ssh_get_fd(m_session);
-    if (fd < 0) {
+    // The system notices a dead peer (laptop asleep, VPN gone) even when no data flows.
+    const platform::Socket fd = platform::Socket(ssh_get_fd(m_session));
+    if (fd == platform::NoSocket) {
         return;
     }
-    const int on = 1;
     const int idle = qMax(1, m_endpoint.keepaliveSeconds);
-    const int interval = qMax(1, idle / 3);
-    const int count = 3;
-    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    platform::enableTcpKeepalive(fd, idle, qMax(1, idle / 3), 3);
 }
 
 SshStatus SshConnection::authenticate(const SshAuth& auth)
@@ -347,10 +355,10 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
             triedKey = true;
             rc = authenticateWithKey(identity, auth.passphrase, &tried, &notes);
         } else if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && !triedAgent && auth.useAgent &&
-                   qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
+                   AgentSupported && qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
             triedAgent = true;
             tried << QStringLiteral("ssh-agent");
-            rc = ssh_userauth_agent(m_session, nullptr);
+            rc = authenticateWithAgent(m_session);
         } else if ((methods & SSH_AUTH_METHOD_PASSWORD) && !triedPassword && !password.isEmpty()) {
             triedPassword = true;
             tried << QStringLiteral("password");
@@ -392,6 +400,9 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
         return fail(SshError::Lost,
                     QStringLiteral("Connection failed during authentication: %1").arg(lastError()));
     }
+    if (!AgentSupported && auth.useAgent && m_resolved.identityFile.isEmpty())
+        notes << QStringLiteral("an SSH agent cannot be used on Windows (libssh has no agent "
+                                "client there): give the host a key file or a password");
     SshStatus status =
         fail(SshError::Auth,
              QStringLiteral("Authentication failed for %1. Tried: %2. The server offers: %3.%4")

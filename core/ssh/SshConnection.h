@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/base/Platform.h"
 #include "core/ssh/SshEndpoint.h"
 
 #include <QStringList>
@@ -70,7 +71,7 @@ public:
     void keepAliveIfDue();
     // Runs the session over this socket instead of a TCP connection of its own (a jump host's
     // channel). libssh closes it with the session.
-    void setTransport(int fd) { m_transportFd = fd; }
+    void setTransport(platform::Socket fd) { m_transportFd = fd; }
 
 private:
     SshStatus fail(SshError error, const QString& message);
@@ -84,7 +85,7 @@ private:
     SshAuth m_auth; // for the jump hosts, kept only while connecting
     ssh_session m_session = nullptr;
     std::unique_ptr<JumpChain> m_jumps;
-    int m_transportFd = -1;
+    platform::Socket m_transportFd = platform::NoSocket;
     bool m_authenticated = false;
     QElapsedTimer m_sinceKeepalive;
 };

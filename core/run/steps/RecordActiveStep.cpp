@@ -2,6 +2,7 @@
 // file, so that the next upgrade goes the other way without being told.
 #include "core/run/steps/StepExecutors.h"
 
+#include "core/base/Platform.h"
 #include "core/host/ActiveRoleStore.h"
 
 #include <QFile>
@@ -40,6 +41,7 @@ bool writeSiteActive(const QString& path, const QString& active, QString* error)
         *error = out.errorString();
         return false;
     }
+    platform::makePrivate(path); // Windows: as Site::save
     return true;
 }
 } // namespace

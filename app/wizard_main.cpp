@@ -4,6 +4,7 @@
 #include "core/run/Runner.h"
 #include "core/site/Site.h"
 #include "core/ssh/RemoteCommandJob.h"
+#include "ui/widgets/PlainText.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QApplication>
@@ -94,6 +95,7 @@ void reportUnusableSite(const QString& siteFile, QWidget* wizard)
                                 QMessageBox::Ok, wizard);
     box->setObjectName(QStringLiteral("siteFileMessageBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
+    myst::plaintext::makePlain(box);
     box->open();
 }
 

@@ -14,4 +14,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     gnome-keyring dbus dbus-x11 sqlite3 python3 curl util-linux coreutils \
     docker.io sudo busybox-static openssl iproute2 \
     libpam-oath oathtool libsecret-tools \
-    desktop-file-utils appstream groff-base file lintian debootstrap x11-utils >/dev/null
+    desktop-file-utils appstream groff-base file lintian debootstrap x11-utils \
+    at-spi2-core python3-pyatspi python3-gi xdotool >/dev/null

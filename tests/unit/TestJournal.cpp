@@ -2,6 +2,7 @@
 
 #include "core/base/Validation.h"
 #include "core/journal/Journal.h"
+#include "core/journal/RunReport.h"
 #include "core/plan/Plan.h"
 #include "core/plan/PlanResume.h"
 #include "core/site/Site.h"
@@ -10,6 +11,11 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextFragment>
+#include <QTextImageFormat>
+#include <QTextTable>
 
 using namespace myst;
 
@@ -60,6 +66,45 @@ private slots:
         QCOMPARE(kinds, QList<StepKind>({StepKind::RecordImage, StepKind::Script, StepKind::Backup,
                                          StepKind::CheckReadiness, StepKind::Script,
                                          StepKind::Script, StepKind::Verify}));
+    }
+    // What a host said is quoted as text (issue 30, finding 1): rendered as the wizard renders
+    // Markdown (GitHub dialect, HTML allowed), it shows literally, loads no image and leaves
+    // the step table whole.
+    void aReportQuotesWhatHostsSaidAsText()
+    {
+        const QString hostile =
+            QStringLiteral("<img src=\"/dev/zero\"> | **not bold** `x` ![i](/dev/zero) &lt;");
+        Journal j = Journal::create("upgrade");
+        j.message = QStringLiteral("verify failed: ") + hostile;
+        j.records["prod"].backupPath = QStringLiteral("/u01/myst-studio/backup/a`b.sql");
+        StepRecord s;
+        s.id = "verify";
+        s.role = "prod";
+        s.title = "Verify";
+        s.status = StepStatus::Failed;
+        s.message = QStringLiteral("error line\n") + hostile;
+        j.steps << s << s;
+        QTextDocument doc;
+        doc.setMarkdown(runReportMarkdown(j, std::nullopt));
+        const QString shown = doc.toPlainText();
+        QVERIFY2(shown.contains(QStringLiteral("verify failed: ") + hostile), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("/u01/myst-studio/backup/a`b.sql")),
+                 qPrintable(shown));
+        int images = 0;
+        QTextTable* table = nullptr;
+        for (QTextBlock b = doc.begin(); b.isValid(); b = b.next()) {
+            if (!table)
+                table = doc.rootFrame() ? qobject_cast<QTextTable*>(doc.frameAt(b.position()))
+                                        : nullptr;
+            for (auto f = b.begin(); !f.atEnd(); ++f)
+                images += f.fragment().charFormat().isImageFormat();
+        }
+        QCOMPARE(images, 0);
+        QVERIFY(table);
+        QCOMPARE(table->columns(), 6);
+        QCOMPARE(table->rows(), 3); // the header and the two steps
+        QCOMPARE(table->cellAt(1, 5).firstCursorPosition().block().text(),
+                 QStringLiteral("error line ") + hostile);
     }
 };
 

@@ -3,6 +3,7 @@
 
 #include "core/site/Credentials.h"
 #include "ui/widgets/HostForm.h"
+#include "ui/widgets/PlainText.h"
 #include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
@@ -34,6 +35,7 @@ HostsPage::HostsPage()
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("hostsMessageLabel"));
     m_message->setWordWrap(true);
+    plaintext::makePlain(m_message);
     m_message->setStyleSheet(QStringLiteral("color: #b21818;"));
     auto* files = new QFormLayout;
     files->addRow(tr("Site file"), m_siteFile);

@@ -4,6 +4,7 @@
 #include "core/base/Validation.h"
 #include "core/host/ImageArchive.h"
 #include "ui/widgets/ImageDropZone.h"
+#include "ui/widgets/PlainText.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QFileInfo>
@@ -29,6 +30,7 @@ ImagePage::ImagePage()
         QRegularExpression(QStringLiteral("[0-9A-Za-z][0-9A-Za-z._-]{0,127}")), m_version));
     m_current = new QLabel(this);
     m_current->setObjectName(QStringLiteral("currentVersionLabel"));
+    plaintext::makePlain(m_current);
     m_dropZone = new ImageDropZone(this);
     m_archiveDetails = new QLabel(this);
     m_archiveDetails->setObjectName(QStringLiteral("archiveDetailsLabel"));

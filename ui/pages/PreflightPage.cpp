@@ -3,6 +3,7 @@
 
 #include "core/base/Background.h"
 #include "core/host/Preflight.h"
+#include "ui/widgets/PlainText.h"
 #include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
@@ -26,6 +27,7 @@ PreflightPage::PreflightPage()
     m_rerun->setObjectName(QStringLiteral("rerunChecksButton"));
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("checksSummaryLabel"));
+    plaintext::makePlain(m_summary);
     m_fixes = new QWidget(this);
     new QVBoxLayout(m_fixes);
     m_fixes->layout()->setContentsMargins(0, 0, 0, 0);

@@ -17,6 +17,7 @@
 #include "core/base/Background.h"
 #include "core/host/HostLock.h"
 #include "core/session/RunSession.h"
+#include "ui/widgets/PlainText.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -49,6 +50,7 @@ RunPage::RunPage()
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("runStatusLabel"));
     m_status->setWordWrap(true);
+    plaintext::makePlain(m_status);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_outage = new OutageClock(this);
     m_cancel = new QPushButton(tr("Cancel run"), this);

@@ -6,6 +6,7 @@
 #include "core/session/HostHistory.h"
 #include "ui/run/RunDialogs.h"
 #include "ui/widgets/HostHistoryPanel.h"
+#include "ui/widgets/PlainText.h"
 #include "ui/wizard/RecentSites.h"
 #include "ui/wizard/UpgradeWizard.h"
 
@@ -44,6 +45,7 @@ StartPage::StartPage()
     m_runs->header()->setStretchLastSection(true);
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
+    plaintext::makePlain(m_message);
 
     m_interrupted = new QFrame(this);
     m_interrupted->setObjectName(QStringLiteral("interruptedPanel"));
@@ -140,13 +142,14 @@ void StartPage::offerInterruptedRun()
     QString at;
     for (const StepRecord& s : j.steps) {
         if (s.status != StepStatus::Succeeded) {
-            at = tr("at “%1” on %2").arg(s.title.toHtmlEscaped(), s.role);
+            at = tr("at “%1” on %2").arg(s.title.toHtmlEscaped(), s.role.toHtmlEscaped());
             break;
         }
     }
-    const QString what = j.kind == RunKind::Rollback
-                             ? tr("A rollback to MyST Studio %1").arg(j.targetVersion)
-                             : tr("An upgrade to MyST Studio %1").arg(j.targetVersion);
+    const QString what =
+        j.kind == RunKind::Rollback
+            ? tr("A rollback to MyST Studio %1").arg(j.targetVersion.toHtmlEscaped())
+            : tr("An upgrade to MyST Studio %1").arg(j.targetVersion.toHtmlEscaped());
     // Blue/green: the active instance may still refuse writes; either choice ends that first.
     QString readOnly;
     QString why;
@@ -155,12 +158,12 @@ void StartPage::offerInterruptedRun()
         if (off >= 0)
             readOnly = tr("<br><b style='color:#b21818'>%1 may still be read-only (writes "
                           "refused).</b> Continue or Roll back turns that off first.")
-                           .arg(plan->steps.at(off).role);
+                           .arg(plan->steps.at(off).role.toHtmlEscaped());
     }
     m_interruptedText->setText(
         tr("<b>%1 did not finish</b> (run %2, started %3) %4.<br>The step that was running goes "
            "on on the host. Continue the run to follow it and finish, or roll back.%5")
-            .arg(what, j.runId,
+            .arg(what, j.runId.toHtmlEscaped(),
                  j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), at,
                  readOnly));
     // Rolling back needs what the upgrade recorded: the previous image and a backup.
@@ -318,7 +321,7 @@ void StartPage::initializePage()
                      j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
                      j.isUnfinished() && !j.ownerIsAlive() ? tr("interrupted") : j.status});
         item->setData(0, Qt::UserRole, j.runId);
-        item->setToolTip(4, j.message);
+        item->setToolTip(4, plaintext::toolTip(j.message));
         if (j.status != RunStatus::Succeeded)
             item->setForeground(4, QColor(0xb2, 0x18, 0x18));
     }

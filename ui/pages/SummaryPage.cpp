@@ -3,6 +3,8 @@
 
 #include "core/base/StatePaths.h"
 #include "core/journal/RunReport.h"
+#include "ui/widgets/PlainText.h"
+#include "ui/widgets/ReportBrowser.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QDesktopServices>
@@ -24,7 +26,8 @@ SummaryPage::SummaryPage()
     m_outcome = new QLabel(this);
     m_outcome->setObjectName(QStringLiteral("outcomeLabel"));
     m_outcome->setWordWrap(true);
-    m_report = new QTextBrowser(this);
+    plaintext::makePlain(m_outcome);
+    m_report = new ReportBrowser(this);
     m_report->setObjectName(QStringLiteral("reportBrowser"));
     auto* open = new QPushButton(tr("Open logs folder"), this);
     open->setObjectName(QStringLiteral("openLogsButton"));
@@ -59,7 +62,7 @@ void SummaryPage::initializePage()
                                 : QStringLiteral("color: #b21818; font-weight: bold;"));
     m_outcome->setText(last.message);
     m_markdown = runReportMarkdown(main, rollback);
-    m_report->setMarkdown(m_markdown);
+    m_report->showMarkdown(m_markdown);
     m_logs = main.logDirectory();
 }
 
@@ -94,6 +97,7 @@ void SummaryPage::writeReport(const QString& file)
                                 QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("exportReportErrorDialog"));
     box->setAttribute(Qt::WA_DeleteOnClose);
+    plaintext::makePlain(box);
     box->open();
 }
 

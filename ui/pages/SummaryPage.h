@@ -3,9 +3,10 @@
 #include <QWizardPage>
 
 class QLabel;
-class QTextBrowser;
 
 namespace myst {
+
+class ReportBrowser;
 
 // Outcome, versions, backup, durations and outage; the logs folder; a report to export.
 class SummaryPage : public QWizardPage
@@ -19,7 +20,7 @@ private:
     void exportReport();
     void writeReport(const QString& file); // Markdown, or HTML by the file's suffix
     QLabel* m_outcome;
-    QTextBrowser* m_report;
+    ReportBrowser* m_report;
     QString m_markdown;
     QString m_logs;
 };

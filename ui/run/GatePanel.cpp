@@ -14,6 +14,7 @@ GatePanel::GatePanel(QWidget* parent) : QFrame(parent)
     setStyleSheet(QStringLiteral("#gatePanel { background: #fff6d5; border: 1px solid #c0a000; }"));
     m_text = new QLabel(this);
     m_text->setWordWrap(true);
+    m_text->setTextFormat(Qt::RichText); // the program's own markup; what it quotes is escaped
     auto* goOn = m_goOn = new QPushButton(tr("Continue to production"), this);
     goOn->setObjectName(QStringLiteral("gateContinueButton"));
     auto* stop = new QPushButton(tr("Stop here"), this);
@@ -37,13 +38,14 @@ void GatePanel::setGate(const Plan& plan, int index, const QString& summary)
     if (step.kind == StepKind::SwitchTraffic) { // the manual switch
         m_goOn->setText(tr("I have switched to %1").arg(step.role));
         m_text->setText(tr("<b>Switch traffic to %1 by hand now.</b> %2")
-                            .arg(step.role, summary.toHtmlEscaped()));
+                            .arg(step.role.toHtmlEscaped(), summary.toHtmlEscaped()));
         return;
     }
     m_goOn->setText(tr("Switch traffic to %1").arg(step.role));
     m_text->setText(tr("<b>%1 is upgraded and verified; %2 still serves.</b> %3<br>Look at %1's "
                        "log and console first.")
-                        .arg(step.role, step.sourceRole, summary.toHtmlEscaped()));
+                        .arg(step.role.toHtmlEscaped(), step.sourceRole.toHtmlEscaped(),
+                             summary.toHtmlEscaped()));
 }
 
 void GatePanel::setSummary(const QString& summary)

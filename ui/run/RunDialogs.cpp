@@ -2,6 +2,7 @@
 #include "core/journal/RunNames.h"
 
 #include "core/session/RunSession.h"
+#include "ui/widgets/PlainText.h"
 #include "ui/wizard/Roles.h"
 
 #include <QInputDialog>
@@ -46,6 +47,7 @@ QMessageBox* warning(QWidget* parent, const QString& name, const QString& title,
 // Opens the box (no event loop of its own); `then` runs only when `go` is what was clicked.
 void openAndThen(QMessageBox* box, QPushButton* go, std::function<void()> then)
 {
+    plaintext::makePlain(box); // every text in these boxes may quote a host
     QObject::connect(box, &QMessageBox::finished, box, [box, go, then] {
         if (box->clickedButton() == go)
             then();
@@ -97,6 +99,7 @@ void RunDialogs::chooseRollback(QWidget* parent, const RollbackOffer& offer,
         if (!role.isEmpty())
             chosen(role);
     });
+    plaintext::makePlain(box);
     box->open();
 }
 
@@ -122,7 +125,6 @@ void RunDialogs::confirmHostRollback(QWidget* parent, const QString& what, const
 {
     QMessageBox* box =
         warning(parent, QStringLiteral("hostRollbackDialog"), tr("Roll back now?"), what);
-    box->setTextFormat(Qt::PlainText); // names from the host
     box->setInformativeText(loses + tr("\n\nMyST Studio is down while the backup is restored."));
     QPushButton* go = box->addButton(tr("Roll back now"), QMessageBox::DestructiveRole);
     go->setObjectName(QStringLiteral("confirmHostRollbackButton"));
@@ -137,7 +139,6 @@ void RunDialogs::confirmBreakLock(QWidget* parent, const QString& role, const QS
     QMessageBox* box =
         warning(parent, QStringLiteral("breakLockDialog"), tr("Break the lock"),
                 tr("%1 is locked by another upgrade: %2.").arg(role, holder), QMessageBox::Cancel);
-    box->setTextFormat(Qt::PlainText); // the holder's line comes from the host
     box->setInformativeText(
         tr("Break it only if you are sure that upgrade is no longer running: its computer "
            "crashed, or it was abandoned. Two upgrades of one host at once can leave MyST "

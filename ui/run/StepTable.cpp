@@ -1,6 +1,7 @@
 #include "ui/run/StepTable.h"
 
 #include "ui/run/Durations.h"
+#include "ui/widgets/PlainText.h"
 
 #include <QHeaderView>
 #include <QScrollBar>
@@ -44,7 +45,7 @@ void StepTable::addRun(const Plan& plan, const QString& heading)
     m_firstRow = topLevelItemCount();
     for (const Step& step : plan.steps) {
         auto* item = new QTreeWidgetItem(this, {QString(), step.title, step.role, {}});
-        item->setToolTip(StepColumn, step.commandText());
+        item->setToolTip(StepColumn, plaintext::toolTip(step.commandText()));
     }
 }
 
@@ -104,7 +105,8 @@ void StepTable::stepFinished(int index, const StepRecord& step)
                                                       : away ? QStyle::SP_MessageBoxWarning
                                                              : QStyle::SP_MessageBoxCritical));
     item->setText(DurationColumn, formatSeconds(step.started.msecsTo(step.finished)));
-    item->setToolTip(StepColumn, step.command + QStringLiteral("\n") + step.message);
+    item->setToolTip(StepColumn,
+                     plaintext::toolTip(step.command + QStringLiteral("\n") + step.message));
     stopClock();
 }
 

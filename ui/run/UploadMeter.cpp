@@ -1,4 +1,5 @@
 #include "ui/run/UploadMeter.h"
+#include "ui/widgets/PlainText.h"
 
 #include <QLabel>
 #include <QLocale>
@@ -18,6 +19,7 @@ UploadMeter::UploadMeter(QWidget* parent) : QWidget(parent)
     // The phase and its figures above the bar, at full width: they are long (a role, sizes, a
     // speed, the time left) and the bar beside them was squeezed.
     m_text->setWordWrap(true);
+    plaintext::makePlain(m_text);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);

@@ -5,6 +5,7 @@
 #include "core/host/Preflight.h"
 
 #include "core/ssh/SshConfig.h"
+#include "ui/widgets/PlainText.h"
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
@@ -45,7 +46,7 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     m_route = new QLabel(this);
     m_route->setObjectName(QStringLiteral("routeLabel"));
     m_route->setWordWrap(true);
-    m_route->setTextFormat(Qt::PlainText);
+    plaintext::makePlain(m_route);
     m_route->setVisible(false);
     form->addRow(QString(), m_route);
     // The aliases of ~/.ssh/config, as `ssh <Tab>` would offer them.
@@ -93,6 +94,7 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     m_result = new QLabel(this);
     m_result->setObjectName(QStringLiteral("connectionResultLabel"));
     m_result->setWordWrap(true);
+    plaintext::makePlain(m_result);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* test = new QHBoxLayout;
     test->addWidget(m_test);
@@ -317,6 +319,7 @@ void HostForm::askToTrust(const QString& hostId, const QString& fingerprint, con
             emit probed(false);
         }
     });
+    plaintext::makePlain(box);
     box->open();
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/base/Background.h"
 #include "core/site/SecretLoader.h"
+#include "ui/widgets/PlainText.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -43,6 +44,7 @@ HostHistoryPanel::HostHistoryPanel(QWidget* parent) : QWidget(parent)
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("hostHistoryStatusLabel"));
     m_status->setWordWrap(true);
+    plaintext::makePlain(m_status);
     m_rows = new QTreeWidget(this);
     m_rows->setObjectName(QStringLiteral("hostRunsTree"));
     m_rows->setHeaderLabels(
@@ -213,7 +215,7 @@ void HostHistoryPanel::addRow(const RollbackPairing& pairing, const QStringList&
     if (warn)
         item->setForeground(3, QColor(0xb2, 0x18, 0x18));
     for (int c = 0; c < columns.size(); ++c)
-        item->setToolTip(c, pairing.why + QLatin1Char('\n') + pairing.loses);
+        item->setToolTip(c, plaintext::toolTip(pairing.why + QLatin1Char('\n') + pairing.loses));
     m_pairings.insert(first ? 0 : m_pairings.size(), pairing);
 }
 

@@ -1,6 +1,7 @@
 #include "ui/widgets/LogPane.h"
 
 #include "ui/widgets/AnsiText.h"
+#include "ui/widgets/PlainText.h"
 
 #include <QElapsedTimer>
 #include <QFileDialog>
@@ -31,6 +32,7 @@ LogPane::LogPane(const QString& title, QWidget* parent) : QWidget(parent)
     save->setText(tr("Save…"));
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("followLabel"));
+    plaintext::makePlain(m_status);
     bar->addWidget(heading);
     bar->addStretch();
     bar->addWidget(m_status);
@@ -174,6 +176,7 @@ void LogPane::saveTo(const QString& file)
                                 tr("Cannot save %1: %2").arg(file, out.errorString()),
                                 QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
+    plaintext::makePlain(box);
     box->open();
 }
 

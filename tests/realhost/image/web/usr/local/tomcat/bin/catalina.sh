@@ -227,8 +227,13 @@ tlog INFO main "org.apache.jasper.servlet.TldScanner.scanJars At least one JAR w
 alog INFO "c.r.myst.web.MystConsoleInitializer" "Initialising MyST Studio console $VERSION (build $BUILD)"
 alog INFO "o.s.web.context.ContextLoader" "Root WebApplicationContext: initialization started"
 if migrate; then
-    if [ "$(fault start)" = errorlog ]; then
-        alog ERROR "c.r.myst.plugins.PluginRegistry" "Failed to load plugin [myst-jira-integration-2.4.1.jar]"
+    # errorlog [JAR NAME]: a plugin that fails to load, named as its file is (any text: the
+    # name of a file someone dropped into the plugins folder).
+    FAULT=$(fault start)
+    if [ "${FAULT%% *}" = errorlog ]; then
+        PLUGIN=${FAULT#errorlog}
+        PLUGIN=${PLUGIN# }
+        alog ERROR "c.r.myst.plugins.PluginRegistry" "Failed to load plugin [${PLUGIN:-myst-jira-integration-2.4.1.jar}]"
         out "java.lang.IllegalStateException: simulated fault (errorlog): plugin descriptor is missing"
         out "	at com.rubiconred.myst.plugins.PluginRegistry.load(PluginRegistry.java:212)"
         out "	at com.rubiconred.myst.plugins.PluginRegistry.init(PluginRegistry.java:87)"

@@ -1,5 +1,7 @@
 #include "core/base/Validation.h"
 
+#include <QDir>
+
 #include <QRegularExpression>
 
 namespace myst {
@@ -22,6 +24,18 @@ bool isSafeAbsolutePath(const QString& path)
         return false;
     }
     const QStringList parts = path.split(QLatin1Char('/'));
+    return !parts.contains(QStringLiteral("..")) && !parts.contains(QStringLiteral("."));
+}
+
+bool isLocalProgramPath(const QString& path)
+{
+    if (path.isEmpty() || path.size() > 4096 || !QDir::isAbsolutePath(path))
+        return false;
+    for (const QChar c : path) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return false;
+    }
+    const QStringList parts = QDir::fromNativeSeparators(path).split(QLatin1Char('/'));
     return !parts.contains(QStringLiteral("..")) && !parts.contains(QStringLiteral("."));
 }
 

@@ -12,6 +12,11 @@ namespace myst {
 bool isValidVersion(const QString& version);
 // An absolute path of plain characters, no "..": MyST home, a backup file, an image folder.
 bool isSafeAbsolutePath(const QString& path);
+// A program on this computer, by absolute path in this system's form (on Windows a drive letter
+// or a UNC share, backslashes and spaces allowed: C:\Program Files\ops\switch.exe), with no
+// control character and no "." or ".." part. It is started without a shell (CreateProcess on
+// Windows, exec on POSIX), so it needs no further quoting.
+bool isLocalProgramPath(const QString& path);
 // The name a local file gets on a host: every character that isSafeAbsolutePath would refuse
 // (spaces, brackets, quotes, non-ASCII) becomes '_', so that "myst-studio-7.2.0 (1).tar.gz",
 // as a browser saves a second download, uploads as "myst-studio-7.2.0__1_.tar.gz" instead of

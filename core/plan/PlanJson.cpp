@@ -69,8 +69,10 @@ std::optional<Plan> planFromJson(const QJsonObject& json, QString* error)
         // Commands are quoted when run, but a journal is a file: the executable must be an
         // absolute plain path or docker, and every value that reaches a host must be plain.
         const QString program = s.argv.value(0);
-        const bool programOk =
-            s.argv.isEmpty() || DockerCli::isDockerCommand(s.argv) || isSafeAbsolutePath(program);
+        // (the switch command runs on this computer: a local program's path, in its own form)
+        const bool programOk = s.argv.isEmpty() || DockerCli::isDockerCommand(s.argv) ||
+                               (kind == StepKind::SwitchTraffic ? isLocalProgramPath(program)
+                                                                : isSafeAbsolutePath(program));
         const bool valuesOk = (s.imageId.isEmpty() || isValidImageId(s.imageId)) &&
                               (s.backupPath.isEmpty() || isSafeAbsolutePath(s.backupPath)) &&
                               (s.remotePath.isEmpty() || isSafeAbsolutePath(s.remotePath)) &&

@@ -48,7 +48,7 @@ BlueGreen BlueGreen::fromJson(const QJsonValue& value, QStringList* errors)
         for (const QJsonValue& a : sw.toObject().value(QStringLiteral("command")).toArray())
             bg.switchCommand << a.toString();
         // A program by absolute path: nothing is looked up on PATH, no shell reads it.
-        if (bg.switchCommand.isEmpty() || !isSafeAbsolutePath(bg.switchCommand.first()))
+        if (bg.switchCommand.isEmpty() || !isLocalProgramPath(bg.switchCommand.first()))
             *errors << QStringLiteral("blueGreen.switch.command must start with the switch "
                                       "program's absolute path");
     } else {

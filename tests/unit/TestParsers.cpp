@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
+#include <QDir>
 #include <QTest>
 
 using namespace myst;
@@ -93,6 +94,15 @@ private slots:
         QVERIFY(isSafeAbsolutePath("/u01/myst-studio"));
         QVERIFY(!isSafeAbsolutePath("/u01/my st"));
         QVERIFY(!isSafeAbsolutePath("/u01/./x"));
+        // The blue/green switch program is on this computer, in its own path form.
+        QVERIFY(isLocalProgramPath(QDir::rootPath() + "opt/ops tools/switch-dns"));
+        QVERIFY(!isLocalProgramPath("switch-dns"));
+        QVERIFY(!isLocalProgramPath(QDir::rootPath() + "opt/../bin/sh"));
+        QVERIFY(!isLocalProgramPath(QDir::rootPath() + "opt/switch\n"));
+#ifdef Q_OS_WIN
+        QVERIFY(isLocalProgramPath("C:\\Program Files\\ops\\switch-dns.exe"));
+        QVERIFY(isLocalProgramPath("\\\\ops-share\\tools\\switch-dns.exe"));
+#endif
         QVERIFY(isValidImageId("sha256:" + QString(64, 'f')));
         QVERIFY(!isValidImageId("myst-studio"));
     }

@@ -46,7 +46,7 @@ StepOutcome manualSwitch(StepContext& context, const Step& step)
 
 StepOutcome commandSwitch(StepContext& context, const Step& step)
 {
-    if (!isSafeAbsolutePath(step.argv.value(0)))
+    if (!isLocalProgramPath(step.argv.value(0)))
         return {false, -1, QStringLiteral("the switch command must be a program's absolute path")};
     context.log(OutputStream::Stdout,
                 QStringLiteral("running on this computer: %1").arg(shellCommand(step.argv)));

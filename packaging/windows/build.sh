@@ -1,7 +1,8 @@
 #!/bin/sh
-# Cross-builds the two programs for 64-bit Windows (MinGW-w64) into build-win64/, and stages the
+# Cross-builds the two programs for 64-bit Windows (MinGW-w64) into build-win64/, stages the
 # folder they run from, build-win64/stage/: the .exe files, every DLL they load (found by walking
-# their imports, not from a hand list), and the Qt plugins a Windows desktop needs.
+# their imports, not from a hand list), and the Qt plugins a Windows desktop needs; then packages
+# it (package.sh): build-win64/myst-upgrade-wizard-VERSION-win64-setup.exe and .zip.
 #
 # The libraries come from a prebuilt cross prefix (README.md there):
 #   MYST_WIN64_TOOLCHAIN  folder with toolchain.cmake and prefix/
@@ -80,3 +81,6 @@ done
 printf '[Paths]\nPrefix = .\nPlugins = .\n' >"$STAGE/qt.conf"
 
 echo "Staged $(find "$STAGE" -type f | wc -l) files in $STAGE"
+
+# What a Windows user installs: the installer and the zip of the same files.
+sh "$ROOT/packaging/windows/package.sh"

@@ -1,5 +1,6 @@
 #include "app/cli/CliApp.h"
 #include "core/base/AppLog.h"
+#include "core/base/Platform.h"
 #include "core/base/ProcessHardening.h"
 #include "core/base/StatePaths.h"
 
@@ -14,5 +15,7 @@ int main(int argc, char* argv[])
     myst::log::init(myst::stateDirectory());
     myst::CliApp cli(QCoreApplication::arguments());
     cli.start();
-    return app.exec();
+    const int status = app.exec();
+    myst::log::flush();
+    return myst::platform::endProcess(status);
 }

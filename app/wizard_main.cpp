@@ -1,4 +1,5 @@
 #include "core/base/AppLog.h"
+#include "core/base/Platform.h"
 #include "core/base/ProcessHardening.h"
 #include "core/base/StatePaths.h"
 #include "core/run/Runner.h"
@@ -129,5 +130,7 @@ int main(int argc, char* argv[])
     myst::UpgradeWizard wizard(siteFile);
     wizard.show();
     reportUnusableSite(siteFile, &wizard);
-    return app.exec();
+    const int status = app.exec();
+    myst::log::flush();
+    return myst::platform::endProcess(status);
 }

@@ -31,6 +31,11 @@ std::shared_ptr<spdlog::logger> named(const char* name)
 }
 } // namespace
 
+void flush()
+{
+    spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { logger->flush(); });
+}
+
 void init(const QString& directory, bool alsoToStderr)
 {
     std::lock_guard<std::mutex> lock(g_mutex);

@@ -12,6 +12,9 @@ namespace myst::log {
 // One logger per component. Never pass a secret to any of them.
 void init(const QString& directory, bool alsoToStderr = false);
 
+// Writes out what every logger holds (before the process ends).
+void flush();
+
 std::shared_ptr<spdlog::logger> app();
 std::shared_ptr<spdlog::logger> ssh();
 std::shared_ptr<spdlog::logger> runner();

@@ -68,6 +68,15 @@ void waitForSockets(Socket socket, bool orWritable, Socket other, int timeoutMs)
 // probes end the connection (Windows always sends 10).
 void enableTcpKeepalive(Socket socket, int idleSeconds, int intervalSeconds, int count);
 
+// --- The end of the process (both main()s) ---
+
+// Ends the process with `status` once main's own work is done and its output and log are
+// flushed. POSIX: returns `status`, for main() to return as usual. Windows: ends the process
+// there (TerminateProcess), skipping the DLLs' detach handlers, which ExitProcess runs after
+// every other thread is gone: under MinGW one of them (a detach that waits for a thread it
+// had) then waits for ever, and `check` never returned although its output was complete.
+int endProcess(int status);
+
 // --- The terminal (app/cli/Terminal) ---
 
 enum class Stream

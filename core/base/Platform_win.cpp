@@ -12,6 +12,7 @@
 #include <QStandardPaths>
 
 #include <climits>
+#include <cstdio>
 #include <iterator>
 #include <mutex>
 
@@ -155,6 +156,13 @@ QString accountName()
 }
 
 // --- Other processes ---
+
+int endProcess(int status)
+{
+    std::fflush(nullptr);
+    TerminateProcess(GetCurrentProcess(), UINT(status));
+    return status; // not reached
+}
 
 bool processExists(qint64 pid)
 {

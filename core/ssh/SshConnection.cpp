@@ -5,6 +5,7 @@
 #include "core/ssh/InteractiveAuth.h"
 #include "core/ssh/JumpChain.h"
 #include "core/ssh/KnownHosts.h"
+#include "core/ssh/SshAgent.h"
 #include "core/ssh/SshConfig.h"
 
 #include <QDir>
@@ -68,23 +69,6 @@ bool keyNeedsPassphrase(const QString& identityFile)
     ssh_key_free(key);
     return !readable;
 }
-
-// libssh's agent client talks to $SSH_AUTH_SOCK, a Unix socket: libssh 0.10 leaves it out on
-// Windows (its header declares ssh_userauth_agent only #ifndef _WIN32). There the agent is
-// never tried, and a login that needed it says so (docs/PORTING.md: use a key or a password).
-#ifdef _WIN32
-constexpr bool AgentSupported = false;
-static int authenticateWithAgent(ssh_session)
-{
-    return SSH_AUTH_DENIED;
-}
-#else
-constexpr bool AgentSupported = true;
-static int authenticateWithAgent(ssh_session session)
-{
-    return ssh_userauth_agent(session, nullptr);
-}
-#endif
 
 static QStringList methodNames(int methods)
 {
@@ -355,10 +339,10 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
             triedKey = true;
             rc = authenticateWithKey(identity, auth.passphrase, &tried, &notes);
         } else if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && !triedAgent && auth.useAgent &&
-                   AgentSupported && qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
+                   sshagent::supported() && qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
             triedAgent = true;
             tried << QStringLiteral("ssh-agent");
-            rc = authenticateWithAgent(m_session);
+            rc = sshagent::authenticate(m_session);
         } else if ((methods & SSH_AUTH_METHOD_PASSWORD) && !triedPassword && !password.isEmpty()) {
             triedPassword = true;
             tried << QStringLiteral("password");
@@ -400,9 +384,8 @@ SshStatus SshConnection::authenticate(const SshAuth& auth)
         return fail(SshError::Lost,
                     QStringLiteral("Connection failed during authentication: %1").arg(lastError()));
     }
-    if (!AgentSupported && auth.useAgent && m_resolved.identityFile.isEmpty())
-        notes << QStringLiteral("an SSH agent cannot be used on Windows (libssh has no agent "
-                                "client there): give the host a key file or a password");
+    if (!sshagent::supported() && auth.useAgent && m_resolved.identityFile.isEmpty())
+        notes << sshagent::whyNot();
     SshStatus status =
         fail(SshError::Auth,
              QStringLiteral("Authentication failed for %1. Tried: %2. The server offers: %3.%4")

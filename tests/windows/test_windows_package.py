@@ -55,11 +55,11 @@ class Installer(unittest.TestCase):
         self.assertIn(self.version, reg.stdout)
         self.assertIn("uninstall.exe", reg.stdout)
 
-    def test_2_the_installed_programs_answer_version(self):
-        for exe in ("myst-upgrade.exe", "myst-upgrade-wizard.exe"):
-            p = wine(os.path.join(self.installed, exe), "--version")
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn(self.version, p.stdout, exe)
+    def test_2_the_installed_cli_answers_version(self):
+        # (the wizard is a Windows GUI program: it has no console to print its version to)
+        p = wine(os.path.join(self.installed, "myst-upgrade.exe"), "--version")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.strip(), "myst-upgrade " + self.version)
 
     @unittest.skipUnless(os.geteuid() == 0, "realhost needs root (namespaces, users, dockerd)")
     def test_3_the_installed_cli_upgrades_and_rolls_back_a_realistic_host(self):

@@ -4,8 +4,10 @@
 #include "core/base/Background.h"
 #include "core/host/Preflight.h"
 
+#include "core/ssh/SshAgent.h"
 #include "core/ssh/SshConfig.h"
 #include "ui/widgets/PlainText.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
@@ -59,6 +61,12 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     m_auth->setObjectName(QStringLiteral("authComboBox"));
     m_auth->addItem(tr("Key file"), QStringLiteral("key"));
     m_auth->addItem(tr("ssh-agent"), QStringLiteral("agent"));
+    if (!sshagent::supported()) { // Windows: offered, but not to be chosen, with the reason
+        const int agent = m_auth->count() - 1;
+        m_auth->setItemText(agent, tr("ssh-agent (not on Windows)"));
+        m_auth->setItemData(agent, sshagent::whyNot(), Qt::ToolTipRole);
+        m_auth->setItemData(agent, 0, Qt::UserRole - 1); // QStandardItemModel: not enabled
+    }
     m_auth->addItem(tr("Password"), QStringLiteral("password"));
     m_identity = new QLineEdit(this);
     m_identity->setObjectName(QStringLiteral("identityLineEdit"));

@@ -3,7 +3,9 @@
 wine against a simulated host (real sshd): `~/.ssh/known_hosts` in a site file is the one in
 %USERPROFILE%\\.ssh, where Windows' own OpenSSH keeps it, so a host trusted there is trusted
 here; a changed key there is refused (exit 3) before anything is sent; a site file written on
-Windows (CRLF line ends, a BOM) reads as well as one written on Linux."""
+Windows (CRLF line ends, a BOM, a key file by drive letter and backslashes in a folder with
+spaces) reads as well as one written on Linux."""
+import shutil
 import json
 import os
 import subprocess
@@ -50,6 +52,20 @@ class WindowsCli(CliTestCase):
         site = self.windows_site(self.host_key_lines(), crlf=True)
         p = self.cli("check", "--site", site)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_3_a_key_file_by_its_windows_path_with_spaces(self):
+        folder = os.path.join(profile_dir(), "My Keys (ops)")
+        os.makedirs(folder, exist_ok=True)
+        shutil.copy(self.site_json["hosts"]["prod"]["identity"], os.path.join(folder, "id key"))
+        site = json.loads(json.dumps(self.site_json))
+        user = os.path.basename(profile_dir())
+        site["hosts"]["prod"]["identity"] = f"C:\\users\\{user}\\My Keys (ops)\\id key"
+        path = os.path.join(self.tmp.name, "backslash-site.json")
+        with open(path, "wb") as f:
+            f.write(json.dumps(site, indent=2).replace("\n", "\r\n").encode())
+        p = self.cli("check", "--site", path)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("[pass] connect", p.stdout)
 
     def test_2_a_changed_key_there_is_refused_before_any_login(self):
         key = os.path.join(self.tmp.name, "impostor")

@@ -20,7 +20,9 @@ from test_realhost_cli import CLI, REALHOST, realhost_lab  # noqa: E402
 from wizardapp import WizardApp  # noqa: E402
 
 HOSTILE = '<img src="/dev/zero">'
-LIMIT_MB = 150
+# Under AddressSanitizer (packaging/run-sanitized.sh) its shadow memory comes on top; the defect
+# grew to 2 GB either way.
+LIMIT_MB = 600 if os.environ.get("MYST_SANITIZED") == "1" else 150
 
 
 @unittest.skipUnless(os.geteuid() == 0, "realhost needs root (namespaces, users, dockerd)")

@@ -60,9 +60,14 @@ HostHistoryPanel::HostHistoryPanel(QWidget* parent) : QWidget(parent)
     m_backups->setObjectName(QStringLiteral("rollbackBackupCombo"));
     auto* grid = new QGridLayout(m_change);
     grid->setContentsMargins(0, 0, 0, 0);
-    grid->addWidget(new QLabel(tr("Change the image:"), m_change), 0, 0);
+    // Each label is its combo box's buddy: that is the name a screen reader announces.
+    auto* imageLabel = new QLabel(tr("Change the &image:"), m_change);
+    imageLabel->setBuddy(m_images);
+    auto* backupLabel = new QLabel(tr("Change the bac&kup:"), m_change);
+    backupLabel->setBuddy(m_backups);
+    grid->addWidget(imageLabel, 0, 0);
     grid->addWidget(m_images, 0, 1);
-    grid->addWidget(new QLabel(tr("Change the backup:"), m_change), 1, 0);
+    grid->addWidget(backupLabel, 1, 0);
     grid->addWidget(m_backups, 1, 1);
     grid->setColumnStretch(1, 1);
     m_change->hide();

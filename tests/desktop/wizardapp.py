@@ -90,11 +90,8 @@ class WizardApp:
     def text_of(node):
         """What a person reads on a control: its text, or else its accessible name."""
         try:
-            text = node.queryText()
-            return text.getText(0, -1)
-        except NotImplementedError:
-            return node.name or ""
-        except Exception:
+            return node.queryText().getText(0, -1)
+        except Exception:  # no Text interface (NotImplementedError), or gone meanwhile
             return node.name or ""
 
     def texts(self, role="label"):

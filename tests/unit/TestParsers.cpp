@@ -6,10 +6,10 @@
 #include "core/plan/Plan.h"
 #include "core/site/Site.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
-#include <QDir>
 #include <QTest>
 
 using namespace myst;

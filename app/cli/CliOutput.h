@@ -37,6 +37,11 @@ public:
                                 const TransferProgress& progress) = 0;
     virtual void stepFinished(int index, const StepRecord& step) = 0;
     virtual void runFinished(const RunResult& result, int exitCode) = 0;
+    // What the operator chose after a failed step (--retry, --accept), before the run goes on.
+    virtual void decided(const OperatorDecision& decision, const StepRecord& step) = 0;
+    // After a failed run: each way on, and the command that takes it (empty: not offered, and
+    // `why` says why).
+    virtual void wayOn(const QString& kind, const QString& command, const QString& why) = 0;
 
     virtual void unlockFinished(int exitCode, const QString& holder, const QString& message) = 0;
 

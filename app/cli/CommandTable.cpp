@@ -104,11 +104,26 @@ const std::vector<CommandSpec> Table = {
      "hand, the image and backup the guide implies (or why that is ambiguous). Changes nothing."},
     {"resume",
      &commands::resume,
-     "--site SITE (--last | --run RUN_ID) [--switched] --yes",
-     "Reattach to an interrupted run and continue it.",
-     {Site, Last, Run, Switched, Yes},
-     "A step that ended while nobody was connected is read from its status file on the host. "
-     "A zero-downtime run that stopped while the active instance was read-only turns read-only "
+     "--site SITE (--last | --run RUN_ID) [--retry | --accept] [--switched] --yes",
+     "Continue an interrupted run, or a failed one from its failed step.",
+     {Site,
+      Last,
+      Run,
+      {"retry", nullptr,
+       "Run the failed step again and go on, when it is safe to repeat (pull, start, restart, "
+       "verify, backup, restore, copy, upload, load, the checks; not the site's switch "
+       "program). Also runs again a step whose host restarted while it ran."},
+      {"accept", nullptr,
+       "Accept a failure that is a judgement (an error line in a start-up that completed, a "
+       "console page without a version) and go on; the journal, the host's record and the "
+       "report keep it as your decision, with who and when."},
+      Switched,
+      Yes},
+     "A step that ended while nobody was connected is read from its status file on the host; "
+     "one whose host restarted meanwhile (its boot ID changed) is never reattached: it fails "
+     "saying so, or runs again with --retry. A failed run that was not rolled back, and is the "
+     "site's newest, is unfinished too: --retry or --accept continues it; rollback undoes it. A "
+     "zero-downtime run that stopped while the active instance was read-only turns read-only "
      "off first."},
     {"switch",
      &commands::switchTraffic,

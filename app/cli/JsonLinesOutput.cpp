@@ -132,6 +132,27 @@ void JsonLinesOutput::runFinished(const RunResult& result, int exitCode)
                {QStringLiteral("journal"), result.journal.filePath()}});
 }
 
+void JsonLinesOutput::decided(const OperatorDecision& decision, const StepRecord& step)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("decision")},
+               {QStringLiteral("kind"), decision.kind},
+               {QStringLiteral("index"), decision.step},
+               {QStringLiteral("stepId"), step.id},
+               {QStringLiteral("role"), step.role},
+               {QStringLiteral("by"), decision.by},
+               {QStringLiteral("at"), decision.at.toUTC().toString(Qt::ISODateWithMs)},
+               {QStringLiteral("note"), decision.note}});
+}
+
+void JsonLinesOutput::wayOn(const QString& kind, const QString& command, const QString& why)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("way-on")},
+               {QStringLiteral("kind"), kind},
+               {QStringLiteral("offered"), !command.isEmpty()},
+               {QStringLiteral("command"), command},
+               {QStringLiteral("why"), why}});
+}
+
 void JsonLinesOutput::unlockFinished(int exitCode, const QString& holder, const QString& message)
 {
     emitEvent({{QStringLiteral("event"), QStringLiteral("result")},

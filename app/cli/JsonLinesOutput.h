@@ -29,6 +29,8 @@ public:
     void uploadProgress(int index, const QString& role, const TransferProgress& progress) override;
     void stepFinished(int index, const StepRecord& step) override;
     void runFinished(const RunResult& result, int exitCode) override;
+    void decided(const OperatorDecision& decision, const StepRecord& step) override;
+    void wayOn(const QString& kind, const QString& command, const QString& why) override;
 
     void unlockFinished(int exitCode, const QString& holder, const QString& message) override;
 

@@ -125,6 +125,24 @@ void TextOutput::runFinished(const RunResult& result, int)
     message(result.message);
 }
 
+void TextOutput::decided(const OperatorDecision& decision, const StepRecord& step)
+{
+    message(QStringLiteral("Decision (%1, %2): %3 \"%4\" on %5%6")
+                .arg(decision.by, decision.at.toLocalTime().toString(Qt::ISODate), decision.kind,
+                     step.title, step.role,
+                     decision.note.isEmpty() ? QString() : QStringLiteral(": ") + decision.note));
+}
+
+void TextOutput::wayOn(const QString& kind, const QString& command, const QString& why)
+{
+    // On stderr with the failure it follows, so that a person sees both together.
+    warning(command.isEmpty()
+                ? QStringLiteral("  %1: not offered (%2)").arg(kind, why)
+                : QStringLiteral("  %1: %2%3")
+                      .arg(kind, command,
+                           why.isEmpty() ? QString() : QStringLiteral("  (%1)").arg(why)));
+}
+
 void TextOutput::unlockFinished(int exitCode, const QString&, const QString& text)
 {
     // A failure is the caller's warning, on stderr.

@@ -81,10 +81,25 @@ HostRunRecord HostRunRecord::fromJournal(const Journal& journal, const QString& 
             r.backupPath = s.value(QStringLiteral("backupPath")).toString();
         }
     }
-    for (const StepRecord& s : journal.steps) {
-        if (s.role == role)
-            r.steps << StepStatusLine{s.id, s.title, stepStatusName(s.status), s.started,
-                                      s.finished};
+    for (int i = 0; i < journal.steps.size(); ++i) {
+        const StepRecord& s = journal.steps.at(i);
+        if (s.role != role)
+            continue;
+        QStringList decided; // what the operator chose about it, as the next laptop reads it
+        for (const OperatorDecision& d : journal.decisions) {
+            if (d.step == i)
+                decided << QStringLiteral("%1 by %2 at %3%4")
+                               .arg(d.kind, d.by, d.at.toUTC().toString(Qt::ISODate),
+                                    d.note.isEmpty() ? QString()
+                                                     : QStringLiteral(": ") + d.note.left(300));
+        }
+        r.steps << StepStatusLine{s.id,
+                                  s.title,
+                                  stepStatusName(s.status),
+                                  s.started,
+                                  s.finished,
+                                  int(s.attempts.size()) + 1,
+                                  decided.join(QStringLiteral("; "))};
     }
     return r;
 }
@@ -97,7 +112,9 @@ QJsonObject HostRunRecord::toJson() const
                                      {QStringLiteral("title"), s.title},
                                      {QStringLiteral("status"), s.status},
                                      {QStringLiteral("started"), iso(s.started)},
-                                     {QStringLiteral("finished"), iso(s.finished)}});
+                                     {QStringLiteral("finished"), iso(s.finished)},
+                                     {QStringLiteral("attempts"), s.attempts},
+                                     {QStringLiteral("decision"), s.decision}});
     }
     return {
         {QStringLiteral("format"), FormatName},
@@ -170,7 +187,9 @@ std::optional<HostRunRecord> HostRunRecord::fromJson(const QJsonObject& json, QS
                                   s.value(QStringLiteral("title")).toString().left(200),
                                   s.value(QStringLiteral("status")).toString().left(32),
                                   fromIso(s.value(QStringLiteral("started"))),
-                                  fromIso(s.value(QStringLiteral("finished")))};
+                                  fromIso(s.value(QStringLiteral("finished"))),
+                                  qBound(1, s.value(QStringLiteral("attempts")).toInt(1), 1000),
+                                  s.value(QStringLiteral("decision")).toString().left(600)};
     }
 
     // Everything a rollback would put into a command, or show as a fact, checked here.

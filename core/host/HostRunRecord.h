@@ -46,6 +46,8 @@ struct HostRunRecord
         QString status;
         QDateTime started;
         QDateTime finished;
+        int attempts = 1; // more after a Retry
+        QString decision; // the operator's, after it failed: "accept by ana@laptop at …: …"
     };
 
     QString runId;

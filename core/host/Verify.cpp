@@ -96,6 +96,7 @@ ConsoleResult readConsoleVersion(HostSession& session, const SiteHost& host,
     QString lastError;
     while (!(cancel && cancel->load())) {
         const ConsolePage page = fetchConsolePage(session, url, host.consoleCertSha256, 5000);
+        out.answeredWithoutVersion = page.ok;
         if (page.ok) {
             out.version =
                 parseConsoleVersion(QString::fromUtf8(page.body), settings.consoleVersionPattern);

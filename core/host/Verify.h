@@ -47,6 +47,9 @@ struct ConsoleResult
     // The console's certificate is not trusted: its fingerprint, for the operator to pin.
     bool untrustedCertificate = false;
     QString certificateSha256;
+    // The console answered, but its page showed no version: a judgement (an operator may know
+    // the page changed), where no answer at all is a fact.
+    bool answeredWithoutVersion = false;
 };
 
 // The guide's "console shows the version": the host's console page, fetched through its SSH

@@ -98,8 +98,9 @@ void HostRecord::set(CaptureKey key, const QString& value)
 }
 
 namespace {
-const char* const StatusNames[] = {"pending", "running",   "succeeded",
-                                   "failed",  "cancelled", "skipped"};
+const char* const StatusNames[] = {"pending",   "running", "succeeded", "failed",
+                                   "cancelled", "skipped", "accepted"};
+constexpr int StatusCount = sizeof(StatusNames) / sizeof(StatusNames[0]);
 
 QString iso(const QDateTime& t)
 {
@@ -111,6 +112,71 @@ QDateTime fromIso(const QJsonValue& v)
 }
 } // namespace
 
+namespace {
+QJsonArray attemptsToJson(const QList<StepAttempt>& attempts)
+{
+    QJsonArray out;
+    for (const StepAttempt& a : attempts)
+        out.append(QJsonObject{{QStringLiteral("status"), stepStatusName(a.status)},
+                               {QStringLiteral("exitCode"), a.exitCode},
+                               {QStringLiteral("started"), iso(a.started)},
+                               {QStringLiteral("finished"), iso(a.finished)},
+                               {QStringLiteral("logFile"), a.logFile},
+                               {QStringLiteral("message"), a.message}});
+    return out;
+}
+
+QList<StepAttempt> attemptsFromJson(const QJsonArray& array)
+{
+    QList<StepAttempt> out;
+    for (const QJsonValue& v : array) {
+        const QJsonObject o = v.toObject();
+        StepAttempt a;
+        a.status = stepStatusFromName(o.value(QStringLiteral("status")).toString());
+        a.exitCode = o.value(QStringLiteral("exitCode")).toInt(-1);
+        a.started = fromIso(o.value(QStringLiteral("started")));
+        a.finished = fromIso(o.value(QStringLiteral("finished")));
+        a.logFile = o.value(QStringLiteral("logFile")).toString();
+        a.message = o.value(QStringLiteral("message")).toString();
+        out << a;
+    }
+    return out;
+}
+
+QJsonArray decisionsToJson(const QList<OperatorDecision>& decisions)
+{
+    QJsonArray out;
+    for (const OperatorDecision& d : decisions)
+        out.append(QJsonObject{{QStringLiteral("kind"), d.kind},
+                               {QStringLiteral("step"), d.step},
+                               {QStringLiteral("by"), d.by},
+                               {QStringLiteral("at"), iso(d.at)},
+                               {QStringLiteral("note"), d.note}});
+    return out;
+}
+
+QList<OperatorDecision> decisionsFromJson(const QJsonArray& array)
+{
+    QList<OperatorDecision> out;
+    for (const QJsonValue& v : array) {
+        const QJsonObject o = v.toObject();
+        out << OperatorDecision{
+            o.value(QStringLiteral("kind")).toString(), o.value(QStringLiteral("step")).toInt(-1),
+            o.value(QStringLiteral("by")).toString(), fromIso(o.value(QStringLiteral("at"))),
+            o.value(QStringLiteral("note")).toString()};
+    }
+    return out;
+}
+
+QJsonObject stringMapToJson(const QMap<QString, QString>& map)
+{
+    QJsonObject out;
+    for (auto it = map.begin(); it != map.end(); ++it)
+        out.insert(it.key(), it.value());
+    return out;
+}
+} // namespace
+
 QString stepStatusName(StepStatus status)
 {
     return QString::fromLatin1(StatusNames[static_cast<int>(status)]);
@@ -118,12 +184,32 @@ QString stepStatusName(StepStatus status)
 
 StepStatus stepStatusFromName(const QString& name)
 {
-    for (int i = 0; i < 6; ++i) {
+    for (int i = 0; i < StatusCount; ++i) {
         if (name == QLatin1String(StatusNames[i])) {
             return static_cast<StepStatus>(i);
         }
     }
     return StepStatus::Pending;
+}
+
+void StepRecord::startAnotherAttempt(const QString& why)
+{
+    attempts << StepAttempt{status,   exitCode, started,
+                            finished, logFile,  message.isEmpty() ? why : message};
+    const QFileInfo first(attempts.first().logFile);
+    logFile = first.path() + QLatin1Char('/') + first.completeBaseName() +
+              QStringLiteral("-try%1.log").arg(attempts.size() + 1);
+    status = StepStatus::Pending;
+    exitCode = -1;
+    started = finished = {};
+    message.clear();
+    judgement.clear();
+}
+
+OperatorDecision OperatorDecision::now(const QString& kind, int step, const QString& note)
+{
+    return {kind, step, platform::accountName() + QLatin1Char('@') + QSysInfo::machineHostName(),
+            QDateTime::currentDateTimeUtc(), note};
 }
 
 bool isValidRunId(const QString& runId)
@@ -177,16 +263,19 @@ QJsonObject Journal::toJson() const
     }
     QJsonArray stepArray;
     for (const StepRecord& s : steps) {
-        stepArray.append(QJsonObject{{QStringLiteral("id"), s.id},
-                                     {QStringLiteral("title"), s.title},
-                                     {QStringLiteral("role"), s.role},
-                                     {QStringLiteral("command"), s.command},
-                                     {QStringLiteral("status"), stepStatusName(s.status)},
-                                     {QStringLiteral("exitCode"), s.exitCode},
-                                     {QStringLiteral("started"), iso(s.started)},
-                                     {QStringLiteral("finished"), iso(s.finished)},
-                                     {QStringLiteral("logFile"), s.logFile},
-                                     {QStringLiteral("message"), s.message}});
+        stepArray.append(
+            QJsonObject{{QStringLiteral("id"), s.id},
+                        {QStringLiteral("title"), s.title},
+                        {QStringLiteral("role"), s.role},
+                        {QStringLiteral("command"), s.command},
+                        {QStringLiteral("status"), stepStatusName(s.status)},
+                        {QStringLiteral("exitCode"), s.exitCode},
+                        {QStringLiteral("started"), iso(s.started)},
+                        {QStringLiteral("finished"), iso(s.finished)},
+                        {QStringLiteral("logFile"), s.logFile},
+                        {QStringLiteral("message"), s.message},
+                        {QStringLiteral("attempts"), attemptsToJson(s.attempts)},
+                        {QStringLiteral("judgement"), QJsonArray::fromStringList(s.judgement)}});
     }
     return {{QStringLiteral("runId"), runId},
             {QStringLiteral("kind"), kind},
@@ -204,7 +293,9 @@ QJsonObject Journal::toJson() const
             {QStringLiteral("steps"), stepArray},
             {QStringLiteral("plan"), plan},
             {QStringLiteral("pid"), pid},
-            {QStringLiteral("machine"), machine}};
+            {QStringLiteral("machine"), machine},
+            {QStringLiteral("decisions"), decisionsToJson(decisions)},
+            {QStringLiteral("bootIds"), stringMapToJson(bootIds)}};
 }
 
 Journal Journal::fromJson(const QJsonObject& json)
@@ -259,8 +350,15 @@ Journal Journal::fromJson(const QJsonObject& json)
         s.finished = fromIso(o.value(QStringLiteral("finished")));
         s.logFile = o.value(QStringLiteral("logFile")).toString();
         s.message = o.value(QStringLiteral("message")).toString();
+        s.attempts = attemptsFromJson(o.value(QStringLiteral("attempts")).toArray());
+        for (const QJsonValue& line : o.value(QStringLiteral("judgement")).toArray())
+            s.judgement << line.toString();
         j.steps << s;
     }
+    j.decisions = decisionsFromJson(json.value(QStringLiteral("decisions")).toArray());
+    const QJsonObject boots = json.value(QStringLiteral("bootIds")).toObject();
+    for (auto it = boots.begin(); it != boots.end(); ++it)
+        j.bootIds.insert(it.key(), it.value().toString());
     return j;
 }
 
@@ -356,12 +454,26 @@ std::optional<Journal> Journal::lastUpgrade(const QString& sitePath)
 std::optional<Journal> Journal::lastUnfinished(const QString& sitePath)
 {
     const QString wanted = QFileInfo(sitePath).absoluteFilePath();
+    bool newest = true;
     for (const Journal& j : loadAll()) {
-        if (j.isUnfinished() && QFileInfo(j.sitePath).absoluteFilePath() == wanted) {
+        if (QFileInfo(j.sitePath).absoluteFilePath() != wanted)
+            continue;
+        // A failed run stays open to Retry until another run of the site starts: after that,
+        // its failed step is history, not a way on.
+        if (j.isUnfinished() || (newest && j.isRetryable()))
             return j;
-        }
+        newest = false;
     }
     return std::nullopt;
+}
+
+int Journal::firstUndoneStep() const
+{
+    for (int i = 0; i < steps.size(); ++i) {
+        if (!isDone(steps.at(i).status))
+            return i;
+    }
+    return -1;
 }
 
 bool Journal::ownerIsAlive() const

@@ -20,10 +20,27 @@ enum class StepStatus
     Succeeded,
     Failed,
     Cancelled,
-    Skipped
+    Skipped,
+    Accepted // failed on a judgement (an error line, no version shown); the operator accepted it
 };
 QString stepStatusName(StepStatus status);
 StepStatus stepStatusFromName(const QString& name);
+// Succeeded, or accepted by the operator: the run goes on after it.
+inline bool isDone(StepStatus status)
+{
+    return status == StepStatus::Succeeded || status == StepStatus::Accepted;
+}
+
+// An earlier attempt of a step that the operator chose to run again (Retry): how it ended.
+struct StepAttempt
+{
+    StepStatus status = StepStatus::Failed;
+    int exitCode = -1;
+    QDateTime started;
+    QDateTime finished;
+    QString logFile;
+    QString message;
+};
 
 struct StepRecord
 {
@@ -37,6 +54,35 @@ struct StepRecord
     QDateTime finished;
     QString logFile;
     QString message;
+    // The attempts before this one, oldest first (each Retry adds one), each with its own log.
+    QList<StepAttempt> attempts;
+    // A failure the operator may accept (Accept and continue): the lines it is about, quoted.
+    QStringList judgement;
+
+    // Retry: this attempt goes into `attempts` (with `why` as its message when it has none),
+    // and the next one starts afresh with a log of its own, "…/05-start-try2.log" (named after
+    // it, the step's detached command on the host is a new one too, never the last attempt's).
+    void startAnotherAttempt(const QString& why = {});
+    // When the step first started, over all its attempts (the outage counts from there).
+    QDateTime firstStarted() const
+    {
+        return attempts.isEmpty() || !attempts.first().started.isValid() ? started
+                                                                         : attempts.first().started;
+    }
+};
+
+// What the operator chose after a failed step, who and when: kept in the journal, the host's
+// record and the report, as the operator's decision.
+struct OperatorDecision
+{
+    QString kind;  // DecisionKind (core/journal/RunNames.h): retry, accept, leave
+    int step = -1; // the failed step's index
+    QString by;    // account@computer
+    QDateTime at;
+    QString note; // accept: the lines accepted; leave: what state each host is in
+
+    // Made now, by this computer's account ("ana@laptop").
+    static OperatorDecision now(const QString& kind, int step, const QString& note = {});
 };
 
 // What a run records of a host as it goes (Runner::captured names them), by name in events.
@@ -103,6 +149,10 @@ public:
     QJsonObject plan; // the plan as run (planToJson), for resume
     qint64 pid = 0;   // the process running it, on...
     QString machine;  // ...this computer: a resume checks that it is gone
+    QList<OperatorDecision> decisions;
+    // Each host's /proc/sys/kernel/random/boot_id when the run last reached it: a different one
+    // later means the host restarted in between.
+    QMap<QString, QString> bootIds;
 
     // Started but not ended: the process running it died, or lost its hosts.
     bool isUnfinished() const
@@ -127,8 +177,14 @@ public:
     static QList<Journal> loadAll(); // newest first
     // The newest upgrade run of the given site file.
     static std::optional<Journal> lastUpgrade(const QString& sitePath);
-    // The newest unfinished run of the given site file (any kind).
+    // The newest unfinished run of the given site file (any kind); a failed run counts while
+    // it is the site's newest run (it was not rolled back or followed by another run): its
+    // failed step can be run again (Retry) or accepted.
     static std::optional<Journal> lastUnfinished(const QString& sitePath);
+    // Failed and neither rolled back nor succeeded since: what `resume --retry` continues.
+    bool isRetryable() const { return status == RunStatus::Failed; }
+    // The first step that has not succeeded (nor been accepted); -1 when there is none.
+    int firstUndoneStep() const;
     // Whether the process that ran it is still alive on this computer.
     bool ownerIsAlive() const;
 };

@@ -22,6 +22,13 @@ inline const QString Cancelled = QStringLiteral("cancelled");
 inline const QString RolledBack = QStringLiteral("rolled-back"); // interrupted, then undone
 } // namespace RunStatus
 
+// What an operator chose after a failed step (OperatorDecision::kind).
+namespace DecisionKind {
+inline const QString Retry = QStringLiteral("retry");   // the step runs again
+inline const QString Accept = QStringLiteral("accept"); // a judgement failure is accepted
+inline const QString Leave = QStringLiteral("leave");   // the run ends; the hosts stay as they are
+} // namespace DecisionKind
+
 namespace Approach {
 inline const QString InPlace = QStringLiteral("in-place");
 inline const QString Phased = QStringLiteral("phased");

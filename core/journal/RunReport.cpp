@@ -58,6 +58,43 @@ QString duration(const QDateTime& a, const QDateTime& b)
     return QString::number(a.msecsTo(b) / 1000.0, 'f', 1) + QStringLiteral(" s");
 }
 
+// Each step that ran more than once, attempt by attempt, and what the operator decided after
+// a failure (who, when, about what): an incident review reads these first.
+QString attemptsAndDecisions(const Journal& j)
+{
+    QString md;
+    for (int i = 0; i < j.steps.size(); ++i) {
+        const StepRecord& s = j.steps.at(i);
+        if (s.attempts.isEmpty())
+            continue;
+        md += QStringLiteral("\nStep %1 (%2) ran %3 times:\n\n")
+                  .arg(i + 1)
+                  .arg(text(s.title))
+                  .arg(s.attempts.size() + 1);
+        int n = 0;
+        for (const StepAttempt& a : s.attempts)
+            md += QStringLiteral("%1. %2, %3 UTC, %4: %5\n")
+                      .arg(++n)
+                      .arg(stepStatusName(a.status), a.started.toUTC().toString(Qt::ISODate),
+                           duration(a.started, a.finished), text(a.message));
+        md += QStringLiteral("%1. %2, %3 UTC, %4: %5\n")
+                  .arg(++n)
+                  .arg(stepStatusName(s.status), s.started.toUTC().toString(Qt::ISODate),
+                       duration(s.started, s.finished), text(s.message));
+    }
+    if (!j.decisions.isEmpty())
+        md += QStringLiteral("\nOperator decisions:\n\n");
+    for (const OperatorDecision& d : j.decisions) {
+        const StepRecord s = j.steps.value(d.step);
+        md += QStringLiteral("- %1 UTC, **%2** by %3, step %4 (%5)%6\n")
+                  .arg(d.at.toUTC().toString(Qt::ISODate), text(d.kind), text(d.by))
+                  .arg(d.step + 1)
+                  .arg(text(s.title),
+                       d.note.isEmpty() ? QString() : QStringLiteral(": ") + text(d.note));
+    }
+    return md;
+}
+
 QString section(const Journal& j)
 {
     QString md;
@@ -99,6 +136,7 @@ QString section(const Journal& j)
                   .arg(text(s.role), text(s.title), stepStatusName(s.status),
                        duration(s.started, s.finished), text(s.message));
     }
+    md += attemptsAndDecisions(j);
     md += QStringLiteral("\nStep logs: %1\n\n").arg(code(j.logDirectory()));
     return md;
 }

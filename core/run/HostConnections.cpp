@@ -5,14 +5,35 @@
 #include "core/host/HostLock.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QThread>
 
 namespace myst {
 
 HostConnections::HostConnections(const Site& site, const Journal& journal,
                                  const std::atomic<bool>& cancel, HostSessionFactory factory)
-    : m_site(site), m_journal(journal), m_cancel(cancel), m_factory(std::move(factory))
+    : m_site(site), m_journal(journal), m_cancel(cancel), m_factory(std::move(factory)),
+      m_bootIds(journal.bootIds)
 {
+}
+
+void HostConnections::readBootId(const QString& role, HostSession& session)
+{
+    // One short command per connection: a host that restarted while a step ran there (a power
+    // cut, a kernel panic) has a new boot ID, and what ran there before is gone.
+    const CapturedOutput out =
+        session.capture(QStringLiteral("cat /proc/sys/kernel/random/boot_id"), 15000);
+    const QString id = out.stdoutLines.value(0).trimmed();
+    static const QRegularExpression uuid(QStringLiteral("^[0-9a-f-]{32,36}$"));
+    if (!out.result.succeeded() || !uuid.match(id).hasMatch())
+        return; // not Linux, or not readable: nothing is concluded from it
+    const QString before = m_bootIds.value(role);
+    if (!before.isEmpty() && before != id) {
+        log::runner()->warn("{}: boot ID changed ({} -> {}): the host restarted",
+                            role.toStdString(), before.toStdString(), id.toStdString());
+        m_restarted.insert(role);
+    }
+    m_bootIds.insert(role, id);
 }
 
 HostConnections::~HostConnections() = default;
@@ -27,6 +48,7 @@ HostSession* HostConnections::get(const QString& role, SshStatus* status)
             if (!status->ok()) {
                 return nullptr;
             }
+            readBootId(role, *it->second);
         }
         return it->second.get();
     }
@@ -35,6 +57,7 @@ HostSession* HostConnections::get(const QString& role, SshStatus* status)
     if (!status->ok()) {
         return nullptr;
     }
+    readBootId(role, *session);
     // Before anything changes on the host: no other wizard may be upgrading it.
     const QString mystHome = m_site.hosts.value(role).mystHome;
     LockResult lock = HostLock::acquire(*session, mystHome, LockHolder::me(m_journal.runId),
@@ -92,12 +115,16 @@ bool HostConnections::reconnect(const QString& role, HostSession& host, const Lo
         }
         const SshStatus status = host.open(m_auth.value(role));
         if (status.ok()) {
-            log(OutputStream::Stdout,
-                QStringLiteral("[wizard] reconnected to %1 (attempt %2, after %3 s); following "
-                               "the step from where it was")
+            readBootId(role, host);
+            const bool restarted = m_restarted.contains(role);
+            log(restarted ? OutputStream::Stderr : OutputStream::Stdout,
+                QStringLiteral("[wizard] reconnected to %1 (attempt %2, after %3 s); %4")
                     .arg(role)
                     .arg(attempt)
-                    .arg(clock.elapsed() / 1000.0, 0, 'f', 1));
+                    .arg(clock.elapsed() / 1000.0, 0, 'f', 1)
+                    .arg(restarted ? QStringLiteral("the host restarted meanwhile (its boot ID "
+                                                    "changed): the step is not followed there")
+                                   : QStringLiteral("following the step from where it was")));
             return true;
         }
         if (status.error == SshError::HostKeyChanged || status.error == SshError::HostKeyUnknown ||

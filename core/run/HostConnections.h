@@ -6,6 +6,7 @@
 #include "core/ssh/HostSession.h"
 
 #include <QMap>
+#include <QSet>
 
 #include <atomic>
 #include <functional>
@@ -44,6 +45,12 @@ public:
         }
     }
 
+    // Whether the host restarted since the run last reached it (its boot ID changed: read at
+    // every connection, compared with the last one, or the journal's from before a resume).
+    // Said once: the flag is cleared by asking.
+    bool takeRestart(const QString& role) { return m_restarted.remove(role) > 0; }
+    const QMap<QString, QString>& bootIds() const { return m_bootIds; }
+
     // The last lock that was refused: which host, and who holds it (LockHolder::describe).
     QString lockedRole() const { return m_lockedRole; }
     QString lockHolder() const { return m_lockHolder; }
@@ -52,6 +59,8 @@ public:
 private:
     // A lock left by a run of this computer that has ended: safe to take over.
     bool isStaleOwnLock(const LockHolder& holder) const;
+    // After each open: the host's boot ID, and whether it changed.
+    void readBootId(const QString& role, HostSession& session);
 
     const Site& m_site;
     const Journal& m_journal;
@@ -60,6 +69,8 @@ private:
     QMap<QString, SshAuth> m_auth;
     std::map<QString, std::unique_ptr<HostSession>> m_sessions;
     QString m_lockedRole, m_lockHolder;
+    QMap<QString, QString> m_bootIds;
+    QSet<QString> m_restarted;
 };
 
 } // namespace myst

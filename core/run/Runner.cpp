@@ -5,11 +5,13 @@
 #include "core/base/ShellQuote.h"
 #include "core/host/HostRecordStore.h"
 #include "core/host/HostRetention.h"
+#include "core/host/HostState.h"
 #include "core/host/Verify.h"
 #include "core/run/HostConnections.h"
 #include "core/run/ReadOnlyGuard.h"
 #include "core/run/RunOutcome.h"
 #include "core/run/steps/StepExecutors.h"
+#include "core/run/steps/StepRetry.h"
 #include "core/ssh/RemoteCommandJob.h"
 
 #include <QCoreApplication>
@@ -44,7 +46,7 @@ Runner::Runner(Site site, Plan plan, Journal journal, QObject* parent, Mode mode
             if (r.status == StepStatus::Running) {
                 m_reattach.insert(i);
             }
-            if (r.status != StepStatus::Succeeded) {
+            if (!isDone(r.status)) {
                 r.status = StepStatus::Pending;
             }
         }
@@ -95,6 +97,8 @@ void Runner::start()
 
 void Runner::saveJournal()
 {
+    if (m_hosts)
+        m_journal.bootIds = m_hosts->bootIds();
     QString error;
     if (!m_journal.save(&error)) {
         log::runner()->error("{}", error.toStdString());
@@ -281,8 +285,15 @@ void Runner::work()
     bool interrupted = false;
     int firstPending = 0;
     while (firstPending < m_journal.steps.size() &&
-           m_journal.steps.at(firstPending).status == StepStatus::Succeeded) {
+           isDone(m_journal.steps.at(firstPending).status)) {
         ++firstPending;
+    }
+    // Accepted at its last step: nothing runs, but each host's record must say how it ended.
+    if (m_mode == Mode::Resume && firstPending == m_journal.steps.size()) {
+        for (const QString& role : m_plan.roles()) {
+            SshStatus status;
+            m_hosts->get(role, &status);
+        }
     }
     // A resumed blue/green run whose laptop died while the active instance was read-only:
     // writable again first, whatever comes next.
@@ -296,8 +307,8 @@ void Runner::work()
     for (int i = 0; i < m_plan.steps.size(); ++i) {
         const Step& step = m_plan.steps.at(i);
         StepRecord& record = m_journal.steps[i];
-        if (record.status == StepStatus::Succeeded) {
-            continue; // resume: done before
+        if (isDone(record.status)) {
+            continue; // resume: done before, or accepted
         }
         if (m_cancel) {
             result.cancelled = true;
@@ -323,6 +334,7 @@ void Runner::work()
         record.finished = QDateTime::currentDateTimeUtc();
         record.exitCode = outcome.exitCode;
         record.message = outcome.message;
+        record.judgement = outcome.ok ? QStringList() : outcome.judgement;
         record.status = outcome.ok    ? StepStatus::Succeeded
                         : interrupted ? StepStatus::Running // it may still run on the host
                                       : (m_cancel ? StepStatus::Cancelled : StepStatus::Failed);
@@ -356,12 +368,38 @@ StepOutcome Runner::runStep(int i, const Step& step, RunResult& result, bool& in
         outcome.message = status.message;
         return outcome;
     }
+    // Resumed after the host restarted: the step's process went with the boot it ran in; it
+    // is never reattached or signalled. With Retry asked for, and the step safe to repeat, that
+    // lost attempt is recorded and the step runs afresh.
+    const bool restarted = m_hosts->takeRestart(step.role);
+    bool restartedBefore = restarted && m_reattach.contains(i);
+    if (restartedBefore && m_retryRestarted && retrySafety(step).safe) {
+        StepRecord& again = m_journal.steps[i];
+        again.status = StepStatus::Failed;
+        again.finished = QDateTime::currentDateTimeUtc();
+        again.startAnotherAttempt(
+            QStringLiteral("%1 restarted (boot ID changed) while it ran; its outcome is not known")
+                .arg(step.role));
+        again.status = StepStatus::Running;
+        again.started = QDateTime::currentDateTimeUtc();
+        m_journal.decisions << OperatorDecision::now(DecisionKind::Retry, i,
+                                                     retrySafety(step).reason);
+        m_reattach.remove(i);
+        restartedBefore = false;
+        saveJournal();
+        emit stepStarted(i, again);
+    }
     // Resuming a step that was running: the host has all its output; read it again.
     m_stepLog.open(record.logFile, m_reattach.contains(i), stepLogCap());
     m_stepLog.write(
         QStringLiteral("# [%1] %2\n# $ %3\n").arg(step.role, step.title, record.command).toUtf8());
+    if (restarted && !restartedBefore)
+        logLine(i, OutputStream::Stderr,
+                QStringLiteral("[wizard] %1 restarted since this run last reached it (its boot "
+                               "ID changed): what ran there before is gone")
+                    .arg(step.role));
     const StepExecutor execute = executorFor(step.kind);
-    outcome = execute(*this, step, *session);
+    outcome = restartedBefore ? restartedOutcome(step, *session) : execute(*this, step, *session);
     // A dropped connection: what the step started goes on on the host. Reconnect and run the
     // step again; a detached command is reattached, not started twice.
     while (!outcome.ok && !m_cancel && (outcome.lost || !session->isConnected())) {
@@ -375,11 +413,28 @@ StepOutcome Runner::runStep(int i, const Step& step, RunResult& result, bool& in
             outcome.message = why;
             break;
         }
-        outcome = execute(*this, step, *session);
+        outcome = m_hosts->takeRestart(step.role) ? restartedOutcome(step, *session)
+                                                  : execute(*this, step, *session);
     }
     m_stepLog.write(QStringLiteral("# %1\n").arg(outcome.message).toUtf8());
     m_stepLog.close();
     return outcome;
+}
+
+StepOutcome Runner::restartedOutcome(const Step& step, HostSession& session)
+{
+    const RetrySafety retry = retrySafety(step);
+    StepOutcome out;
+    out.message =
+        QStringLiteral("%1 restarted (boot ID changed) while \"%2\" was running; its outcome is "
+                       "not known. Now on %1: %3; %4. %5")
+            .arg(step.role, step.title, describeContainers(session, m_site.hosts.value(step.role)),
+                 serviceState(step.role),
+                 retry.safe
+                     ? QStringLiteral("It is safe to run again (%1): Retry.").arg(retry.reason)
+                     : QStringLiteral("It is not run again by itself: %1.").arg(retry.reason));
+    logLine(m_index, OutputStream::Stderr, QStringLiteral("[wizard] ") + out.message);
+    return out;
 }
 
 } // namespace myst

@@ -32,6 +32,9 @@ struct RunResult
     // and who (LockHolder::describe), so that the wizard can offer to break a stale lock.
     QString lockedRole;
     QString lockHolder;
+    // After a failed step: what runs on each host whose service the run touched, and whether
+    // MyST Studio answers there (what "Leave it as it is" leaves).
+    QString hostsNow;
     Journal journal;
 };
 
@@ -67,6 +70,10 @@ public:
     // --switched). Without it, a run with auto-approved gates stops at the manual switch and
     // waits there for `resume --switched`; the wizard waits at the gate for approveGate().
     void setManualChangeDone(bool done) { m_manualChangeDone = done; }
+    // Resume with Retry (the CLI's --retry, the wizard's Retry): a step that was running when
+    // its host restarted runs again, when it is safe to repeat (core/run/steps/StepRetry),
+    // instead of failing with "restarted". Before start().
+    void setRetryRestarted(bool retry) { m_retryRestarted = retry; }
     bool isRunning() const { return m_thread && m_thread->isRunning(); }
     const Plan& plan() const override { return m_plan; }
 
@@ -91,9 +98,12 @@ private:
     // One step, with reconnection after drops; `interrupted` when the host stayed away.
     StepOutcome runStep(int index, const Step& step, RunResult& result, bool& interrupted);
     void measureOutage(int index, const Step& step);
+    // The step's host restarted while it ran: what is known, and what is running there now.
+    StepOutcome restartedOutcome(const Step& step, HostSession& session);
     // Resumed inside an outage: it began at a step that finished before the restart.
     void reportOpenOutage(int index);
     void finish(RunResult& result, int failedIndex, bool interrupted);
+    QString hostsNow(); // RunResult::hostsNow
     // After a successful rollback of an interrupted run: marks that run rolled back.
     void closeUndoneRun();
     // After a successful run: what older runs left on the hosts goes (HostRetention).
@@ -139,6 +149,7 @@ private:
     std::atomic<bool> m_gateApproved{false};
     std::atomic<bool> m_manualChangeDone{false};
     bool m_waiting = false; // stopped at a manual switch, nothing running on a host
+    bool m_retryRestarted = false;
     std::unique_ptr<QThread> m_thread;
     StepLog m_stepLog;
 };

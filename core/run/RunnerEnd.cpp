@@ -5,6 +5,7 @@
 
 #include "core/base/AppLog.h"
 #include "core/host/HostRetention.h"
+#include "core/host/HostState.h"
 #include "core/run/HostConnections.h"
 #include "core/run/ReadOnlyGuard.h"
 #include "core/run/RunOutcome.h"
@@ -17,12 +18,14 @@ void Runner::closeUndoneRun()
 {
     QString error;
     std::optional<Journal> undone = Journal::loadRun(m_journal.rollbackOf, &error);
-    if (!undone || !undone->isUnfinished()) {
+    if (!undone || !(undone->isUnfinished() || undone->isRetryable())) {
         return;
     }
     undone->status = RunStatus::RolledBack;
-    undone->message =
-        QStringLiteral("Interrupted, then rolled back by run %1.").arg(m_journal.runId);
+    undone->message = QStringLiteral("%1, then rolled back by run %2.")
+                          .arg(undone->status == RunStatus::Failed ? QStringLiteral("Failed")
+                                                                   : QStringLiteral("Interrupted"),
+                               m_journal.runId);
     undone->finished = m_journal.finished;
     for (StepRecord& step : undone->steps) {
         if (step.status == StepStatus::Running || step.status == StepStatus::Pending) {
@@ -38,9 +41,10 @@ void Runner::measureOutage(int i, const Step& step)
 {
     // From the journal's times, so that a resumed run measures the whole outage.
     for (int k = 0; k < i; ++k) {
-        if (m_plan.steps.at(k).startsOutage && m_journal.steps.at(k).started.isValid()) {
-            m_journal.outageMs =
-                m_journal.steps.at(k).started.msecsTo(m_journal.steps.at(i).finished);
+        // From its first attempt: a retry does not restart the clock.
+        const QDateTime began = m_journal.steps.at(k).firstStarted();
+        if (m_plan.steps.at(k).startsOutage && began.isValid()) {
+            m_journal.outageMs = began.msecsTo(m_journal.steps.at(i).finished);
             emit outageEnded(step.role, m_journal.outageMs);
             return;
         }
@@ -51,12 +55,12 @@ void Runner::reportOpenOutage(int i)
 {
     // It ended before the interruption (or, blue/green, read-only was turned off first).
     for (int k = 0; k < m_plan.steps.size(); ++k) {
-        if (m_plan.steps.at(k).endsOutage && m_journal.steps.at(k).status == StepStatus::Succeeded)
+        if (m_plan.steps.at(k).endsOutage && isDone(m_journal.steps.at(k).status))
             return;
     }
     for (int k = 0; k < i; ++k) {
-        if (m_plan.steps.at(k).startsOutage && m_journal.steps.at(k).started.isValid()) {
-            emit outageStarted(m_plan.steps.at(k).role, m_journal.steps.at(k).started);
+        if (m_plan.steps.at(k).startsOutage && m_journal.steps.at(k).firstStarted().isValid()) {
+            emit outageStarted(m_plan.steps.at(k).role, m_journal.steps.at(k).firstStarted());
             return;
         }
     }
@@ -88,6 +92,11 @@ void Runner::finish(RunResult& result, int failedIndex, bool interrupted)
                             RunOutcome::untouchedAfterGate(failedIndex, m_plan);
         if (!readOnly.isEmpty())
             result.message += QLatin1Char(' ') + readOnly;
+        if (!interrupted && !m_waiting) {
+            result.hostsNow = hostsNow();
+            if (!result.hostsNow.isEmpty())
+                result.message += QStringLiteral(" Now: ") + result.hostsNow;
+        }
     }
     m_journal.message = result.message;
     m_journal.finished = QDateTime::currentDateTimeUtc();
@@ -108,6 +117,34 @@ void Runner::finish(RunResult& result, int failedIndex, bool interrupted)
                         m_journal.status.toStdString(), result.message.toStdString());
     result.journal = m_journal;
     emit finished(result);
+}
+
+QString Runner::hostsNow()
+{
+    // Only where the service was touched: before that, RunOutcome has said it was not stopped.
+    QStringList roles;
+    for (int i = 0; i < m_plan.steps.size(); ++i) {
+        const Step& step = m_plan.steps.at(i);
+        const StepStatus status = m_journal.steps.at(i).status;
+        const bool touches = step.startsOutage || step.startsService ||
+                             (step.kind == StepKind::Script && step.id == QLatin1String("stop"));
+        if (touches && status != StepStatus::Pending && status != StepStatus::Skipped &&
+            !roles.contains(step.role))
+            roles << step.role;
+    }
+    QStringList said;
+    for (const QString& role : roles) {
+        SshStatus status;
+        HostSession* session = m_hosts->get(role, &status);
+        if (!session) {
+            said << QStringLiteral("%1 could not be reached (%2)").arg(role, status.message);
+            continue;
+        }
+        said << QStringLiteral("%1: %2; %3.")
+                    .arg(role, describeContainers(*session, m_site.hosts.value(role)),
+                         serviceState(role));
+    }
+    return said.join(QLatin1Char(' '));
 }
 
 QString Runner::turnReadOnlyOff()

@@ -23,6 +23,9 @@ struct StepOutcome
     // The run stops here to wait for the operator (a manual switch the CLI was not told was
     // done): it ends interrupted, nothing running, and `resume` continues at this step.
     bool waiting = false;
+    // Not empty: the failure is a judgement the operator may accept (an error line in a
+    // start-up that completed, a console page without a version), about these lines.
+    QStringList judgement = {};
 };
 
 // What the operator said at a gate that asks for a change made by hand.

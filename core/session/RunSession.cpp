@@ -151,7 +151,7 @@ ResumePoint resumePoint(const Journal& run)
 {
     for (int i = 0; i < run.steps.size(); ++i) {
         const StepRecord& step = run.steps.at(i);
-        if (step.status != StepStatus::Succeeded) {
+        if (!isDone(step.status)) {
             return {i,
                     QStringLiteral("step %1 \"%2\" on %3").arg(i + 1).arg(step.title, step.role)};
         }

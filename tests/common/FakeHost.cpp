@@ -82,6 +82,8 @@ CapturedOutput FakeHost::capture(const QString& c, qint64)
     if (c.contains(QLatin1String("set -C"))) // the lock
         return lockHolder.isEmpty() ? answer(0, {QStringLiteral("acquired")})
                                     : answer(3, {QStringLiteral("held ") + lockHolder});
+    if (c == QLatin1String("cat /proc/sys/kernel/random/boot_id"))
+        return answer(0, {bootId});
     if (c.contains(QLatin1String("myst-ready")))
         return answer(0, {QStringLiteral("image"), QStringLiteral("backup 1234"),
                           QStringLiteral("free 99999999")});
@@ -140,6 +142,8 @@ CommandResult FakeHost::runDetached(DetachedStep& step, const QString& commandLi
         m_connected = false;
         if (script.awayAfterDrop)
             refuseOpens = 1000000;
+        if (script.restartsHost)
+            bootId = QStringLiteral("9c2d7e11-0b4f-4f7a-8e55-1d9a3b6c4e02");
         result.error = SshError::Lost;
         result.errorMessage = QStringLiteral("Connection to %1 lost").arg(m_id);
         return result;

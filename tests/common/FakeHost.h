@@ -21,6 +21,7 @@ public:
         int drops = 0;              // the connection drops this many times before the script ends
         bool waitForCancel = false; // runs until the run is cancelled
         bool awayAfterDrop = false; // after the drop, the host stays unreachable
+        bool restartsHost = false;  // the drop is a restart: a new boot ID, the script gone
     };
 
     explicit FakeHost(QString id) : m_id(std::move(id)) {}
@@ -33,6 +34,7 @@ public:
     int refuseOpens = 0;   // the next opens fail (host away)
     bool readOnly = false; // blue/green: the database's read_only, as docker exec mysql sets it
     QString active;        // blue/green: what .myst-upgrade/active.json says (empty: none)
+    QString bootId = QStringLiteral("3f6b0a52-6a7e-4c1e-9d43-0c8e6f1d2a01");
 
     // What a test checks.
     QStringList commands; // every command line run, in order

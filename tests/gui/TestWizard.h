@@ -27,4 +27,5 @@ private slots:
     void secretsForRunsStartedFromTheStartPage();        // TestWizardResume.cpp
     void interruptedInTheWizardThenContinuedOnThePage(); // TestWizardResume.cpp
     void logPaneRendersColoursAndKeepsTheCap();          // TestWizard.cpp
+    void failedStepOffersItsWaysOn();                    // TestWizardGuidedFailure.cpp
 };

@@ -1,7 +1,9 @@
 #include "FakeHost.h"
 
+#include "core/journal/RunNames.h"
 #include "core/plan/Plan.h"
 #include "core/run/Runner.h"
+#include "core/session/FailedStep.h"
 #include "core/session/RunSession.h"
 
 #include <QJsonObject>
@@ -113,6 +115,84 @@ private slots:
         QVERIFY(o.outageMs >= 0);
         QCOMPARE(o.result.journal.outageMs, o.outageMs);
         QVERIFY(o.result.message.startsWith(QStringLiteral("Upgrade complete")));
+    }
+
+    // A host that restarted while start.sh ran (its boot ID changed when the run reconnected)
+    // is said to have restarted, the step is not reattached, and the run fails with Retry
+    // offered; a Retry runs start.sh afresh (a new detached command) and the run finishes, the
+    // first attempt and the decision kept.
+    void aHostRestartedMidStepIsSaidAndRetried()
+    {
+        FakeHost prod(QStringLiteral("prod"));
+        healthy(prod);
+        prod.scripts[QStringLiteral("start.sh")].drops = 1;
+        prod.scripts[QStringLiteral("start.sh")].restartsHost = true;
+        const Plan plan =
+            inPlaceUpgradePlan(site().hosts.value(QStringLiteral("prod")), QStringLiteral("2.0.0"));
+        const Outcome o = run(plan, {{1, &prod}});
+        QVERIFY(!o.result.ok);
+        const Journal failed = o.result.journal;
+        QCOMPARE(failed.status, RunStatus::Failed);
+        const StepRecord start = failed.steps.at(5);
+        QCOMPARE(start.id, QStringLiteral("start"));
+        QCOMPARE(start.status, StepStatus::Failed);
+        QVERIFY2(start.message.contains(QLatin1String("prod restarted (boot ID changed) while "
+                                                      "\"Start MyST Studio")),
+                 qPrintable(start.message));
+        QVERIFY2(start.message.contains(QLatin1String("Retry")), qPrintable(start.message));
+        QCOMPARE(prod.started.count(QStringLiteral("start.sh")), 1); // never reattached
+        QCOMPARE(failed.bootIds.value(QStringLiteral("prod")), prod.bootId);
+
+        Journal again = failed;
+        QString error;
+        QVERIFY2(FailedStep::prepareRetry(again, plan, &error), qPrintable(error));
+        Runner retry(site(), plan, again, nullptr, Runner::Mode::Resume);
+        retry.setHostSessionFactory(fakeHosts({{1, &prod}}));
+        QSignalSpy finished(&retry, &Runner::finished);
+        retry.start();
+        QVERIFY(finished.wait(20000));
+        const RunResult done = finished.first().first().value<RunResult>();
+        QVERIFY2(done.ok, qPrintable(done.message));
+        QCOMPARE(prod.started.count(QStringLiteral("start.sh")), 2);
+        const StepRecord retried = done.journal.steps.at(5);
+        QCOMPARE(retried.attempts.size(), 1);
+        QVERIFY(retried.logFile.endsWith(QLatin1String("start-try2.log")));
+        QCOMPARE(done.journal.decisions.size(), 1);
+        QCOMPARE(done.journal.decisions.first().kind, DecisionKind::Retry);
+        QVERIFY(done.journal.outageMs >= 0);
+    }
+
+    // The site's switch program is not known to be safe to run twice: Retry is refused, with
+    // the reason; an error line in the start-up log is a judgement that can be accepted, a
+    // failed pull a fact that cannot.
+    void whatAFailedStepOffers()
+    {
+        Journal run = Journal::create(RunKind::Upgrade);
+        run.status = RunStatus::Failed;
+        Plan plan;
+        Step sw;
+        sw.id = QStringLiteral("switch");
+        sw.kind = StepKind::SwitchTraffic;
+        Step pull;
+        pull.id = QStringLiteral("pull");
+        pull.argv = {QStringLiteral("/u01/myst-studio/bin/pull.sh"), QStringLiteral("2.0.0")};
+        plan.steps = {sw, pull};
+        StepRecord failedSwitch;
+        failedSwitch.status = StepStatus::Failed;
+        run.steps = {failedSwitch, StepRecord{}};
+        QString error;
+        QVERIFY(!FailedStep::prepareRetry(run, plan, &error));
+        QVERIFY2(error.contains(QLatin1String("the site's own program")), qPrintable(error));
+        QVERIFY(!FailedStep::prepareAccept(run, &error));
+        QVERIFY2(error.contains(QLatin1String("not a judgement")), qPrintable(error));
+        run.steps[0].status = StepStatus::Succeeded;
+        run.steps[1].status = StepStatus::Failed;
+        run.steps[1].judgement = {QStringLiteral("ERROR [deploy] plugin X")};
+        QVERIFY(FailedStep::choices(run, plan).retry.safe);
+        QVERIFY2(FailedStep::prepareAccept(run, &error), qPrintable(error));
+        QCOMPARE(run.steps[1].status, StepStatus::Accepted);
+        QCOMPARE(run.firstUndoneStep(), -1);
+        QCOMPARE(run.decisions.last().note, QStringLiteral("ERROR [deploy] plugin X"));
     }
 
     // The host's own record (HostRecordStore) has each fact before the next step starts: the

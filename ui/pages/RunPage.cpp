@@ -1,6 +1,7 @@
 #include "ui/pages/RunPage.h"
 #include "core/journal/RunNames.h"
 
+#include "ui/run/FailurePanel.h"
 #include "ui/run/GatePanel.h"
 #include "ui/run/HostLogs.h"
 #include "ui/run/HostSecrets.h"
@@ -14,8 +15,7 @@
 #include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
-#include "core/base/Background.h"
-#include "core/host/HostLock.h"
+#include "core/session/FailedStep.h"
 #include "core/session/RunSession.h"
 #include "ui/widgets/PlainText.h"
 
@@ -46,6 +46,7 @@ RunPage::RunPage()
     m_split->setStretchFactor(0, 0);
     m_split->setStretchFactor(1, 1);
     m_gate = new GatePanel(this);
+    m_failure = new FailurePanel(this);
     m_upload = new UploadMeter(this);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("runStatusLabel"));
@@ -75,6 +76,7 @@ RunPage::RunPage()
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_split, 1);
     layout->addWidget(m_gate);
+    layout->addWidget(m_failure);
     layout->addWidget(m_upload);
     layout->addWidget(m_status);
     layout->addLayout(buttons);
@@ -96,6 +98,10 @@ RunPage::RunPage()
         });
     });
     connect(m_rollback, &QPushButton::clicked, this, &RunPage::askRollback);
+    connect(m_failure, &FailurePanel::retryClicked, this, &RunPage::retryFailedStep);
+    connect(m_failure, &FailurePanel::acceptClicked, this, &RunPage::acceptFailure);
+    connect(m_failure, &FailurePanel::rollbackClicked, this, &RunPage::askRollback);
+    connect(m_failure, &FailurePanel::leaveClicked, this, &RunPage::leaveAsIs);
     connect(m_breakLock, &QPushButton::clicked, this, [this] {
         RunDialogs::confirmBreakLock(this, m_lockedRole, m_lockHolder, [this] { breakLock(); });
     });
@@ -120,6 +126,8 @@ void RunPage::setState(State state)
     // after verify. Not while something else is under way on the hosts' behalf.
     m_rollback->setEnabled(canRollBack() && state != State::Idle && state != State::Stopping &&
                            state != State::BreakingLock);
+    m_rollback->setVisible(state != State::Failed); // the failure panel offers it then
+    m_failure->setVisible(state == State::Failed);
     m_resume->setVisible(state == State::Interrupted);
     m_breakLock->setVisible(state == State::Locked);
     m_gate->setVisible(state == State::AtGate);
@@ -237,6 +245,19 @@ void RunPage::continueRun(const Journal& last)
     keep(run); // what the Rollback button undoes, until the run ends
     if (run.kind != RunKind::Rollback)
         m_recorded = run.records;
+    if (run.isRetryable()) { // Continue of a failed run: its ways on, nothing run yet
+        m_plan = *plan;
+        m_steps->addRun(*plan);
+        for (const QString& role : plan->roles())
+            m_logs->pane(role);
+        showDoneBefore(*plan, run);
+        if (const int i = run.firstUndoneStep(); i >= 0)
+            m_steps->stepFinished(i, run.steps.at(i));
+        setStatus(run.message, Red);
+        m_hostsNow.clear();
+        showFailure(run);
+        return;
+    }
     startRun(*plan, run, Runner::Mode::Resume);
 }
 
@@ -296,7 +317,7 @@ void RunPage::showDoneBefore(const Plan& plan, const Journal& journal)
 {
     for (int i = 0; i < journal.steps.size() && i < plan.steps.size(); ++i) {
         const StepRecord& done = journal.steps.at(i);
-        if (done.status != StepStatus::Succeeded)
+        if (!isDone(done.status))
             continue;
         m_steps->showDone(i, done);
         m_logs->replay(done);
@@ -305,10 +326,11 @@ void RunPage::showDoneBefore(const Plan& plan, const Journal& journal)
         m_outage->ended(journal.outageMs);
 }
 
-void RunPage::launchRun(const Journal& journal, Runner::Mode mode)
+void RunPage::launchRun(const Journal& journal, Runner::Mode mode, bool retryRestarted)
 {
     const WizardState& state = wizardOf(this)->state();
     m_runner = new Runner(state.site, m_plan, journal, this, mode);
+    m_runner->setRetryRestarted(retryRestarted);
     for (auto it = state.auth.begin(); it != state.auth.end(); ++it)
         m_runner->setAuth(it.key(), it.value());
     connect(m_runner, &Runner::stepStarted, this, &RunPage::onStepStarted);
@@ -393,6 +415,11 @@ void RunPage::onFinished(const RunResult& result)
     const auto back = switchBackPlan(m_plan, upgradeRun(), wizardOf(this)->state().site);
     m_rollback->setText(back ? tr("Switch back to %1").arg(back->steps.last().role)
                              : tr("Roll back"));
+    m_hostsNow = result.hostsNow;
+    if (FailedStep::choices(result.journal, m_plan).index >= 0 && m_lockedRole.isEmpty()) {
+        showFailure(result.journal);
+        return;
+    }
     setState(result.journal.status == RunStatus::Interrupted ? State::Interrupted
              : !m_lockedRole.isEmpty()                       ? State::Locked
                                                              : State::Finished);
@@ -446,33 +473,6 @@ void RunPage::startRollback(const QString& role)
     };
     m_logs->pane(role)->appendNote(QStringLiteral("──────── Rollback ────────"));
     startRun(plan, RunSession::newJournal(plan, upgrade->runId), Runner::Mode::Fresh);
-}
-
-void RunPage::breakLock()
-{
-    const QString role = m_lockedRole;
-    const SiteHost host = wizardOf(this)->state().site.hosts.value(role);
-    const SshAuth auth = wizardOf(this)->state().auth.value(role);
-    setState(State::BreakingLock);
-    setStatus(tr("Breaking the lock on %1…").arg(role));
-    runInBackground<LockResult>(
-        this,
-        [host, auth] {
-            SshConnection connection(host.endpoint);
-            const SshStatus status = connection.open(auth);
-            if (!status.ok())
-                return LockResult{false, {}, status.message};
-            return HostLock::breakLock(connection, host.mystHome);
-        },
-        [this, role](LockResult broken) {
-            if (!broken.ok) {
-                setStatus(tr("The lock on %1 was not broken: %2").arg(role, broken.message), Red);
-                setState(State::Locked);
-                return;
-            }
-            m_again();
-            m_logs->pane(role)->appendNote(broken.message);
-        });
 }
 
 const Journal* RunPage::upgradeRun() const

@@ -18,6 +18,7 @@ class QSplitter;
 
 namespace myst {
 
+class FailurePanel;
 class GatePanel;
 class HostLogs;
 class HostSecrets;
@@ -42,6 +43,7 @@ public:
         AtGate,       // phased: non-production is verified, production waits for the operator
         Stopping,     // Roll back chosen mid-run: the upgrade stops, then the rollback starts
         BreakingLock, // the operator confirmed breaking another upgrade's lock
+        Failed,       // a step failed: the failure panel offers Retry, Accept, Roll back, Leave
         Finished,     // succeeded, failed or cancelled; Roll back stays offered
         Interrupted,  // the host was lost and its step goes on there: Reconnect and continue
         Locked        // another upgrade's lock refused the run: Break the lock
@@ -69,13 +71,20 @@ private:
 
     void startRun(const Plan& plan, const Journal& journal, Runner::Mode mode);
     void showDoneBefore(const Plan& plan, const Journal& journal); // a continued run
-    void launchRun(const Journal& journal, Runner::Mode mode);
+    void launchRun(const Journal& journal, Runner::Mode mode, bool retryRestarted = false);
     void onStepStarted(int index, const StepRecord& step);
     void onStepFinished(int index, const StepRecord& step);
     void onCaptured(const QString& role, const QString& key, const QString& value);
     void onFinished(const RunResult& result);
     void askRollback();
     void breakLock();
+    // The failure panel's ways on (core/session/FailedStep decides and records them).
+    void showFailure(const Journal& run);
+    void retryFailedStep();
+    void acceptFailure();
+    void leaveAsIs();
+    // A failed run, once the operator chose Retry or Accept: on, on this page, as it is.
+    void relaunch(Journal run, bool retryRestarted);
 
     bool isRollback() const { return m_plan.kind == RunKind::Rollback; }
     bool canRollBack() const;
@@ -88,6 +97,7 @@ private:
     HostLogs* m_logs;
     QSplitter* m_split; // the steps beside the log (one host) or above the logs (two)
     GatePanel* m_gate;
+    FailurePanel* m_failure;
     UploadMeter* m_upload;
     QLabel* m_status;
     OutageClock* m_outage;
@@ -106,6 +116,7 @@ private:
     bool m_rollbackAsked = false;         // one rollback per page
     QString m_rollbackRole;
     QString m_lockedRole, m_lockHolder;
+    QString m_hostsNow; // after a failed step: what runs on the hosts (RunResult::hostsNow)
 };
 
 } // namespace myst

@@ -3,6 +3,7 @@
 
 #include "app/cli/RunPlan.h"
 #include "core/base/ShellQuote.h"
+#include "core/session/FailedStep.h"
 #include "core/session/RunSession.h"
 
 namespace myst::commands {
@@ -21,6 +22,40 @@ QString endedRunMessage(const Journal& run, const QString& sitePath)
                  : QString());
 }
 
+// A failed run: Retry or Accept prepares its journal (FailedStep); without either, says the
+// ways on. False when the run does not go on.
+bool decide(CommandContext& context, const Plan& plan, Journal& journal)
+{
+    const bool retry = context.flag(QStringLiteral("retry"));
+    const bool accept = context.flag(QStringLiteral("accept"));
+    if (!journal.isRetryable()) {
+        if (accept) {
+            context.usageError(QStringLiteral("run %1 is %2, not failed: there is no failure to "
+                                              "accept")
+                                   .arg(journal.runId, journal.status));
+            return false;
+        }
+        return true; // interrupted: reattached (--retry runs again a step whose host restarted)
+    }
+    QString error;
+    if (!retry && !accept) {
+        context.output().warning(
+            QStringLiteral("run %1 failed: %2").arg(journal.runId, journal.message));
+        tellWaysOn(context.output(), plan, journal);
+        context.usageError(QStringLiteral("run %1 failed; say how to go on: --retry or --accept "
+                                          "(or roll it back)")
+                               .arg(journal.runId));
+        return false;
+    }
+    const bool ok = retry ? FailedStep::prepareRetry(journal, plan, &error)
+                          : FailedStep::prepareAccept(journal, &error);
+    if (!ok) {
+        context.usageError(error);
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 void resume(CommandContext& context)
@@ -33,7 +68,11 @@ void resume(CommandContext& context)
     if (!run) {
         return;
     }
-    if (!run->isUnfinished()) {
+    if (context.flag(QStringLiteral("retry")) && context.flag(QStringLiteral("accept"))) {
+        context.usageError(QStringLiteral("--retry and --accept: choose one"));
+        return;
+    }
+    if (!run->isUnfinished() && !run->isRetryable()) {
         context.usageError(endedRunMessage(*run, context.site().path));
         return;
     }
@@ -51,16 +90,26 @@ void resume(CommandContext& context)
         context.usageError(error);
         return;
     }
-    const QString where = RunSession::resumePoint(*run).text;
-    if (!context.confirm(QStringLiteral("Resume run %1 (%2, %3) at %4?")
-                             .arg(run->runId, run->kind, run->status, where))) {
+    Journal journal = *run;
+    if (!decide(context, *plan, journal))
+        return;
+    const QString where = RunSession::resumePoint(journal).text;
+    const QString how = journal.decisions.size() > run->decisions.size()
+                            ? journal.decisions.last().kind
+                            : QStringLiteral("resume");
+    if (!context.confirm(QStringLiteral("Continue run %1 (%2, %3) at %4 (%5)?")
+                             .arg(run->runId, run->kind, run->status, where, how))) {
         return;
     }
+    if (journal.decisions.size() > run->decisions.size()) {
+        const OperatorDecision& d = journal.decisions.last();
+        context.output().decided(d, journal.steps.at(d.step));
+    }
     context.output().message(QStringLiteral("Resuming run %1 at %2").arg(run->runId, where));
-    const Journal journal = *run;
     const Plan resumed = *plan;
-    context.loadSecrets(resumed.roles(), [&context, resumed, journal] {
-        runPlan(context, resumed, journal, Runner::Mode::Resume);
+    const bool retryRestarted = context.flag(QStringLiteral("retry"));
+    context.loadSecrets(resumed.roles(), [&context, resumed, journal, retryRestarted] {
+        runPlan(context, resumed, journal, Runner::Mode::Resume, retryRestarted);
     });
 }
 

@@ -38,6 +38,15 @@ BootWindow bootWindow(StepContext& context, const Step& verify, HostSession& hos
 }
 } // namespace
 
+namespace {
+StepOutcome failed(const QString& message, const QStringList& judgement = {})
+{
+    StepOutcome out{false, -1, message};
+    out.judgement = judgement;
+    return out;
+}
+} // namespace
+
 StepOutcome runVerify(StepContext& context, const Step& step, HostSession& host)
 {
     const Site& site = context.site();
@@ -47,34 +56,45 @@ StepOutcome runVerify(StepContext& context, const Step& step, HostSession& host)
     const StartupLogResult log =
         checkStartupLog(host, step.argv.value(0), site.settings, bootWindow(context, step, host),
                         forward, context.cancelFlag());
-    if (!log.ok) {
-        return {false, -1, log.message};
+    // Error lines in a start-up that completed are a judgement (a plugin that failed may not
+    // matter here): the console is read all the same, so that the operator who may accept
+    // them sees what it shows. A start-up that did not complete is a fact.
+    const bool judged = !log.ok && log.markerSeen && !log.errorLines.isEmpty();
+    if (!log.ok && (!judged || context.cancelled())) {
+        return failed(log.message);
     }
+    QStringList judgement = judged ? log.errorLines : QStringList();
     if (const auto info =
             DockerCli::inspectImage(host, context.site().hosts.value(step.role)).image) {
         if (context.plan().kind == RunKind::Upgrade) {
             context.capture(step.role, CaptureKey::NewImageId, info->id);
         } else if (!step.imageId.isEmpty() && info->id != step.imageId) {
-            return {false, -1,
-                    QStringLiteral("myst-studio is tagged %1, not the previous image %2")
-                        .arg(info->id, step.imageId)};
+            return failed(QStringLiteral("myst-studio is tagged %1, not the previous image %2")
+                              .arg(info->id, step.imageId));
         }
     }
     const SiteHost siteHost = site.hosts.value(step.role);
     if (siteHost.consoleUrl.isEmpty()) {
+        if (judged)
+            return failed(log.message + QStringLiteral("; no console URL set"), judgement);
         return {true, 0, log.message + QStringLiteral("; no console URL set, version not checked")};
     }
     const ConsoleResult console =
         readConsoleVersion(host, siteHost, site.settings, context.cancelFlag());
     context.log(OutputStream::Stdout, QStringLiteral("[console] ") + console.message);
+    const QString logSaid = judged ? log.message + QStringLiteral("; ") : QString();
     if (!console.ok) {
-        return {false, -1, console.message};
+        if (!console.answeredWithoutVersion || context.cancelled())
+            return failed(logSaid + console.message);
+        return failed(logSaid + console.message, judgement << console.message);
     }
     if (!step.expectVersion.isEmpty() && !sameMystVersion(console.version, step.expectVersion)) {
-        return {false, -1,
-                QStringLiteral("the console shows MyST Studio %1, expected %2")
-                    .arg(console.version, step.expectVersion)};
+        return failed(logSaid + QStringLiteral("the console shows MyST Studio %1, expected %2")
+                                    .arg(console.version, step.expectVersion));
     }
+    if (judged)
+        return failed(logSaid + QStringLiteral("the console shows %1").arg(console.version),
+                      judgement);
     return {true, 0, QStringLiteral("%1; console shows %2").arg(log.message, console.version)};
 }
 

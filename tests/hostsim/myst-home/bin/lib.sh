@@ -19,6 +19,7 @@ LABEL=com.rubiconred.myst.version
 #   slow [N]  the script takes N (default 4) more seconds
 #   slowfail [N]  the script works N (default 2) seconds, then fails (exit 1)
 #   drop      every SSH connection to the host is killed once, the script goes on
+#   failonce  the script fails once (exit 1); the switch is removed, so a retry succeeds
 fault() {
     local f="$MYST_HOME/faults/$1"
     [ -f "$f" ] && cat "$f" || true
@@ -27,6 +28,8 @@ fault() {
 check_fault() {
     case "$(fault "$1")" in
     fail) echo "ERROR: $1 failed (simulated fault)" >&2; exit 1 ;;
+    failonce) rm -f "$MYST_HOME/faults/$1"
+           echo "ERROR: $1 failed this once (simulated fault)" >&2; exit 1 ;;
     hang) echo "$1: waiting..." ; exec sleep 3600 ;;
     drop) echo "$1: working..."; drop_connection "$1"; echo "$1: still working after the drop" ;;
     slowfail*) echo "$1: working slowly..."; f=$(fault "$1"); n=${f#slowfail}; sleep "${n:-2}"

@@ -52,7 +52,7 @@ ImagePage::ImagePage()
     page->addStretch(1);
     layout->addRow(tr("Currently running:"), m_current);
     layout->addRow(tr("Upgrade to &version:"), m_version);
-    layout->addRow(tr("Offline image"), m_dropZone);
+    layout->addRow(tr("Offline image:"), m_dropZone);
     layout->addRow(QString(), m_archiveDetails);
     layout->addRow(QString(), m_clear);
     registerField(QStringLiteral("version*"), m_version);

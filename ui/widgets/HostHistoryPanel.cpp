@@ -76,6 +76,7 @@ HostHistoryPanel::HostHistoryPanel(QWidget* parent) : QWidget(parent)
     m_detail->setObjectName(QStringLiteral("hostRollbackDetailLabel"));
     m_detail->setWordWrap(true);
     m_detail->setTextFormat(Qt::RichText);
+    m_detail->hide(); // shown with a choice: empty, it still took a line of the host's box
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_status);
@@ -204,6 +205,7 @@ void HostHistoryPanel::nothingToRollBack(const QString& why)
     m_rows->hide();
     m_change->hide();
     m_detail->clear();
+    m_detail->hide();
 }
 
 void HostHistoryPanel::showDiscovered(const HostInventory& inv, const RollbackPairing& proposal)
@@ -310,8 +312,10 @@ void HostHistoryPanel::describeChoice()
     const std::optional<RollbackPairing> p = chosen();
     if (!p) {
         m_detail->clear();
+        m_detail->hide();
         return;
     }
+    m_detail->show();
     m_detail->setText(
         tr("<b>Restores</b> %1 and the database as of %2.<br><b>Loses</b> %3<br><small>%4</small>")
             .arg(imageText(p->imageId, p->version).toHtmlEscaped(),

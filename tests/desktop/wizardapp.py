@@ -239,16 +239,27 @@ class WizardApp:
                 if key in seen:
                     ambiguous.append(f"two {role}s named {node.name!r} in {parent.name!r}")
                 seen.add(key)
-                if role == "combo box" and node.childCount and \
-                        node.getChildAtIndex(0).childCount and \
-                        any(node.getChildAtIndex(0).getChildAtIndex(i).name == node.name and
-                            node.getChildAtIndex(0).getChildAtIndex(i).getState().contains(
-                                pyatspi.STATE_SELECTED)
-                            for i in range(min(node.getChildAtIndex(0).childCount, 20))):
+                # On Linux Qt names a combo box by the item it shows and links its label by a
+                # labelled-by relation, which a screen reader announces; without one the value
+                # is all it says.
+                items = node.getChildAtIndex(0) if role == "combo box" and node.childCount \
+                    else None
+                if items is not None and not self.labelled(node) and \
+                        any(items.getChildAtIndex(i).name == node.name
+                            for i in range(min(items.childCount, 50))):
                     ambiguous.append(f"combo box named only by its value {node.name!r}")
             except Exception:
                 continue
         return unnamed, ambiguous
+
+    @staticmethod
+    def labelled(node):
+        """The label that names `node` by a labelled-by relation (a buddy), or None."""
+        for relation in node.getRelationSet():
+            if relation.getRelationType() == pyatspi.RELATION_LABELLED_BY and \
+                    relation.getNTargets():
+                return relation.getTarget(0)
+        return None
 
     def showing(self, name):
         """Whether a control of that name is on the screen."""

@@ -27,6 +27,13 @@ def rss_mb(pid):
     return None
 
 
+# Roles a person operates (and a screen reader announces by name). A control of one of these
+# roles without a name is one a screen-reader user cannot tell from its neighbours.
+INTERACTIVE_ROLES = {"push button", "radio button", "check box", "combo box", "text", "entry",
+                     "password text", "spin button", "tree", "tree table", "table", "list",
+                     "list box", "page tab", "toggle button", "slider"}
+
+
 class WizardApp:
     def __init__(self, args, env=None):
         env = dict(os.environ if env is None else env)
@@ -37,6 +44,8 @@ class WizardApp:
         self.process = subprocess.Popen([WIZARD, *args], env=env, stdin=subprocess.DEVNULL,
                                         stdout=self.log, stderr=self.log)
         self.app = None
+        self.clicks = 0  # what a person did: mouse clicks and presses...
+        self.keys = 0    # ...and keys (a typed word counts each of its characters)
 
     def close(self):
         if self.process.poll() is None:
@@ -71,20 +80,23 @@ class WizardApp:
             time.sleep(0.2)
         raise AssertionError("the wizard never appeared on the accessibility bus")
 
-    def nodes(self):
-        """Every showing accessible of the wizard's windows, depth first."""
-        app = self.app or self.application()
-        stack = [app]
+    def nodes(self, root=None, depth=None):
+        """Every accessible of the wizard's windows (or under `root`), depth first; `depth`
+        1 stops at the root's children."""
+        stack = [(root or self.app or self.application(), 0)]
         while stack:
-            node = stack.pop()
+            node, level = stack.pop()
             if node is None:
                 continue
-            yield node
+            if level > 0 or depth is None:
+                yield node
+            if depth is not None and level >= depth:
+                continue
             try:
                 children = [node.getChildAtIndex(i) for i in range(node.childCount)]
             except Exception:
                 continue
-            stack.extend(reversed(children))
+            stack.extend((c, level + 1) for c in reversed(children))
 
     @staticmethod
     def text_of(node):
@@ -120,14 +132,20 @@ class WizardApp:
             time.sleep(0.3)
         raise AssertionError(f"no {role} shows {needle!r}; showing: {seen}")
 
-    def find(self, role, name=None, startswith=None, timeout=30):
+    def window(self, name, timeout=30):
+        """A window of the wizard (the wizard itself, a dialog over it) by its title."""
+        return self.wait_until(f"window {name!r}", lambda: next(
+            (w for w in self.nodes(self.app or self.application(), depth=1)
+             if w is not None and w.name == name), None), timeout=timeout)
+
+    def find(self, role, name=None, startswith=None, timeout=30, within=None):
         """The first showing control of that role whose text (or name) is `name`, or starts
-        with `startswith`; waits for it to appear."""
+        with `startswith`, in the window `within` (else any); waits for it to appear."""
         deadline = time.time() + timeout
         while True:
             if not self.alive():
                 raise AssertionError(f"the wizard ended (status {self.process.returncode})")
-            for node in self.nodes():
+            for node in self.nodes(within):
                 try:
                     if node.getRoleName() != role or \
                             not node.getState().contains(pyatspi.STATE_SHOWING):
@@ -143,13 +161,13 @@ class WizardApp:
                 raise AssertionError(f"no {role} {name or startswith!r}; there are: {seen}")
             time.sleep(0.3)
 
-    def press_button(self, name=None, startswith=None, timeout=30):
+    def press_button(self, name=None, startswith=None, timeout=30, within=None):
         """Finds a push button by its text and presses it; a button that went away between
         finding and pressing (a page changing) is looked for again."""
         deadline = time.time() + timeout
         while True:
             try:
-                return self.press(self.find("push button", name, startswith, timeout))
+                return self.press(self.find("push button", name, startswith, timeout, within))
             except Exception:
                 if time.time() > deadline:
                     raise
@@ -157,6 +175,7 @@ class WizardApp:
 
     def press(self, node):
         """A button pressed as assistive technology presses it (its Press action)."""
+        self.clicks += 1
         action = node.queryAction()
         for i in range(action.nActions):
             if action.getName(i).lower() in ("press", "click", "activate"):
@@ -168,7 +187,21 @@ class WizardApp:
         """A mouse click at the middle of the control, as a person clicks (xdotool)."""
         box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
         x, y = box.x + box.width // 2, box.y + box.height // 2
+        self.clicks += 1
         subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True)
+
+    def drag(self, start, target, steps=12):
+        """Presses the mouse at `start` (x, y: another client's window), moves to the middle of
+        the control `target` in steps, as a hand does, and lets go there."""
+        box = target.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        (x0, y0), (x1, y1) = start, (box.x + box.width // 2, box.y + box.height // 2)
+        command = ["xdotool", "mousemove", "--sync", str(x0), str(y0), "mousedown", "1"]
+        for i in range(1, steps + 1):
+            command += ["mousemove", "--sync", str(x0 + (x1 - x0) * i // steps),
+                        str(y0 + (y1 - y0) * i // steps), "sleep", "0.05"]
+        command += ["sleep", "0.3", "mouseup", "1"]
+        self.clicks += 1  # one press, one release
+        subprocess.run(command, check=True)
 
     def screenshot(self, name):
         os.makedirs(ARTIFACTS, exist_ok=True)
@@ -176,3 +209,148 @@ class WizardApp:
         subprocess.run(["import", "-window", "root", path], check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return path
+
+    # --- What a person sees on a page -------------------------------------------------------
+
+    def wait_for_page(self, title, timeout=60):
+        """Waits for the page whose header says `title` (a label of exactly that text)."""
+        return self.wait_until(f"the page {title!r}",
+                               lambda: title in self.texts("label"), timeout=timeout)
+
+    def audit(self):
+        """Showing controls a person operates that a screen reader cannot announce: without a
+        name, two of the same role and name in one group, or a combo box named only by the
+        value it shows (no label is its buddy). One walk of the tree: (unnamed, ambiguous)."""
+        unnamed, ambiguous, seen = [], [], set()
+        for node in self.nodes():
+            try:
+                role = node.getRoleName()
+                if role not in INTERACTIVE_ROLES or \
+                        not node.getState().contains(pyatspi.STATE_SHOWING):
+                    continue
+                parent = node.parent
+                if not node.name.strip():
+                    headers = [node.getChildAtIndex(i).name for i in range(min(node.childCount, 8))
+                               if node.getChildAtIndex(i).getRoleName() == "table column header"]
+                    unnamed.append(f"{role} in {parent.getRoleName()} {parent.name!r} "
+                                   f"showing {headers or self.text_of(node)[:60]!r}")
+                    continue
+                key = (hash(parent), role, node.name)
+                if key in seen:
+                    ambiguous.append(f"two {role}s named {node.name!r} in {parent.name!r}")
+                seen.add(key)
+                # On Linux Qt names a combo box by the item it shows and links its label by a
+                # labelled-by relation, which a screen reader announces; without one the value
+                # is all it says.
+                items = node.getChildAtIndex(0) if role == "combo box" and node.childCount \
+                    else None
+                if items is not None and not self.labelled(node) and \
+                        any(items.getChildAtIndex(i).name == node.name
+                            for i in range(min(items.childCount, 50))):
+                    ambiguous.append(f"combo box named only by its value {node.name!r}")
+            except Exception:
+                continue
+        return unnamed, ambiguous
+
+    @staticmethod
+    def labelled(node):
+        """The label that names `node` by a labelled-by relation (a buddy), or None."""
+        for relation in node.getRelationSet():
+            if relation.getRelationType() == pyatspi.RELATION_LABELLED_BY and \
+                    relation.getNTargets():
+                return relation.getTarget(0)
+        return None
+
+    def showing(self, name):
+        """Whether a control of that name is on the screen."""
+        for node in self.nodes():
+            try:
+                if node.name == name and node.getState().contains(pyatspi.STATE_SHOWING):
+                    return True
+            except Exception:
+                continue
+        return False
+
+    def enabled(self, node):
+        return node.getState().contains(pyatspi.STATE_ENABLED)
+
+    def checked(self, node):
+        return node.getState().contains(pyatspi.STATE_CHECKED)
+
+    def focused(self, within=None):
+        """The control that has the keyboard focus, or None. A table's current cell keeps its
+        focused state after the focus has left the table (Qt's bridge), so a cell counts only
+        when nothing else has the focus."""
+        cells, controls = [], []
+        for node in self.nodes(within):
+            try:
+                state = node.getState()
+                if state.contains(pyatspi.STATE_FOCUSED) and state.contains(pyatspi.STATE_SHOWING):
+                    (cells if node.getRoleName() in ("table cell", "list item")
+                     else controls).append(node)
+            except Exception:
+                continue
+        # A button box says it is focused when one of its buttons is: the deepest one counts.
+        return controls[-1] if controls else cells[0] if cells else None
+
+    def wait_until(self, what, predicate, timeout=60, interval=0.3):
+        deadline = time.time() + timeout
+        while True:
+            if not self.alive():
+                raise AssertionError(f"the wizard ended while waiting for {what}")
+            value = predicate()
+            if value:
+                return value
+            if time.time() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            time.sleep(interval)
+
+    # --- The keyboard, as a person types -------------------------------------------------------
+
+    def key(self, *keys):
+        """Keys pressed one after the other (xdotool names: Tab, space, Return, alt+n)."""
+        self.keys += len(keys)
+        subprocess.run(["xdotool", "key", "--delay", "60", *keys], check=True)
+
+    def type(self, text):
+        self.keys += len(text)
+        subprocess.run(["xdotool", "type", "--delay", "40", text], check=True)
+
+    def tab_to(self, role, name, limit=40, within=None):
+        """Tab until the focus is on the control of that role and name, as a person watching the
+        focus ring does; returns how many Tabs it took."""
+        path = []
+        for presses in range(limit + 1):
+            node = self.focused(within)
+            try:
+                here = (node.getRoleName(), (node.name or self.text_of(node)).replace("&", "")) \
+                    if node is not None else None
+            except Exception:
+                here = None
+            if here == (role, name):
+                return presses
+            path.append(here)
+            self.key("Tab")
+            time.sleep(0.15)
+        raise AssertionError(f"{limit} Tabs never reached {role} {name!r}; the focus was on "
+                             f"{path}")
+
+    def focus_window(self, title, timeout=20):
+        """Gives the keyboard to the wizard's window of that title, as a window manager does for
+        a window that opens (Xvfb runs none; Qt itself focuses a dialog it opens)."""
+        def window_id():
+            ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid",
+                                  str(self.process.pid)], capture_output=True, text=True).stdout
+            for wid in ids.split():
+                name = subprocess.run(["xdotool", "getwindowname", wid], capture_output=True,
+                                      text=True).stdout.rstrip("\n")
+                if name == title:
+                    return wid
+            return None
+
+        wid = self.wait_until(f"the window {title!r}", window_id, timeout=timeout)
+        focus = subprocess.run(["xdotool", "getwindowfocus"], capture_output=True,
+                               text=True).stdout.strip()
+        if focus != wid:
+            subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True,
+                           timeout=timeout)

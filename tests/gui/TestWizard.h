@@ -13,6 +13,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase() { delete m_sim; }
 
+    void versionPageReadsTheRunningVersion();        // TestWizardUpgrade.cpp
     void upgradeThroughTheWizard();                  // TestWizardUpgrade.cpp
     void rollbackFromTheStartPage();                 // TestWizardRollback.cpp
     void rollbackButtonAfterAFailedStart();          // TestWizardRollback.cpp

@@ -100,6 +100,31 @@ private slots:
         delete m_sim;
     }
 
+    // Issue 29: a host with nothing to roll back to and a laptop that ran nothing. Rolling back
+    // is not offered as a choice that leads nowhere: disabled, with the reason; no empty list
+    // takes the page; Upgrade is the action, in bold, with what it leads to.
+    void nothingToRollBackLeavesUpgradeAsTheAction()
+    {
+        UpgradeWizard w;
+        w.show();
+        auto* host = child<QRadioButton>(&w, "hostRollbackRadio");
+        QVERIFY(!host->isEnabled()); // not before the host has answered either
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(&w, "hostHistoryStatusLabel")
+                                     ->text()
+                                     .contains(QStringLiteral("no rollback can be proposed")),
+                                 20000);
+        QVERIFY(!host->isEnabled());
+        QVERIFY2(host->accessibleDescription().contains(QStringLiteral("no MyST Studio image")),
+                 qPrintable(host->accessibleDescription()));
+        QVERIFY(child<QRadioButton>(&w, "upgradeRadio")->isChecked());
+        QVERIFY(child<QRadioButton>(&w, "upgradeRadio")->font().bold());
+        QVERIFY(child<QLabel>(&w, "upgradeNoteLabel")->isVisible());
+        QVERIFY(!child<QTreeWidget>(&w, "hostRunsTree")->isVisible());
+        QVERIFY(!child<QTreeWidget>(&w, "runsTree")->isVisible());
+        QVERIFY(!child<QRadioButton>(&w, "rollbackRadio")->isEnabled());
+        shot(&w, QStringLiteral("19-start-nothing-to-roll-back"));
+    }
+
     void upgradeByHandRolledBackInThreeClicks()
     {
         const QString before = m_sim->taggedImageId(QStringLiteral("prod"));

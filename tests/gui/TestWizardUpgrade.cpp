@@ -24,6 +24,26 @@ using namespace myst;
 // New upgrades through every page: in place, phased, from an offline image, past a host key
 // and a stale lock.
 
+// Issue 29: without Test connection on the Hosts page, the Version page asks the host itself
+// (on a worker thread) instead of saying "unknown" and sending the operator back.
+void TestWizard::versionPageReadsTheRunningVersion()
+{
+    UpgradeWizard w(m_sim->siteFile());
+    w.show();
+    click(w.button(QWizard::NextButton)); // Upgrade
+    click(w.button(QWizard::NextButton)); // in place
+    QCOMPARE(w.currentId(), int(UpgradeWizard::HostsId));
+    click(w.button(QWizard::NextButton));
+    QCOMPARE(w.currentId(), int(UpgradeWizard::ImageId));
+    auto* current = child<QLabel>(&w, "currentVersionLabel");
+    QVERIFY2(current->text().startsWith(QStringLiteral("Reading it from prod")),
+             qPrintable(current->text())); // the GUI thread did not wait for the host
+    QTRY_VERIFY_WITH_TIMEOUT(
+        current->text().startsWith(QStringLiteral("MyST Studio 1.0.0 on prod")), 20000);
+    QCOMPARE(w.state().currentVersion, QStringLiteral("1.0.0"));
+    shot(&w, QStringLiteral("4-image-running-version"));
+}
+
 void TestWizard::upgradeThroughTheWizard()
 {
     UpgradeWizard w(m_sim->siteFile());

@@ -62,6 +62,12 @@ ApproachPage::ApproachPage()
                                          "switch traffic to it"),
                                       this);
     m_zeroDowntime->setObjectName(QStringLiteral("zeroDowntimeRadio"));
+    // Why zero-downtime cannot be chosen, under it: a tooltip alone is seen by no one at 2 a.m.
+    m_zeroDowntimeWhy = new QLabel(this);
+    m_zeroDowntimeWhy->setObjectName(QStringLiteral("zeroDowntimeWhyLabel"));
+    m_zeroDowntimeWhy->setWordWrap(true);
+    m_zeroDowntimeWhy->setIndent(24);
+    m_zeroDowntimeWhy->setEnabled(false); // drawn as the disabled choice it explains
     m_copyData = new QCheckBox(
         tr("&Copy production's data to non-production first (recommended: the test then "
            "runs on the same data)"),
@@ -84,6 +90,7 @@ ApproachPage::ApproachPage()
     indent->addWidget(m_copyData);
     layout->addLayout(indent);
     layout->addWidget(m_zeroDowntime);
+    layout->addWidget(m_zeroDowntimeWhy);
     layout->addWidget(m_description, 1);
     for (QRadioButton* b : {m_inPlace, m_phased, m_zeroDowntime})
         connect(b, &QRadioButton::toggled, this, &ApproachPage::describe);
@@ -102,10 +109,14 @@ void ApproachPage::initializePage()
     // Zero-downtime needs the site's blue and green hosts and its blueGreen block.
     const Site& site = wizardOf(this)->state().site;
     m_zeroDowntime->setEnabled(site.blueGreen.set);
-    m_zeroDowntime->setToolTip(site.blueGreen.set
-                                   ? QString()
-                                   : tr("The site file needs hosts \"blue\" and \"green\" "
-                                        "and a \"blueGreen\" block"));
+    const QString why = site.blueGreen.set
+                            ? QString()
+                            : tr("Not available: the site file needs hosts \"blue\" and "
+                                 "\"green\" and a \"blueGreen\" block.");
+    m_zeroDowntime->setToolTip(why);
+    m_zeroDowntime->setAccessibleDescription(why);
+    m_zeroDowntimeWhy->setText(why);
+    m_zeroDowntimeWhy->setVisible(!why.isEmpty());
     if (site.blueGreen.set && !m_phased->isChecked())
         m_zeroDowntime->setChecked(true); // a blue/green site is upgraded that way
     if (!site.blueGreen.set && m_zeroDowntime->isChecked())

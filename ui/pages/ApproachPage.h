@@ -22,6 +22,7 @@ private:
     QRadioButton* m_inPlace;
     QRadioButton* m_phased;
     QRadioButton* m_zeroDowntime;
+    QLabel* m_zeroDowntimeWhy; // shown when zero-downtime cannot be chosen
     QCheckBox* m_copyData;
     QLabel* m_description;
 };

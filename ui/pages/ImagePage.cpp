@@ -3,8 +3,11 @@
 #include "core/base/Background.h"
 #include "core/base/Validation.h"
 #include "core/host/ImageArchive.h"
+#include "core/host/Preflight.h"
+#include "core/journal/RunNames.h"
 #include "ui/widgets/ImageDropZone.h"
 #include "ui/widgets/PlainText.h"
+#include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
 #include <QFileInfo>
@@ -14,6 +17,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
+#include <QVBoxLayout>
 
 namespace myst {
 
@@ -39,10 +43,16 @@ ImagePage::ImagePage()
     m_clear = new QPushButton(tr("Pull from the registry instead"), this);
     m_clear->setObjectName(QStringLiteral("clearArchiveButton"));
     m_clear->hide();
-    auto* layout = new QFormLayout(this);
-    layout->addRow(tr("Currently running"), m_current);
-    layout->addRow(tr("Upgrade to &version"), m_version);
-    layout->addRow(tr("Offline image"), m_dropZone);
+    m_clear->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    // The rows at the top, the room that is left below them: a form alone hands it to its
+    // labels, which then float in the middle of tall rows (the running version, the details).
+    auto* page = new QVBoxLayout(this);
+    auto* layout = new QFormLayout;
+    page->addLayout(layout);
+    page->addStretch(1);
+    layout->addRow(tr("Currently running:"), m_current);
+    layout->addRow(tr("Upgrade to &version:"), m_version);
+    layout->addRow(tr("Offline image:"), m_dropZone);
     layout->addRow(QString(), m_archiveDetails);
     layout->addRow(QString(), m_clear);
     registerField(QStringLiteral("version*"), m_version);
@@ -53,8 +63,48 @@ ImagePage::ImagePage()
 void ImagePage::initializePage()
 {
     const QString current = wizardOf(this)->state().currentVersion;
-    m_current->setText(current.isEmpty() ? tr("unknown (use Test connection on the Hosts page)")
-                                         : current);
+    if (current.isEmpty())
+        readCurrentVersion(); // Test connection was not pressed: the page asks the host itself
+    else
+        m_current->setText(tr("MyST Studio %1").arg(current));
+}
+
+void ImagePage::readCurrentVersion()
+{
+    // The host this upgrade changes in place: production, or blue/green's active instance (the
+    // one whose version the Hosts page reads too).
+    const WizardState& state = wizardOf(this)->state();
+    const QString role = state.approach != Approach::ZeroDowntime      ? Roles::Prod
+                         : state.site.blueGreen.active == Roles::Green ? Roles::Green
+                                                                       : Roles::Blue;
+    if (!state.site.hosts.contains(role)) {
+        m_current->setText(tr("unknown: the site has no host %1").arg(role));
+        return;
+    }
+    const SiteHost host = state.site.hosts.value(role);
+    const SshAuth auth = state.auth.value(role);
+    const int serial = ++m_probeSerial;
+    m_current->setText(tr("Reading it from %1 (%2)…").arg(role, host.endpoint.id()));
+    // Connecting and asking docker takes seconds, and longer on a slow link: never on the GUI
+    // thread. A key the known hosts file lacks is not trusted here (Test connection asks).
+    runInBackground<ProbeResult>(
+        this, [host, auth] { return probeHost(host, auth, QString()); },
+        [this, serial, role](ProbeResult r) {
+            if (serial != m_probeSerial)
+                return;
+            if (!r.status.ok() || !r.error.isEmpty()) {
+                m_current->setText(tr("unknown: %1 could not be asked (%2). The pre-flight checks "
+                                      "on the next page ask again and say what to fix.")
+                                       .arg(role, r.status.ok() ? r.error : r.status.message));
+                return;
+            }
+            wizardOf(this)->state().currentVersion = r.version;
+            m_current->setText(r.version.isEmpty()
+                                   ? tr("MyST Studio of unknown version on %1 (image %2)")
+                                         .arg(role, r.imageId.left(19))
+                                   : tr("MyST Studio %1 on %2 (image %3)")
+                                         .arg(r.version, role, r.imageId.left(19)));
+        });
 }
 
 void ImagePage::readArchive(const QString& path)

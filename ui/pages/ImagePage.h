@@ -28,6 +28,7 @@ private:
     void readArchive(const QString& path);
     void showArchive(const ImageArchive& archive);
     void clearArchive();
+    void readCurrentVersion();
 
     QLineEdit* m_version;
     QLabel* m_current;
@@ -35,7 +36,8 @@ private:
     QLabel* m_archiveDetails;
     QPushButton* m_clear;
     bool m_reading = false;
-    int m_readSerial = 0; // only the newest drop's result counts
+    int m_readSerial = 0;  // only the newest drop's result counts
+    int m_probeSerial = 0; // only the newest visit's reading of the running version counts
 };
 
 } // namespace myst

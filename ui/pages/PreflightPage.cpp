@@ -22,6 +22,7 @@ PreflightPage::PreflightPage()
     setSubTitle(tr("Read-only checks of every host before anything is changed."));
     m_list = new QListWidget(this);
     m_list->setObjectName(QStringLiteral("checksList"));
+    m_list->setAccessibleName(tr("Checks"));
     m_list->setWordWrap(true);
     m_rerun = new QPushButton(tr("Run the checks again"), this);
     m_rerun->setObjectName(QStringLiteral("rerunChecksButton"));

@@ -13,6 +13,7 @@
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QFileInfo>
+#include <QFont>
 #include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -35,10 +36,20 @@ StartPage::StartPage()
     m_upgrade = new QRadioButton(tr("&Upgrade MyST Studio"), this);
     m_upgrade->setObjectName(QStringLiteral("upgradeRadio"));
     m_upgrade->setChecked(true);
+    // What Upgrade leads to, under it: with nothing to roll back it is the one thing to do, and
+    // should read as such rather than as a small choice above empty lists.
+    m_upgradeNote = new QLabel(tr("Next: the approach, the hosts, the new version and read-only "
+                                  "checks; nothing on the hosts changes before \"Start "
+                                  "upgrade\"."),
+                               this);
+    m_upgradeNote->setObjectName(QStringLiteral("upgradeNoteLabel"));
+    m_upgradeNote->setWordWrap(true);
+    m_upgradeNote->setIndent(24);
     m_rollback = new QRadioButton(tr("&Roll back an upgrade run from this computer"), this);
     m_rollback->setObjectName(QStringLiteral("rollbackRadio"));
     m_runs = new QTreeWidget(this);
     m_runs->setObjectName(QStringLiteral("runsTree"));
+    m_runs->setAccessibleName(tr("Upgrade runs from this computer"));
     m_runs->setHeaderLabels({tr("Run"), tr("Hosts"), tr("Versions"), tr("Started"), tr("Outcome")});
     m_runs->setRootIsDecorated(false);
     m_runs->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -88,18 +99,24 @@ StartPage::StartPage()
     hostLayout->addWidget(m_fromHost);
     hostLayout->addWidget(m_host, 1);
     auto* siteRow = new QHBoxLayout;
-    siteRow->addWidget(new QLabel(tr("Site:"), this));
+    auto* siteLabel = new QLabel(tr("&Site:"), this);
+    siteLabel->setBuddy(m_sites); // its name for a screen reader, not the file it shows
+    siteRow->addWidget(siteLabel);
     siteRow->addWidget(m_sites, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_interrupted);
     layout->addLayout(siteRow);
     layout->addWidget(m_upgrade);
+    layout->addWidget(m_upgradeNote);
     layout->addWidget(m_hostBox, 3);
     layout->addWidget(m_rollback);
     layout->addWidget(m_runs, 2);
     layout->addWidget(m_message);
+    // Takes the room the lists leave when there is nothing to roll back (they are hidden then).
+    layout->addStretch(0);
     connect(m_sites, &QComboBox::activated, this, &StartPage::siteChosen);
+    connect(m_host, &HostHistoryPanel::loaded, this, &StartPage::showHostChoice);
     connect(m_host, &HostHistoryPanel::changed, this, [this] {
         if (m_host->chosen())
             m_fromHost->setChecked(true);
@@ -253,11 +270,43 @@ void StartPage::askHost()
     const QString role = state.site.defaultRole();
     m_hostBox->setVisible(!role.isEmpty());
     m_fromHost->setChecked(false);
-    if (role.isEmpty())
+    if (role.isEmpty()) {
+        showUpgradeFirst();
         return;
+    }
     m_hostBox->setTitle(
         tr("On the host: %1 (%2)").arg(role, state.site.hosts.value(role).endpoint.id()));
     m_host->load(state.site, role);
+    showHostChoice(); // disabled until the host has answered
+}
+
+void StartPage::showHostChoice()
+{
+    // A choice that cannot be carried out is disabled and says why, in its name's description
+    // (read by a screen reader) and its tooltip; the panel below it says the same in full.
+    const bool can = m_host->canRollBack();
+    m_fromHost->setEnabled(can);
+    m_fromHost->setAccessibleDescription(can ? QString() : m_host->whyNot());
+    m_fromHost->setToolTip(plaintext::toolTip(can ? QString() : m_host->whyNot()));
+    if (!can && m_fromHost->isChecked())
+        m_upgrade->setChecked(true);
+    showUpgradeFirst();
+}
+
+void StartPage::showUpgradeFirst()
+{
+    // Nothing to roll back, neither on the host nor from this computer: Upgrade is the action,
+    // said in bold with what follows it, and no empty list takes half the page.
+    const bool hostMay = m_host->canRollBack() || m_host->isAsking();
+    const bool nothing = !m_rollback->isEnabled() && !(m_hostBox->isVisibleTo(this) && hostMay);
+    QFont font = m_upgrade->font();
+    font.setBold(nothing);
+    m_upgrade->setFont(font);
+    m_upgradeNote->setVisible(nothing);
+    m_runs->setVisible(m_rollback->isEnabled());
+    auto* layout = static_cast<QVBoxLayout*>(this->layout());
+    layout->setStretchFactor(m_hostBox, hostMay ? 3 : 0);
+    layout->setStretch(layout->count() - 1, nothing ? 1 : 0);
 }
 
 bool StartPage::confirmHostRollback()
@@ -325,13 +374,15 @@ void StartPage::initializePage()
         if (j.status != RunStatus::Succeeded)
             item->setForeground(4, QColor(0xb2, 0x18, 0x18));
     }
-    if (runs.isEmpty()) {
-        new QTreeWidgetItem(m_runs, {tr("No upgrades yet")});
-        m_runs->topLevelItem(0)->setFlags(Qt::NoItemFlags);
-        m_rollback->setEnabled(false);
-    } else {
-        m_rollback->setEnabled(true);
-    }
+    // None: the choice is disabled and says why, and its empty list is not shown.
+    m_rollback->setEnabled(!runs.isEmpty());
+    m_rollback->setText(runs.isEmpty()
+                            ? tr("&Roll back an upgrade run from this computer (none was run here)")
+                            : tr("&Roll back an upgrade run from this computer"));
+    m_rollback->setAccessibleDescription(
+        runs.isEmpty() ? tr("This computer has run no upgrade: nothing of its own to roll back.")
+                       : QString());
+    showUpgradeFirst();
 }
 
 bool StartPage::isComplete() const

@@ -41,6 +41,8 @@ private:
     void showSites();
     void siteChosen(int index);
     void askHost();
+    void showHostChoice();      // the host answered: its choice enabled, or disabled with why
+    void showUpgradeFirst();    // nothing to roll back at all: Upgrade reads as the action
     bool confirmHostRollback(); // false: the dialog is open, Next comes again once confirmed
 
     QFrame* m_interrupted;
@@ -48,6 +50,7 @@ private:
     std::optional<Journal> m_unfinished;
     bool m_choseInterrupted = false; // Continue or Roll back on the panel, not the list
     QRadioButton* m_upgrade;
+    QLabel* m_upgradeNote;
     QRadioButton* m_rollback;
     QTreeWidget* m_runs;
     QLabel* m_message;

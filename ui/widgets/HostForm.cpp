@@ -38,13 +38,21 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     m_user = new QLineEdit(this);
     m_user->setObjectName(QStringLiteral("userLineEdit"));
     m_user->setPlaceholderText(tr("oracle"));
+    // Every label is its field's buddy: without it a screen reader names all of them by the
+    // group's title ("Production"), and no one can tell the host from the user.
     auto* address = new QHBoxLayout;
     address->addWidget(m_host, 3);
-    address->addWidget(new QLabel(tr("Port"), this));
+    auto* portLabel = new QLabel(tr("Port"), this);
+    portLabel->setBuddy(m_port);
+    address->addWidget(portLabel);
     address->addWidget(m_port);
-    address->addWidget(new QLabel(tr("User"), this));
+    auto* userLabel = new QLabel(tr("User"), this);
+    userLabel->setBuddy(m_user);
+    address->addWidget(userLabel);
     address->addWidget(m_user, 1);
-    form->addRow(tr("Host"), address);
+    auto* hostLabel = new QLabel(tr("Host"), this);
+    hostLabel->setBuddy(m_host);
+    form->addRow(hostLabel, address);
     m_route = new QLabel(this);
     m_route->setObjectName(QStringLiteral("routeLabel"));
     m_route->setWordWrap(true);
@@ -71,15 +79,20 @@ HostForm::HostForm(const QString& role, const QString& title, QWidget* parent)
     m_identity = new QLineEdit(this);
     m_identity->setObjectName(QStringLiteral("identityLineEdit"));
     m_identity->setPlaceholderText(tr("~/.ssh/id_ed25519"));
+    m_identity->setAccessibleName(tr("Key file")); // beside "Log in with", which names m_auth
     m_browse = new QPushButton(tr("Browse…"), this);
+    m_browse->setAccessibleDescription(tr("Choose the private key file"));
     auto* auth = new QHBoxLayout;
     auth->addWidget(m_auth);
     auth->addWidget(m_identity, 1);
     auth->addWidget(m_browse);
-    form->addRow(tr("Log in with"), auth);
+    auto* authLabel = new QLabel(tr("Log in with"), this);
+    authLabel->setBuddy(m_auth);
+    form->addRow(authLabel, auth);
 
     m_secretLabel = new QLabel(tr("Passphrase"), this);
     m_secret = new QLineEdit(this);
+    m_secretLabel->setBuddy(m_secret);
     m_secret->setObjectName(QStringLiteral("secretLineEdit"));
     m_secret->setEchoMode(QLineEdit::Password);
     m_remember = new QCheckBox(tr("Remember in the keychain"), this);

@@ -47,6 +47,7 @@ HostHistoryPanel::HostHistoryPanel(QWidget* parent) : QWidget(parent)
     plaintext::makePlain(m_status);
     m_rows = new QTreeWidget(this);
     m_rows->setObjectName(QStringLiteral("hostRunsTree"));
+    m_rows->setAccessibleName(tr("Roll back to"));
     m_rows->setHeaderLabels(
         {tr("Roll back to"), tr("Database as of"), tr("From"), tr("A rollback loses")});
     m_rows->setRootIsDecorated(false);
@@ -75,6 +76,7 @@ HostHistoryPanel::HostHistoryPanel(QWidget* parent) : QWidget(parent)
     m_detail->setObjectName(QStringLiteral("hostRollbackDetailLabel"));
     m_detail->setWordWrap(true);
     m_detail->setTextFormat(Qt::RichText);
+    m_detail->hide(); // shown with a choice: empty, it still took a line of the host's box
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_status);
@@ -100,6 +102,8 @@ void HostHistoryPanel::load(const Site& site, const QString& role)
     m_detail->clear();
     const SiteHost host = site.hosts.value(role);
     m_status->setText(tr("Asking %1 (%2) what it knows…").arg(role, host.endpoint.id()));
+    m_whyNot = m_status->text();
+    m_asking = true;
     readSecrets(site, {role}, this, [this, generation, host, role](const SecretsResult& secrets) {
         if (generation != m_generation)
             return;
@@ -109,6 +113,8 @@ void HostHistoryPanel::load(const Site& site, const QString& role)
                    "asked. Choose Upgrade and Next to fill in the Hosts page, or store it with "
                    "myst-upgrade secret.")
                     .arg(host.endpoint.id()));
+            m_asking = false;
+            nothingToRollBack(m_status->text());
             emit loaded();
             return;
         }
@@ -125,8 +131,13 @@ void HostHistoryPanel::load(const Site& site, const QString& role)
 
 void HostHistoryPanel::show(const HostHistory& history)
 {
+    m_asking = false;
     if (!history.connection.ok()) {
-        m_status->setText(tr("Could not ask the host: %1").arg(history.connection.message));
+        m_status->setText(tr("Could not ask the host: %1. Check that it is up and reachable, then "
+                             "choose the site again (or Upgrade and Test connection on the Hosts "
+                             "page to see what fails).")
+                              .arg(history.connection.message));
+        nothingToRollBack(m_status->text());
         emit loaded();
         return;
     }
@@ -172,7 +183,29 @@ void HostHistoryPanel::show(const HostHistory& history)
                               m_status->text());
         m_status->setText(m_status->text() + refused);
     }
+    // Something to click, or an earlier image and a non-empty backup to pair by hand.
+    bool pairable = false;
+    for (const DiscoveredImage& i : history.inventory.images)
+        pairable = pairable || !i.tagged;
+    bool backup = false;
+    for (const DiscoveredBackup& b : history.inventory.backups)
+        backup = backup || b.size > 0;
+    if (m_rows->topLevelItemCount() > 0 || (pairable && backup && m_change->isVisibleTo(this))) {
+        m_whyNot.clear();
+        m_rows->show();
+    } else {
+        nothingToRollBack(history.pairing.why.isEmpty() ? m_status->text() : history.pairing.why);
+    }
     emit loaded();
+}
+
+void HostHistoryPanel::nothingToRollBack(const QString& why)
+{
+    m_whyNot = why.isEmpty() ? tr("The host offers nothing to roll back to.") : why;
+    m_rows->hide();
+    m_change->hide();
+    m_detail->clear();
+    m_detail->hide();
 }
 
 void HostHistoryPanel::showDiscovered(const HostInventory& inv, const RollbackPairing& proposal)
@@ -279,8 +312,10 @@ void HostHistoryPanel::describeChoice()
     const std::optional<RollbackPairing> p = chosen();
     if (!p) {
         m_detail->clear();
+        m_detail->hide();
         return;
     }
+    m_detail->show();
     m_detail->setText(
         tr("<b>Restores</b> %1 and the database as of %2.<br><b>Loses</b> %3<br><small>%4</small>")
             .arg(imageText(p->imageId, p->version).toHtmlEscaped(),

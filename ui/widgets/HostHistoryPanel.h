@@ -28,6 +28,12 @@ public:
     void load(const Site& site, const QString& role);
     // The chosen rollback: a recorded upgrade, the proposal, or the operator's own pairing.
     std::optional<RollbackPairing> chosen() const;
+    // Whether the host offers anything to roll back to: a row to click, or an earlier image and
+    // a backup to pair by hand. When not, whyNot() says why (and, before the host answered,
+    // that it is being asked): the Start page disables its choice with that reason.
+    bool canRollBack() const { return m_whyNot.isEmpty(); }
+    QString whyNot() const { return m_whyNot; }
+    bool isAsking() const { return m_asking; }
     QString role() const { return m_role; }
     const QMap<QString, SshAuth>& auth() const { return m_auth; }
     void clearChoice();
@@ -43,6 +49,7 @@ private:
                 bool first = false);
     void operatorChoice(); // the image or backup list changed
     void describeChoice();
+    void nothingToRollBack(const QString& why); // hides the empty list and lists to change it
 
     QLabel* m_status;
     QTreeWidget* m_rows;
@@ -54,6 +61,8 @@ private:
     bool m_ownRow = false;             // row 0 is the proposal or the operator's own pairing
     HostInventory m_inventory;
     QString m_role;
+    QString m_whyNot; // empty: something can be rolled back to
+    bool m_asking = false;
     QMap<QString, SshAuth> m_auth;
     int m_generation = 0; // a newer load() makes older answers stale
 };

@@ -39,6 +39,11 @@ ImageDropZone::ImageDropZone(QWidget* parent) : QFrame(parent)
     text->setAlignment(Qt::AlignCenter);
     auto* choose = new QPushButton(tr("Choose file…"), this);
     choose->setObjectName(QStringLiteral("chooseImageButton"));
+    // Its own name, whatever label stands beside it; the button says what it chooses, since
+    // "Choose file…" alone does not (and a screen-reader user cannot drop).
+    setAccessibleName(tr("Offline image"));
+    choose->setAccessibleDescription(tr("Choose a docker save archive (.tar or .tar.gz) of the "
+                                        "new version"));
     auto* layout = new QVBoxLayout(this);
     layout->addStretch();
     layout->addWidget(text);

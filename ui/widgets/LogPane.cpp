@@ -25,6 +25,7 @@ LogPane::LogPane(const QString& title, QWidget* parent) : QWidget(parent)
     m_find = new QLineEdit(this);
     m_find->setObjectName(QStringLiteral("findLineEdit"));
     m_find->setPlaceholderText(tr("Find in log"));
+    m_find->setAccessibleName(tr("Find in the %1 log").arg(title));
     m_find->setClearButtonEnabled(true);
     m_find->setMinimumWidth(140);
     auto* save = new QToolButton(this);
@@ -42,6 +43,18 @@ LogPane::LogPane(const QString& title, QWidget* parent) : QWidget(parent)
 
     m_view = new LogView(this);
     m_view->setObjectName(QStringLiteral("logView"));
+    // LogView paints its lines itself, so assistive technology sees none of them: its name says
+    // whose log it is, its description how far it got (the last line), at most twice a second.
+    m_view->setAccessibleName(tr("%1 log").arg(title));
+    m_describeTimer.setSingleShot(true);
+    m_describeTimer.setInterval(500);
+    connect(&m_describeTimer, &QTimer::timeout, this, [this] {
+        const int count = m_view->lineCount();
+        m_view->setAccessibleDescription(count == 0
+                                             ? QString()
+                                             : tr("%n line(s); the last: %1", nullptr, count)
+                                                   .arg(m_view->line(count - 1).text.left(300)));
+    });
     layout->addWidget(m_view);
 
     m_formats[0].setForeground(palette().color(QPalette::Text));
@@ -95,6 +108,7 @@ void LogPane::clear()
 {
     m_pending.clear();
     m_view->clear();
+    m_view->setAccessibleDescription(QString());
 }
 
 QString LogPane::text() const
@@ -130,6 +144,8 @@ void LogPane::flush()
     }
     m_pending.remove(0, done);
     m_view->appendLines(lines);
+    if (!m_describeTimer.isActive())
+        m_describeTimer.start();
     if (!m_pending.isEmpty()) {
         m_flushTimer.start(0);
     }

@@ -45,6 +45,7 @@ private:
     QLineEdit* m_find;
     QLabel* m_status;
     QTimer m_flushTimer;
+    QTimer m_describeTimer;               // the view's accessible description: its last line
     QList<QPair<int, QString>> m_pending; // 0 stdout, 1 stderr, 2 note
     QTextCharFormat m_formats[3];
 };

@@ -246,16 +246,7 @@ void RunPage::continueRun(const Journal& last)
     if (run.kind != RunKind::Rollback)
         m_recorded = run.records;
     if (run.isRetryable()) { // Continue of a failed run: its ways on, nothing run yet
-        m_plan = *plan;
-        m_steps->addRun(*plan);
-        for (const QString& role : plan->roles())
-            m_logs->pane(role);
-        showDoneBefore(*plan, run);
-        if (const int i = run.firstUndoneStep(); i >= 0)
-            m_steps->stepFinished(i, run.steps.at(i));
-        setStatus(run.message, Red);
-        m_hostsNow.clear();
-        showFailure(run);
+        showFailedRun(run, *plan);
         return;
     }
     startRun(*plan, run, Runner::Mode::Resume);

@@ -80,6 +80,7 @@ private:
     void breakLock();
     // The failure panel's ways on (core/session/FailedStep decides and records them).
     void showFailure(const Journal& run);
+    void showFailedRun(const Journal& run, const Plan& plan); // Continue of a failed run
     void retryFailedStep();
     void acceptFailure();
     void leaveAsIs();

@@ -39,6 +39,22 @@ void RunPage::showFailure(const Journal& run)
     setState(State::Failed);
 }
 
+void RunPage::showFailedRun(const Journal& run, const Plan& plan)
+{
+    m_plan = plan;
+    m_steps->addRun(plan);
+    for (const QString& role : plan.roles())
+        m_logs->pane(role);
+    showDoneBefore(plan, run);
+    if (const int i = run.firstUndoneStep(); i >= 0) {
+        m_steps->stepFinished(i, run.steps.at(i));
+        m_logs->replay(run.steps.at(i)); // what the failed step said
+    }
+    setStatus(run.message, Red);
+    m_hostsNow.clear();
+    showFailure(run);
+}
+
 void RunPage::retryFailedStep()
 {
     Journal run = lastRun(this);

@@ -146,8 +146,11 @@ StartPage::StartPage()
 void StartPage::offerInterruptedRun()
 {
     m_unfinished.reset();
+    QStringList sites; // a failed run is offered while it is its site's newest (issue 27)
     for (const Journal& j : Journal::loadAll()) { // newest first
-        if (j.isUnfinished() && !j.ownerIsAlive()) {
+        const bool newest = !sites.contains(j.sitePath);
+        sites << j.sitePath;
+        if ((j.isUnfinished() || (newest && j.isRetryable())) && !j.ownerIsAlive()) {
             m_unfinished = j;
             break;
         }
@@ -158,7 +161,7 @@ void StartPage::offerInterruptedRun()
     const Journal& j = *m_unfinished;
     QString at;
     for (const StepRecord& s : j.steps) {
-        if (s.status != StepStatus::Succeeded) {
+        if (!isDone(s.status)) {
             at = tr("at “%1” on %2").arg(s.title.toHtmlEscaped(), s.role.toHtmlEscaped());
             break;
         }
@@ -177,12 +180,17 @@ void StartPage::offerInterruptedRun()
                           "refused).</b> Continue or Roll back turns that off first.")
                            .arg(plan->steps.at(off).role.toHtmlEscaped());
     }
+    const QString when = j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     m_interruptedText->setText(
-        tr("<b>%1 did not finish</b> (run %2, started %3) %4.<br>The step that was running goes "
-           "on on the host. Continue the run to follow it and finish, or roll back.%5")
-            .arg(what, j.runId.toHtmlEscaped(),
-                 j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), at,
-                 readOnly));
+        j.isRetryable()
+            ? tr("<b>%1 failed</b> (run %2, started %3) %4.<br>Continue shows its ways on: run "
+                 "the step again when that is safe, accept a judgement, roll back, or leave it "
+                 "as it is.%5")
+                  .arg(what, j.runId.toHtmlEscaped(), when, at, readOnly)
+            : tr("<b>%1 did not finish</b> (run %2, started %3) %4.<br>The step that was running "
+                 "goes on on the host. Continue the run to follow it and finish, or roll "
+                 "back.%5")
+                  .arg(what, j.runId.toHtmlEscaped(), when, at, readOnly));
     // Rolling back needs what the upgrade recorded: the previous image and a backup.
     const bool canRollBack =
         j.kind == RunKind::Upgrade &&

@@ -12,7 +12,10 @@ namespace myst {
 StepTable::StepTable(QWidget* parent) : QTreeWidget(parent)
 {
     setObjectName(QStringLiteral("stepsTree"));
+    setAccessibleName(tr("Steps"));
     setHeaderLabels({QString(), tr("Step"), tr("Host"), tr("Time")});
+    // The status column shows an icon; a screen reader reads its name and each row's status.
+    headerItem()->setData(StatusColumn, Qt::AccessibleTextRole, tr("Status"));
     setRootIsDecorated(false);
     header()->setSectionResizeMode(StepColumn, QHeaderView::Stretch);
     header()->setSectionResizeMode(StatusColumn, QHeaderView::ResizeToContents);
@@ -81,7 +84,10 @@ void StepTable::dropRun()
 void StepTable::showDone(int index, const StepRecord& step)
 {
     QTreeWidgetItem* item = row(index);
-    item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_DialogApplyButton));
+    item->setIcon(StatusColumn, style()->standardIcon(step.status == StepStatus::Accepted
+                                                          ? QStyle::SP_MessageBoxInformation
+                                                          : QStyle::SP_DialogApplyButton));
+    item->setData(StatusColumn, Qt::AccessibleTextRole, stepStatusName(step.status));
     item->setText(DurationColumn, formatSeconds(step.started.msecsTo(step.finished)));
 }
 
@@ -89,6 +95,7 @@ void StepTable::stepStarted(int index, const StepRecord& step)
 {
     QTreeWidgetItem* item = row(index);
     item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_MediaPlay));
+    item->setData(StatusColumn, Qt::AccessibleTextRole, stepStatusName(StepStatus::Running));
     setCurrentItem(item);
     m_running = index;
     m_stepStarted = step.started;
@@ -101,9 +108,12 @@ void StepTable::stepFinished(int index, const StepRecord& step)
     const bool ok = step.status == StepStatus::Succeeded;
     // Still "running" at its end: the wizard lost the host, the step goes on there.
     const bool away = step.status == StepStatus::Running;
-    item->setIcon(StatusColumn, style()->standardIcon(ok     ? QStyle::SP_DialogApplyButton
-                                                      : away ? QStyle::SP_MessageBoxWarning
-                                                             : QStyle::SP_MessageBoxCritical));
+    const bool accepted = step.status == StepStatus::Accepted; // the operator's judgement
+    item->setIcon(StatusColumn, style()->standardIcon(ok         ? QStyle::SP_DialogApplyButton
+                                                      : accepted ? QStyle::SP_MessageBoxInformation
+                                                      : away     ? QStyle::SP_MessageBoxWarning
+                                                                 : QStyle::SP_MessageBoxCritical));
+    item->setData(StatusColumn, Qt::AccessibleTextRole, stepStatusName(step.status));
     item->setText(DurationColumn, formatSeconds(step.started.msecsTo(step.finished)));
     item->setToolTip(StepColumn,
                      plaintext::toolTip(step.command + QStringLiteral("\n") + step.message));

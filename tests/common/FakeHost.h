@@ -33,6 +33,12 @@ public:
     int refuseOpens = 0;   // the next opens fail (host away)
     bool readOnly = false; // blue/green: the database's read_only, as docker exec mysql sets it
     QString active;        // blue/green: what .myst-upgrade/active.json says (empty: none)
+    // A file's size and SHA-256 as the host hashes it (a backup, a copy): the next of
+    // `fileShas` each time (a file changed between two looks), then `fileSha`.
+    qint64 fileSize = 1234;
+    QString fileSha = QString(64, QLatin1Char('d'));
+    QStringList fileShas;
+    QString copySha; // what a copy from this host streams (empty: fileSha)
 
     // What a test checks.
     QStringList commands; // every command line run, in order

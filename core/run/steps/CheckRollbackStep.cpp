@@ -1,5 +1,6 @@
-// Before a rollback changes anything: no step of the run it undoes still runs on the host, and
-// the recorded image and backup are still there.
+// Before a rollback changes anything: no step of the run it undoes still runs on the host, the
+// recorded image is still there, and so is the backup, the very file that was recorded (size and
+// SHA-256; CheckBackupStep checks it again right before the restore).
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/base/ShellQuote.h"
@@ -47,6 +48,12 @@ StepOutcome runCheckRollback(StepContext& context, const Step& step, HostSession
                 QStringLiteral("The backup %1 is missing or empty on the host: rollback refused, "
                                "nothing was changed.")
                     .arg(step.backupPath)};
+    }
+    const StepOutcome same = runCheckBackup(context, step, host);
+    if (!same.ok) {
+        return {false, same.exitCode,
+                same.message + QStringLiteral(" Rollback refused, nothing was changed."),
+                same.lost};
     }
     return {true, 0,
             QStringLiteral("image %1 and backup %2 are present")

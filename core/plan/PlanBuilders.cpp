@@ -246,14 +246,16 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
     verify.expectVersion = record.previousVersion;
     verify.imageId = record.previousImageId; // myst-studio must point at it again
     verify.endsOutage = true;
-    // Again right before the restore: the file may change after the first check.
+    // The backup is hashed once, as late as it can be while nothing has changed yet: only the
+    // re-tag (a second) lies between this check and the restore, and a refusal leaves the host
+    // as it was. (The upgrade's readiness check hashed it the first time.)
     Step unchanged = makeStep(QStringLiteral("check-backup"),
                               QStringLiteral("Check the backup is the recorded file (SHA-256)"),
                               role, StepKind::CheckBackup);
     unchanged.backupPath = check.backupPath;
     unchanged.backupSha256 = check.backupSha256;
     unchanged.backupSize = check.backupSize;
-    plan.steps = {check, retag, unchanged, restore, restart, verify};
+    plan.steps = {check, unchanged, retag, restore, restart, verify};
     return plan;
 }
 

@@ -48,8 +48,7 @@ QString Step::commandText() const
         return hostCommandLine(argv) +
                QStringLiteral("  (until the start-up marker) + console version");
     case StepKind::CheckRollback:
-        return QStringLiteral("docker image inspect %1 && test -s %2 && sha256sum %2  (the "
-                              "recorded size and SHA-256)")
+        return QStringLiteral("docker image inspect %1 && test -s %2")
             .arg(shellQuote(imageId), shellQuote(backupPath));
     case StepKind::CheckBackup:
         return QStringLiteral("stat -c %s %1 && sha256sum %1  (must be the recorded size and "

@@ -100,7 +100,7 @@ class ChangedBackup(HostSaysCase):
         p, events = self.cli_json("rollback", "--site", self.site, "--run", run, "--yes")
         self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
         self.assertEqual(self.started_steps(events)[:4],
-                         ["check-rollback", "retag", "check-backup", "restore"])
+                         ["check-rollback", "check-backup", "retag", "restore"])
         self.assertEqual(self.db_dump(), before)
 
 

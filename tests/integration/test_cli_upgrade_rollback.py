@@ -57,7 +57,7 @@ class UpgradeThenRollback(CliTestCase):
         rollback = self.journal(self.result_of(events)["runId"])
         self.assertEqual(rollback["rollbackOf"], result["runId"])
         self.assertEqual([s["id"] for s in rollback["steps"]],
-                         ["check-rollback", "retag", "check-backup", "restore", "restart",
+                         ["check-rollback", "check-backup", "retag", "restore", "restart",
                           "verify"])
 
 

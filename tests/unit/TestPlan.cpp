@@ -33,18 +33,18 @@ private slots:
         record.backupSize = 1234;
         const Plan plan = rollbackPlan(host, record, &error);
         QCOMPARE(plan.steps.size(), 6);
-        QCOMPARE(plan.steps.at(1).commandText(),
+        QCOMPARE(plan.steps.at(2).commandText(),
                  "docker tag " + record.previousImageId + " myst-studio");
-        // Right before the restore: the recorded file, by size and SHA-256 (issue 30, 3).
-        QCOMPARE(plan.steps.at(2).kind, StepKind::CheckBackup);
-        QCOMPARE(plan.steps.at(2).backupSha256, record.backupSha256);
-        QCOMPARE(plan.steps.at(2).backupSize, 1234);
+        // Before the re-tag and the restore: the recorded file, by size and SHA-256 (issue 30).
+        QCOMPARE(plan.steps.at(1).kind, StepKind::CheckBackup);
+        QCOMPARE(plan.steps.at(1).backupSha256, record.backupSha256);
+        QCOMPARE(plan.steps.at(1).backupSize, 1234);
         QCOMPARE(plan.steps.at(0).backupSha256, record.backupSha256);
         QString journalError;
         const std::optional<Plan> back = planFromJson(planToJson(plan), &journalError);
         QVERIFY2(back, qPrintable(journalError));
-        QCOMPARE(back->steps.at(2).backupSha256, record.backupSha256);
-        QCOMPARE(back->steps.at(2).backupSize, 1234);
+        QCOMPARE(back->steps.at(1).backupSha256, record.backupSha256);
+        QCOMPARE(back->steps.at(1).backupSize, 1234);
         QCOMPARE(plan.steps.at(3).commandText(),
                  QStringLiteral("cd -- /opt/myst-studio/bin && ./update-database.sh "
                                 "/opt/myst-studio/backup/myst-studio-1.sql"));

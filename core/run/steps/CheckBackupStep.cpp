@@ -1,6 +1,6 @@
-// Right before a restore (and in the rollback's first check): the backup is still the file the
-// upgrade recorded, by size and SHA-256 hashed on the host. A dump changed on the host after
-// the upgrade is never restored as if it were the backup.
+// A rollback's last check before it changes anything (then only the re-tag and the restore):
+// the backup is still the file the upgrade recorded, by size and SHA-256 hashed on the host. A
+// dump changed on the host after the upgrade is never restored as if it were the backup.
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/host/BackupCheck.h"
@@ -32,7 +32,7 @@ StepOutcome runCheckBackup(StepContext& context, const Step& step, HostSession& 
     const QString wrong =
         BackupCheck::mismatch(step.backupPath, step.backupSize, step.backupSha256, found);
     if (!wrong.isEmpty())
-        return {false, -1, found.ok ? wrong + QStringLiteral(" It is not restored.") : wrong,
+        return {false, -1, wrong + QStringLiteral(" Rollback refused, nothing was changed."),
                 found.lost};
     return {true, 0,
             QStringLiteral("%1 is the recorded backup (%2 bytes, SHA-256 %3)")

@@ -1,6 +1,7 @@
-// Before a rollback changes anything: no step of the run it undoes still runs on the host, the
-// recorded image is still there, and so is the backup, the very file that was recorded (size and
-// SHA-256; CheckBackupStep checks it again right before the restore).
+// Before a rollback changes anything: no step of the run it undoes still runs on the host, and
+// the recorded image and backup are still there (that the backup is the very file that was
+// recorded, by size and SHA-256, is the next step's: CheckBackupStep, right before the re-tag
+// and the restore).
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/base/ShellQuote.h"
@@ -48,12 +49,6 @@ StepOutcome runCheckRollback(StepContext& context, const Step& step, HostSession
                 QStringLiteral("The backup %1 is missing or empty on the host: rollback refused, "
                                "nothing was changed.")
                     .arg(step.backupPath)};
-    }
-    const StepOutcome same = runCheckBackup(context, step, host);
-    if (!same.ok) {
-        return {false, same.exitCode,
-                same.message + QStringLiteral(" Rollback refused, nothing was changed."),
-                same.lost};
     }
     return {true, 0,
             QStringLiteral("image %1 and backup %2 are present")

@@ -25,7 +25,7 @@ StepOutcome runCheckReadiness(StepContext& context, const Step& step, HostSessio
                                         ? QStringLiteral("a database backup")
                                         : QStringLiteral("the previous image"))};
     }
-    // One login for the three checks.
+    // One login for the four checks (the hash last: it takes the longest).
     // $1 image, $2 backup, $3 MyST home, then the docker command line (sudo -n docker, maybe).
     const QStringList docker =
         DockerCli::command(context.site().hosts.value(step.role),

@@ -10,11 +10,34 @@
 
 namespace myst {
 
+namespace {
+// QJsonDocument escapes C0 controls only. C1 controls (U+0080–U+009F: 0x9B is CSI to many
+// terminals), DEL, the bidirectional overrides and the line separators reach a reader raw,
+// and so the terminal or log viewer a script's output ends on. Outside strings JSON holds none
+// of them, so each is written as its \u escape: the same text to every JSON parser.
+QByteArray escapedJson(const QByteArray& json)
+{
+    const QString text = QString::fromUtf8(json);
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if ((u >= 0x7f && u <= 0x9f) || (u >= 0x202a && u <= 0x202e) ||
+            (u >= 0x2066 && u <= 0x2069) || u == 0x200e || u == 0x200f || u == 0x061c ||
+            u == 0x2028 || u == 0x2029)
+            out += QStringLiteral("\\u%1").arg(int(u), 4, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out.toUtf8();
+}
+} // namespace
+
 JsonLinesOutput::JsonLinesOutput() : m_out(stdout), m_err(stderr) {}
 
 void JsonLinesOutput::emitEvent(const QJsonObject& event)
 {
-    m_out << QJsonDocument(event).toJson(QJsonDocument::Compact) << '\n';
+    m_out << escapedJson(QJsonDocument(event).toJson(QJsonDocument::Compact)) << '\n';
     m_out.flush();
 }
 

@@ -27,6 +27,14 @@ bool isSafeAbsolutePath(const QString& path)
     return !parts.contains(QStringLiteral("..")) && !parts.contains(QStringLiteral("."));
 }
 
+bool isInFolder(const QString& path, const QString& folder)
+{
+    if (!isSafeAbsolutePath(path) || !isSafeAbsolutePath(folder))
+        return false;
+    const QString f = QDir::cleanPath(folder), p = QDir::cleanPath(path);
+    return p.startsWith(f + QLatin1Char('/')) && p.size() > f.size() + 1;
+}
+
 bool isLocalProgramPath(const QString& path)
 {
     if (path.isEmpty() || path.size() > 4096 || !QDir::isAbsolutePath(path))

@@ -22,6 +22,8 @@ bool isLocalProgramPath(const QString& path);
 // as a browser saves a second download, uploads as "myst-studio-7.2.0__1_.tar.gz" instead of
 // failing half way through a run. "." and ".." become "_" and "__".
 QString plainFileName(const QString& name);
+// A safe absolute path (above) inside `folder`, at any depth: where a backup may be.
+bool isInFolder(const QString& path, const QString& folder);
 // A docker image ID as `docker image inspect` prints it.
 bool isValidImageId(const QString& id);
 // A full image digest, "sha256:" and 64 hex digits: what a record on a host must hold.

@@ -32,10 +32,12 @@ struct DiscoveredBackup
 };
 
 // What a host knows that a rollback can use: its records (HostRecordStore), MyST Studio images
-// and database backups. Read in one SSH command: `docker image ls --no-trunc --quiet`,
-// `docker image inspect --format …` of those, `docker ps --no-trunc --quiet`,
-// `docker container inspect --format …` of those, and stat of <MyST home>/backup/* (docker
-// through DockerCli, so with sudo -n where the site says so).
+// and database backups. Read in one SSH command: `docker image ls --no-trunc --quiet` and
+// `docker image inspect` of those (docker's JSON: the engine's own tags and labels),
+// `docker ps --no-trunc --quiet`, `docker container inspect --format …` of those, and stat of
+// <MyST home>/backup/* (docker through DockerCli, so with sudo -n where the site says so).
+// Host text is never a line of the protocol: each marker carries a nonce of this read, and a
+// backup's name comes as hex; a name with control or unusual characters is skipped, and said.
 struct HostInventory
 {
     bool ok = false;
@@ -50,8 +52,11 @@ struct HostInventory
     const DiscoveredBackup* backup(const QString& path) const;
 
     static HostInventory read(HostSession& session, const SiteHost& host);
-    // The script's output, parsed (for tests without a host).
-    static HostInventory parse(const QStringList& lines);
+    // The script's output, parsed (for tests without a host): only lines marked with `nonce`
+    // count; a backup must lie right in `backupFolder` (when given).
+    static HostInventory parse(const QStringList& lines, const QString& nonce,
+                               const QString& backupFolder = {});
+    static QString newNonce(); // 16 hex digits
 };
 
 } // namespace myst

@@ -1,6 +1,7 @@
 #include "core/host/HostRecordStore.h"
 
 #include "core/base/ShellQuote.h"
+#include "core/base/Validation.h"
 #include "core/journal/RunNames.h"
 
 #include <QJsonDocument>
@@ -22,9 +23,11 @@ cd -- "$dir" && ls -1 | grep -E '^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}[.]json$' | sort 
   while read -r old; do rm -f -- "$old"; done
 exit 0)SH";
 
-// $1 folder: "myst-record <file> <json>" for each record.
+// $1 folder: "myst-record <file> <json>" for each record. A name that no run writes (a newline
+// in it would start a line of its own) is not read.
 const char* const ReadScript = R"SH(cd -- "$1" 2>/dev/null || exit 0
 for f in *.json; do
+  case $f in *[!0-9a-z.-]*) continue ;; esac
   [ -f "$f" ] || continue
   printf 'myst-record %s ' "$f"; tr -d '\n' < "$f"; echo
 done)SH";
@@ -79,6 +82,12 @@ ReadResult readAll(HostSession& session, const QString& mystHome)
             record = HostRunRecord::fromJson(doc.object(), &why);
         if (record && file != record->runId + QStringLiteral(".json"))
             why = QStringLiteral("its run ID %1 is not its file's name").arg(record->runId);
+        // A record is a file on the host: it may name any plain path. Only a backup of this
+        // MyST home is ever restored.
+        else if (record && !record->backupPath.isEmpty() &&
+                 !isInFolder(record->backupPath, mystHome + QStringLiteral("/backup")))
+            why = QStringLiteral("its backup %1 is not in %2/backup")
+                      .arg(record->backupPath, mystHome);
         if (!why.isEmpty() || !record) {
             result.refused << QStringLiteral("%1/%2: %3").arg(directory(mystHome), file, why);
             continue;

@@ -3,6 +3,7 @@
 #include "core/base/Platform.h"
 #include "core/base/Validation.h"
 #include "core/journal/RunNames.h"
+#include "core/plan/StepKind.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -71,11 +72,12 @@ HostRunRecord HostRunRecord::fromJournal(const Journal& journal, const QString& 
     r.backupTime = h.backupTime;
     r.newImageId = !h.newImageId.isEmpty() ? h.newImageId : h.loadedImageId;
     if (journal.kind == RunKind::Rollback) {
-        // What it puts back, from its plan's check step (the journal records nothing else).
+        // What it puts back, from its plan's first check (the journal records nothing else; the
+        // check-backup step before the restore names the backup but no image).
         for (const QJsonValue& v : journal.plan.value(QStringLiteral("steps")).toArray()) {
             const QJsonObject s = v.toObject();
             if (s.value(QStringLiteral("role")).toString() != role ||
-                s.value(QStringLiteral("backupPath")).toString().isEmpty())
+                s.value(QStringLiteral("kind")).toString() != stepKindName(StepKind::CheckRollback))
                 continue;
             r.newImageId = s.value(QStringLiteral("imageId")).toString();
             r.backupPath = s.value(QStringLiteral("backupPath")).toString();

@@ -15,6 +15,7 @@
 #include <archive_entry.h>
 
 #include <memory>
+#include <optional>
 
 namespace myst {
 
@@ -48,6 +49,56 @@ QString digestInName(const QString& name)
     static const QRegularExpression re(QStringLiteral("([0-9a-f]{64})(\\.json)?$"));
     const QRegularExpressionMatch m = re.match(name);
     return m.hasMatch() ? m.captured(1) : QString();
+}
+
+QString sha256Hex(const QByteArray& data)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+}
+
+// The blob a descriptor names, when the archive holds it and it has that digest.
+std::optional<QJsonObject> verifiedBlob(const QHash<QString, QByteArray>& blobs,
+                                        const QJsonObject& descriptor)
+{
+    const QString digest = descriptor.value(QStringLiteral("digest")).toString();
+    if (!digest.startsWith(QLatin1String("sha256:")))
+        return std::nullopt;
+    const auto blob = blobs.constFind(QStringLiteral("blobs/sha256/") + digest.mid(7));
+    if (blob == blobs.constEnd() || sha256Hex(*blob) != digest.mid(7))
+        return std::nullopt;
+    return QJsonDocument::fromJson(*blob).object();
+}
+
+// Whether a manifest, or an index one level up, leads to the config `configDigest`.
+bool leadsToConfig(const QHash<QString, QByteArray>& blobs, const QJsonObject& object,
+                   const QString& configDigest, int depth = 0)
+{
+    if (object.value(QStringLiteral("config")).toObject().value(QStringLiteral("digest")) ==
+        configDigest)
+        return true;
+    if (depth > 0)
+        return false;
+    for (const QJsonValue& m : object.value(QStringLiteral("manifests")).toArray()) {
+        const std::optional<QJsonObject> inner = verifiedBlob(blobs, m.toObject());
+        if (inner && leadsToConfig(blobs, *inner, configDigest, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+// index.json's descriptor of the image (an OCI archive from Docker 25 and later).
+QString manifestDigest(const QHash<QString, QByteArray>& blobs, const QString& configDigest)
+{
+    const QJsonArray manifests = QJsonDocument::fromJson(blobs.value(QStringLiteral("index.json")))
+                                     .object()
+                                     .value(QStringLiteral("manifests"))
+                                     .toArray();
+    for (const QJsonValue& m : manifests) {
+        const std::optional<QJsonObject> blob = verifiedBlob(blobs, m.toObject());
+        if (blob && leadsToConfig(blobs, *blob, configDigest))
+            return m.toObject().value(QStringLiteral("digest")).toString();
+    }
+    return {};
 }
 
 struct ArchiveCloser
@@ -184,6 +235,7 @@ ImageArchive ImageArchive::read(const QString& path)
         return out;
     }
     out.imageId = QStringLiteral("sha256:") + digest;
+    out.manifestId = manifestDigest(jsonBlobs, out.imageId);
     const QJsonObject labels = QJsonDocument::fromJson(blob)
                                    .object()
                                    .value(QStringLiteral("config"))

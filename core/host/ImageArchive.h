@@ -16,6 +16,10 @@ struct ImageArchive
     QString path;
     QStringList repoTags;
     QString imageId; // "sha256:<hex of the config blob>"
+    // An OCI archive's (index.json) own digest for the image: the manifest (or index) whose
+    // blob is in the archive, has that digest and leads to the config above. Docker's
+    // containerd image store names the image by it; empty for a legacy archive.
+    QString manifestId;
     QString version; // from the image's version label, else a versioned tag
     int layers = 0;
     qint64 size = 0; // of the archive file

@@ -16,6 +16,7 @@ HostRecord RollbackPairing::asRecord() const
     h.previousVersion = version;
     h.backupPath = backupPath;
     h.backupSize = backupSize;
+    h.backupSha256 = backupSha256;
     h.backupTime = backupTime;
     return h;
 }
@@ -158,6 +159,7 @@ RollbackPairing fromRecord(const HostRunRecord& record, const QList<HostRunRecor
     p.backupPath = record.backupPath;
     p.backupTime = record.backupTime.isValid() ? record.backupTime : record.started;
     p.backupSize = record.backupSize;
+    p.backupSha256 = record.backupSha256;
     p.ok = record.canRollBack();
     p.why = QStringLiteral("Recorded on the host by run %1 (%2 on %3, %4): before it, %5 ran.")
                 .arg(record.runId, record.user, record.from, describeTime(record.started),

@@ -19,10 +19,11 @@ struct RollbackPairing
     QString backupPath;
     QDateTime backupTime;
     qint64 backupSize = -1;
-    QString runId;      // the record it comes from, if any
-    QString why;        // how it was chosen, or why there is none
-    QString loses;      // "everything changed since <time>", and later upgrades undone
-    QStringList undone; // later upgrades this rollback also undoes: "run X (2.0.0 → 3.0.0)"
+    QString backupSha256; // from a record: what the restore checks the file against
+    QString runId;        // the record it comes from, if any
+    QString why;          // how it was chosen, or why there is none
+    QString loses;        // "everything changed since <time>", and later upgrades undone
+    QStringList undone;   // later upgrades this rollback also undoes: "run X (2.0.0 → 3.0.0)"
     bool hostChangedSince = false; // from a record: the host was changed after it, unrecorded
 
     // What the Journal's record of it is, for rollbackPlan.

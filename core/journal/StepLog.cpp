@@ -18,7 +18,22 @@ void StepLog::open(const QString& path, bool truncate, qint64 capBytes)
     m_leftOut = 0;
 }
 
-void StepLog::write(const QByteArray& text)
+void StepLog::write(const QByteArray& raw)
+{
+    // The log's own "# …" lines quote host text too (a step's message, a command): each line
+    // is made plain, so that the file never holds an escape sequence for a terminal to obey.
+    QByteArrayList lines = raw.split('\n');
+    for (QByteArray& line : lines)
+        line = plainTerminalText(QString::fromUtf8(line)).toUtf8();
+    append(lines.join('\n'));
+}
+
+void StepLog::writeLine(const QByteArray& prefix, const QString& line)
+{
+    append(prefix + plainTerminalText(line).toUtf8() + '\n');
+}
+
+void StepLog::append(const QByteArray& text)
 {
     if (!m_file.isOpen()) {
         return;
@@ -27,11 +42,6 @@ void StepLog::write(const QByteArray& text)
         rotate();
     }
     m_size += m_file.write(text);
-}
-
-void StepLog::writeLine(const QByteArray& prefix, const QString& line)
-{
-    write(prefix + plainTerminalText(line).toUtf8() + '\n');
 }
 
 void StepLog::rotate()

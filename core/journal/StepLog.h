@@ -14,11 +14,12 @@ class StepLog
 public:
     void open(const QString& path, bool truncate, qint64 capBytes);
     bool isOpen() const { return m_file.isOpen(); }
-    void write(const QByteArray& text); // as is: the log's own "# …" lines
+    void write(const QByteArray& text); // the log's own "# …" lines, each line made plain
     void writeLine(const QByteArray& prefix, const QString& line);
     void close() { m_file.close(); }
 
 private:
+    void append(const QByteArray& text); // as it is, within the cap
     void rotate();
 
     QFile m_file;

@@ -20,7 +20,8 @@ struct ImageArchive;
 struct OfflineImage
 {
     QString localPath;
-    QString imageId; // what docker load will give it: the sha256 of its config blob
+    QString imageId;    // what docker load will give it: the sha256 of its config blob
+    QString manifestId; // or, in docker's containerd image store, its manifest's (ImageArchive)
     QString version;
     QStringList repoTags;
     qint64 size = 0;
@@ -47,8 +48,11 @@ struct Step
     bool endsOutage = false;
     bool startsService = false; // (re)starts MyST Studio: the boot a later verify reads
     QString expectVersion;      // Verify: what the console must show
-    QString imageId;            // CheckRollback, RetagImage
-    QString backupPath;         // CheckRollback
+    QString imageId;            // CheckRollback, RetagImage; LoadImage: the archive's config
+    QString manifestId;         // LoadImage: the archive's manifest digest (may be empty)
+    QString backupPath;         // CheckRollback, CheckBackup
+    QString backupSha256;       // CheckRollback, CheckBackup: what the backup must still be
+    qint64 backupSize = -1;     // (both as the run that took it recorded; -1/empty: unknown)
     QString sourceRole;         // CopyBackup, CheckImage: the other host
     QString localPath;          // UploadImage: the archive on this computer
     QString remotePath;         // UploadImage: the folder on the host; LoadImage: the archive there

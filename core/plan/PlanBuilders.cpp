@@ -61,6 +61,7 @@ QList<Step> offlineImageSteps(const SiteHost& host, const OfflineImage& offline)
                  host.role, StepKind::LoadImage, {host.script(QStringLiteral("import.sh"))});
     load.remotePath = host.imagesPath() + QLatin1Char('/') + name;
     load.imageId = offline.imageId;
+    load.manifestId = offline.manifestId;
     load.expectVersion = offline.version;
     return {upload, load};
 }
@@ -199,6 +200,13 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
                      .arg(record.backupPath);
         return {};
     }
+    // A record is host text: whatever it names, only a backup of this MyST home is restored.
+    if (!isInFolder(record.backupPath, host.mystHome + QStringLiteral("/backup"))) {
+        *error = QStringLiteral("The recorded backup %1 is not in %2/backup, where MyST Studio's "
+                                "backups are: rollback refused. Nothing was changed.")
+                     .arg(record.backupPath, host.mystHome);
+        return {};
+    }
     if (!isValidImageId(record.previousImageId)) {
         *error = QStringLiteral("The run recorded no previous image for %1: rollback refused. "
                                 "Nothing was changed.")
@@ -216,6 +224,8 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
                           role, StepKind::CheckRollback);
     check.imageId = record.previousImageId;
     check.backupPath = record.backupPath;
+    check.backupSha256 = record.backupSha256;
+    check.backupSize = record.backupSize;
     Step retag = makeStep(QStringLiteral("retag"),
                           QStringLiteral("Re-tag the previous image as myst-studio"), role,
                           StepKind::RetagImage, DockerCli::tag(host, record.previousImageId));
@@ -236,7 +246,16 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
     verify.expectVersion = record.previousVersion;
     verify.imageId = record.previousImageId; // myst-studio must point at it again
     verify.endsOutage = true;
-    plan.steps = {check, retag, restore, restart, verify};
+    // The backup is hashed once, as late as it can be while nothing has changed yet: only the
+    // re-tag (a second) lies between this check and the restore, and a refusal leaves the host
+    // as it was. (The upgrade's readiness check hashed it the first time.)
+    Step unchanged = makeStep(QStringLiteral("check-backup"),
+                              QStringLiteral("Check the backup is the recorded file (SHA-256)"),
+                              role, StepKind::CheckBackup);
+    unchanged.backupPath = check.backupPath;
+    unchanged.backupSha256 = check.backupSha256;
+    unchanged.backupSize = check.backupSize;
+    plan.steps = {check, unchanged, retag, restore, restart, verify};
     return plan;
 }
 

@@ -22,7 +22,10 @@ QJsonObject planToJson(const Plan& plan)
                                  {QStringLiteral("startsService"), s.startsService},
                                  {QStringLiteral("expectVersion"), s.expectVersion},
                                  {QStringLiteral("imageId"), s.imageId},
+                                 {QStringLiteral("manifestId"), s.manifestId},
                                  {QStringLiteral("backupPath"), s.backupPath},
+                                 {QStringLiteral("backupSha256"), s.backupSha256},
+                                 {QStringLiteral("backupSize"), s.backupSize},
                                  {QStringLiteral("sourceRole"), s.sourceRole},
                                  {QStringLiteral("localPath"), s.localPath},
                                  {QStringLiteral("remotePath"), s.remotePath},
@@ -61,7 +64,10 @@ std::optional<Plan> planFromJson(const QJsonObject& json, QString* error)
         s.startsService = o.value(QStringLiteral("startsService")).toBool();
         s.expectVersion = o.value(QStringLiteral("expectVersion")).toString();
         s.imageId = o.value(QStringLiteral("imageId")).toString();
+        s.manifestId = o.value(QStringLiteral("manifestId")).toString();
         s.backupPath = o.value(QStringLiteral("backupPath")).toString();
+        s.backupSha256 = o.value(QStringLiteral("backupSha256")).toString();
+        s.backupSize = o.value(QStringLiteral("backupSize")).toInteger(-1);
         s.sourceRole = o.value(QStringLiteral("sourceRole")).toString();
         s.localPath = o.value(QStringLiteral("localPath")).toString();
         s.remotePath = o.value(QStringLiteral("remotePath")).toString();
@@ -74,7 +80,9 @@ std::optional<Plan> planFromJson(const QJsonObject& json, QString* error)
                                (kind == StepKind::SwitchTraffic ? isLocalProgramPath(program)
                                                                 : isSafeAbsolutePath(program));
         const bool valuesOk = (s.imageId.isEmpty() || isValidImageId(s.imageId)) &&
+                              (s.manifestId.isEmpty() || isImageDigest(s.manifestId)) &&
                               (s.backupPath.isEmpty() || isSafeAbsolutePath(s.backupPath)) &&
+                              (s.backupSha256.isEmpty() || isSha256Hex(s.backupSha256)) &&
                               (s.remotePath.isEmpty() || isSafeAbsolutePath(s.remotePath)) &&
                               (s.expectVersion.isEmpty() || isValidVersion(s.expectVersion));
         if (!word.match(s.id).hasMatch() || !word.match(s.role).hasMatch() || !kind || !programOk ||

@@ -21,6 +21,7 @@ OfflineImage offlineImageOf(const Plan& recorded)
     if (upload && load) {
         offline.localPath = upload->localPath;
         offline.imageId = load->imageId;
+        offline.manifestId = load->manifestId;
         offline.version = load->expectVersion;
     }
     return offline;
@@ -68,6 +69,8 @@ std::optional<Plan> rebuild(const Plan& recorded, const Site& site, QString* err
         HostRecord record;
         record.previousImageId = check->imageId;
         record.backupPath = check->backupPath;
+        record.backupSha256 = check->backupSha256;
+        record.backupSize = check->backupSize;
         record.previousVersion = recorded.targetVersion;
         Plan plan = rollbackPlan(host(firstRole), record, error);
         if (plan.steps.isEmpty())

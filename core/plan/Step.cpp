@@ -11,6 +11,7 @@ OfflineImage OfflineImage::from(const ImageArchive& archive)
     OfflineImage image;
     image.localPath = archive.path;
     image.imageId = archive.imageId;
+    image.manifestId = archive.manifestId;
     image.version = archive.version;
     image.repoTags = archive.repoTags;
     image.size = archive.size;
@@ -49,6 +50,10 @@ QString Step::commandText() const
     case StepKind::CheckRollback:
         return QStringLiteral("docker image inspect %1 && test -s %2")
             .arg(shellQuote(imageId), shellQuote(backupPath));
+    case StepKind::CheckBackup:
+        return QStringLiteral("stat -c %s %1 && sha256sum %1  (must be the recorded size and "
+                              "SHA-256)")
+            .arg(shellQuote(backupPath));
     case StepKind::CopyBackup:
         return QStringLiteral("[%1] cat <backup> | this computer (sha256) | [%2] cat > <MyST "
                               "home>/backup/<name>")
@@ -83,7 +88,8 @@ QString Step::commandText() const
             .arg(role, sourceRole);
     case StepKind::CheckReadiness:
         return QStringLiteral("docker image inspect <recorded previous image>; test -s "
-                              "<recorded backup>; df -Pk %1  (enough free disk)")
+                              "<recorded backup>; sha256sum <recorded backup>  (its recorded "
+                              "SHA-256); df -Pk %1  (enough free disk)")
             .arg(shellQuote(argv.value(0)));
     case StepKind::UploadImage:
         return QStringLiteral(

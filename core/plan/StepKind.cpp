@@ -31,6 +31,7 @@ const KindName Names[] = {
     {StepKind::SwitchTraffic, "switch-traffic"},
     {StepKind::VerifySwitch, "verify-switch"},
     {StepKind::RecordActive, "record-active"},
+    {StepKind::CheckBackup, "check-backup"},
 };
 // Journals before names were stored wrote the kind as its number in this order (frozen).
 const StepKind LegacyOrder[] = {

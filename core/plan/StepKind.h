@@ -30,6 +30,7 @@ enum class StepKind
     SwitchTraffic,  // blue/green: the switch command on this computer, or the manual gate
     VerifySwitch,   // blue/green: the service URL shows the new active instance's version
     RecordActive,   // blue/green: the new active role in active.json on both hosts and the site
+    CheckBackup,    // right before a restore: the backup's size and SHA-256 are the recorded ones
 };
 
 QString stepKindName(StepKind kind); // "record-image", "script", …

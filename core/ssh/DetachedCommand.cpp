@@ -5,11 +5,15 @@
 #include "core/ssh/OutputFrame.h"
 
 #include <QElapsedTimer>
+#include <QRandomGenerator>
 
 namespace myst {
 
 namespace {
-// The follower's last stderr line: "\x1emyst-status <exit status | lost>".
+// The follower's last stderr line: "\x1emyst-status <nonce> <exit status | lost>". The step
+// writes to the same stream and could print the marker itself: only a line with this run()'s
+// nonce counts. The nonce reaches the follower on its stdin, never on a command line (where ps
+// would show it to the step), and the step's own stdin is /dev/null.
 const QString StatusMarker = QStringLiteral("\x1emyst-status ");
 constexpr int PollMs = 50;
 
@@ -44,6 +48,7 @@ step_alive() { # (sh has no locals: these names are its own)
 // took 0.35 s, of which 0.23 s waiting); at 0.02 s a two-hour step costs tail 360,000 kill(0)s.
 // A watcher on stdin turns "cancel" into TERM, then KILL, of the step's group, if it still is.
 const char* const Script = R"SH(dir=$1 base=$1/$2 cmd=$3
+IFS= read -r nonce || exit 125
 printf '\036myst-begin\n'; printf '\036myst-begin\n' >&2
 if [ ! -f "$base.pid" ]; then
   (umask 077 && mkdir -p -- "$dir") && chmod 700 -- "$dir" || exit 125
@@ -78,7 +83,7 @@ kill "$watcher" 2>/dev/null
 last=$(tail -c 1 -- "$base.err" | od -An -tx1 | tr -d ' \n')
 [ -n "$last" ] && [ "$last" != 0a ] && printf '\n' >&2
 if [ -f "$base.status" ]; then st=$(cat "$base.status"); else st=lost; fi
-printf '\036myst-status %s\n' "$st" >&2)SH";
+printf '\036myst-status %s %s\n' "$nonce" "$st" >&2)SH";
 
 // $1 the interrupted run's step folder on the host, $2 the step timeout in seconds. A step of
 // that run may still be running there (its wizard died): wait for it to end, and stop it once
@@ -131,8 +136,8 @@ DetachedCommand::DetachedCommand(SshConnection& connection, DetachedStep& step, 
 
 void DetachedCommand::deliver(int stream, const QString& line)
 {
-    if (stream == 1 && line.startsWith(StatusMarker)) {
-        m_status = line.mid(StatusMarker.size()).trimmed();
+    if (stream == 1 && line.startsWith(StatusMarker + m_nonce + QLatin1Char(' '))) {
+        m_status = line.mid(StatusMarker.size() + m_nonce.size() + 1).trimmed();
         return;
     }
     if (stream == 0) {
@@ -171,6 +176,16 @@ CommandResult DetachedCommand::run()
         if (channel) {
             ssh_channel_free(channel);
         }
+        lost(QStringLiteral(" before the step could be followed"));
+        return result;
+    }
+    // The nonce first, before anything else the follower reads ("cancel").
+    m_nonce = QString::number(QRandomGenerator::system()->generate64(), 16) +
+              QString::number(QRandomGenerator::system()->generate64(), 16);
+    const QByteArray nonceLine = m_nonce.toLatin1() + '\n';
+    if (ssh_channel_write(channel, nonceLine.constData(), uint32_t(nonceLine.size())) !=
+        int(nonceLine.size())) {
+        ssh_channel_free(channel);
         lost(QStringLiteral(" before the step could be followed"));
         return result;
     }

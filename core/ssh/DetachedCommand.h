@@ -56,6 +56,7 @@ private:
     qint64 m_timeoutMs = 0;
     const std::atomic<bool>* m_cancel = nullptr;
     QString m_status; // from the follower's last line: a number, or "lost"
+    QString m_nonce;  // this run()'s: the status line must carry it
 };
 
 // The command that waits, on the host, for the steps of an interrupted run (its folder under

@@ -27,11 +27,21 @@ HostKeyCheck checkKnownHosts(const QByteArray& knownHostsText, const QByteArray&
                              ssh_key serverKey)
 {
     HostKeyCheck check;
+    bool known = false;
     for (const QByteArray& raw : knownHostsText.split('\n')) {
-        const QByteArray line = raw.trimmed();
-        // "@revoked" and "@cert-authority" lines are not host entries; libssh rejects them too.
-        if (line.isEmpty() || line.startsWith('#') || line.startsWith('@') || line.contains('\0')) {
+        QByteArray line = raw.trimmed();
+        if (line.isEmpty() || line.startsWith('#') || line.contains('\0')) {
             continue;
+        }
+        // "@revoked <hosts> <key>": OpenSSH refuses that key for those hosts, even where another
+        // line accepts it; so must we. "@cert-authority" lines are not host entries (libssh
+        // rejects them too).
+        const bool revoked = line.startsWith("@revoked ") || line.startsWith("@revoked\t");
+        if (line.startsWith('@') && !revoked) {
+            continue;
+        }
+        if (revoked) {
+            line = line.mid(9).trimmed();
         }
         ssh_knownhosts_entry* entry = nullptr;
         if (ssh_known_hosts_parse_line(hostName.constData(), line.constData(), &entry) != SSH_OK ||
@@ -39,9 +49,17 @@ HostKeyCheck checkKnownHosts(const QByteArray& knownHostsText, const QByteArray&
             continue; // another host, or a line libssh cannot read
         }
         const bool same = ssh_key_cmp(entry->publickey, serverKey, SSH_KEY_CMP_PUBLIC) == 0;
+        if (revoked) {
+            ssh_knownhosts_entry_free(entry);
+            if (same) {
+                return {HostKeyVerdict::Revoked, {}};
+            }
+            continue; // another key revoked: says nothing of this one
+        }
         if (same) {
             ssh_knownhosts_entry_free(entry);
-            return {HostKeyVerdict::Known, {}};
+            known = true; // unless a later line revokes it
+            continue;
         }
         if (check.knownFingerprint.isEmpty()) {
             check.knownFingerprint = fingerprintOf(entry->publickey);
@@ -49,7 +67,7 @@ HostKeyCheck checkKnownHosts(const QByteArray& knownHostsText, const QByteArray&
         check.verdict = HostKeyVerdict::Changed;
         ssh_knownhosts_entry_free(entry);
     }
-    return check;
+    return known ? HostKeyCheck{HostKeyVerdict::Known, {}} : check;
 }
 
 QByteArray hashedKnownHostsName(const QByteArray& hostName)

@@ -15,6 +15,7 @@ enum class HostKeyVerdict
     Known,   // an entry for this host holds exactly this key
     Changed, // entries for this host exist, none with this key (same type or another)
     Unknown, // no entry for this host
+    Revoked, // an "@revoked" line for this host holds this key: refused, whatever else says
 };
 
 struct HostKeyCheck

@@ -279,6 +279,18 @@ SshStatus SshConnection::verifyHostKey(const QString& trustedFingerprint)
         status.hostId = m_endpoint.id();
         disconnect();
         return status;
+    case HostKeyVerdict::Revoked:
+        // As a changed key: a person must look (exit 3), nothing is run, nothing is trusted.
+        status = fail(SshError::HostKeyChanged,
+                      QStringLiteral("The host key of %1 (%2) is REVOKED in %3: an @revoked line "
+                                     "there names it. The connection is refused and nothing was "
+                                     "run. A revoked key is never trusted again; the host must "
+                                     "be given a new key.")
+                          .arg(where, fingerprint, file));
+        status.fingerprint = fingerprint;
+        status.hostId = m_endpoint.id();
+        disconnect();
+        return status;
     case HostKeyVerdict::Unknown:
         if (!trustedFingerprint.isEmpty() && trustedFingerprint == fingerprint) {
             QString error;

@@ -147,11 +147,16 @@ struct HostState
     qint64 freeKb = -1;
     bool hasRecord = false;
     std::vector<UploadBlock> recorded;
+    QString refused; // the folder is not safe: why
 };
 
 bool readState(ChannelLines& replies, HostState* state)
 {
     const QStringList words = replies.next(StateTimeoutMs);
+    if (words.value(0) == QLatin1String("refused")) {
+        state->refused = words.mid(1).join(QLatin1Char(' '));
+        return false;
+    }
     bool ok = words.size() == 5 && words.at(0) == QLatin1String("state");
     state->partBytes = ok ? words.at(1).toLongLong(&ok) : 0;
     state->finishedBytes = ok ? words.at(2).toLongLong(&ok) : 0;
@@ -210,8 +215,11 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
     HostState state;
     if (!readState(replies, &state)) {
         out.message = cancelled() ? cancelledMessage
-                                  : QStringLiteral("Cannot read the state of %1 on the host: %2")
-                                        .arg(part, replies.errors());
+                      : !state.refused.isEmpty()
+                          ? QStringLiteral("Upload refused: %1").arg(state.refused)
+                          : QStringLiteral("Cannot read the state of %1 on "
+                                           "the host: %2")
+                                .arg(part, replies.errors());
         return out;
     }
 

@@ -7,7 +7,8 @@ namespace myst::upload_scripts {
 
 // The control channel: one login, a line protocol on stdin/stdout.
 //
-//   host:   state <bytes of .part> <bytes of the finished file or -1> <free KiB or -1>
+//   host:   refused <why>                (the folder is not safe to load an image from; ends)
+//   or      state <bytes of .part> <bytes of the finished file or -1> <free KiB or -1>
 //                 <1 when a record of blocks (.part.done) exists, else 0>
 //           has <offset> <length>        one per block the record lists
 //           end
@@ -20,6 +21,10 @@ namespace myst::upload_scripts {
 //   wizard: commit <sha256> <size>
 //           host: committed <sha> | mismatch <sha> (the .part is removed) | short <size>
 //
+// The folder must be the login user's (or root's) and writable by no one else: a file there
+// is loaded as MyST Studio, and in a folder others can write to (/tmp) it can be replaced
+// between its check and its load. A finished file counts only if it is the login user's and
+// no one else can write to it; any other is uploaded again and replaced.
 // Before `state`, any process that still has the .part open (a writer of an attempt whose
 // connection dropped) is ended: what the record says must be final. If the connection drops,
 // `read` sees end of file and the script ends, keeping the .part and its record for the next
@@ -27,16 +32,22 @@ namespace myst::upload_scripts {
 // page cache, through a FIFO into one hasher), so that after the last block only the rest of
 // one block is left to hash rather than the whole file.
 inline constexpr char Control[] = R"SH(part=$1 final=$2 dir=$3
+umask 022
 record=$part.done fifo=$part.hash
 printf '\036myst-begin\n'
 mkdir -p -- "$dir" || exit 3
+set -- $(stat -L -c '%u %a %U' -- "$dir") || exit 3
+if { [ "$1" != "$(id -u)" ] && [ "$1" != 0 ]; } || [ $(( 0$2 & 022 )) != 0 ]; then
+  echo "refused $dir is owned by $3 with mode $2: other users can write to it, so an image there could be replaced before it is loaded. Use a folder of the login user's that only it can write to (imageDirectory in the site file)."
+  exit 0
+fi
 for pid in $(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "$part" 2>/dev/null | cut -d/ -f3 | sort -u); do
   kill "$pid" 2>/dev/null; i=0
   while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 done
 have=0; [ -f "$part" ] && have=$(stat -c %s -- "$part")
 [ -f "$part" ] || rm -f -- "$record"
-fin=-1; [ -f "$final" ] && fin=$(stat -c %s -- "$final")
+fin=-1; [ -f "$final" ] && [ -O "$final" ] && [ $(( 0$(stat -c %a -- "$final") & 022 )) = 0 ] && fin=$(stat -c %s -- "$final")
 free=$(df -Pk -- "$dir" | awk 'NR==2 {print $4}')
 rec=0; [ -f "$record" ] && rec=1
 echo "state $have $fin ${free:--1} $rec"

@@ -85,14 +85,28 @@ CapturedOutput FakeHost::capture(const QString& c, qint64)
     if (c == QLatin1String("cat /proc/sys/kernel/random/boot_id"))
         return answer(0, {bootId});
     if (c.contains(QLatin1String("myst-ready")))
-        return answer(0, {QStringLiteral("image"), QStringLiteral("backup 1234"),
-                          QStringLiteral("free 99999999")});
+        return answer(
+            0, {QStringLiteral("image"), QStringLiteral("backup %1").arg(fileSize),
+                QStringLiteral("free 99999999"),
+                QStringLiteral("sha256 ") + (fileShas.isEmpty() ? fileSha : fileShas.takeFirst())});
+    if (c.contains(QLatin1String("myst-describe"))) // BackupCheck: "<size> <mtime> <sha256>"
+        return answer(0, {QStringLiteral("%1 1764583200 %2")
+                              .arg(fileSize)
+                              .arg(fileShas.isEmpty() ? fileSha : fileShas.takeFirst())});
     if (c.startsWith(QLatin1String("docker image inspect myst-studio"))) {
         const QString json =
             QStringLiteral("[{\"Id\":\"%1\",\"RepoTags\":[\"myst-studio:latest\"],"
                            "\"Config\":{\"Labels\":{\"com.rubiconred.myst.version\":\"%2\"}}}]")
                 .arg(taggedImage, versionOf(taggedImage));
         return answer(0, {json});
+    }
+    if (c.startsWith(QLatin1String("docker image inspect sha256:"))) { // by ID: the two it has
+        const QString id = c.section(QLatin1Char(' '), 3, 3);
+        if (id != taggedImage && id != pulledImage)
+            return answer(1);
+        return answer(0, {QStringLiteral("[{\"Id\":\"%1\",\"RepoTags\":[],\"Config\":{\"Labels\":"
+                                         "{\"com.rubiconred.myst.version\":\"%2\"}}}]")
+                              .arg(id, versionOf(id))});
     }
     if (c.startsWith(QLatin1String("docker tag "))) {
         taggedImage = c.section(QLatin1Char(' '), 2, 2);
@@ -213,8 +227,8 @@ CopyResult FakeHost::copyTo(HostSession& target, const QString& sourcePath,
     commands << QStringLiteral("copy %1 -> %2 %3").arg(sourcePath, target.id(), targetPath);
     CopyResult r;
     r.ok = true;
-    r.bytes = 10;
-    r.sha256 = QString(64, QLatin1Char('d'));
+    r.bytes = fileSize;
+    r.sha256 = copySha.isEmpty() ? fileSha : copySha;
     r.message = QStringLiteral("copied");
     return r;
 }

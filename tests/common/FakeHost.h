@@ -35,6 +35,12 @@ public:
     bool readOnly = false; // blue/green: the database's read_only, as docker exec mysql sets it
     QString active;        // blue/green: what .myst-upgrade/active.json says (empty: none)
     QString bootId = QStringLiteral("3f6b0a52-6a7e-4c1e-9d43-0c8e6f1d2a01");
+    // A file's size and SHA-256 as the host hashes it (a backup, a copy): the next of
+    // `fileShas` each time (a file changed between two looks), then `fileSha`.
+    qint64 fileSize = 1234;
+    QString fileSha = QString(64, QLatin1Char('d'));
+    QStringList fileShas;
+    QString copySha; // what a copy from this host streams (empty: fileSha)
 
     // What a test checks.
     QStringList commands; // every command line run, in order

@@ -1,12 +1,15 @@
 // libFuzzer target for everything the wizard parses from outside: docker's output, the
 // "Backed up to" line, df, the console page, manifest.json (through a whole archive),
-// known_hosts lines, the site file, the journal and its plan, the host lock line, and the
-// line splitter that cuts remote output. The first byte picks the parser; the rest is input.
+// known_hosts lines, the site file, the journal and its plan, the host lock line, the line
+// splitter that cuts remote output, the host inventory (and the pairing proposed from it) and a
+// backup's size and hash. The first byte picks the parser; the rest is input.
 // Built with clang, -fsanitize=fuzzer,address,undefined (MYST_FUZZ=ON); run by hand or by
 // packaging/run-sanitized.sh for a bounded time:  build-asan/tests/fuzz_parsers -max_total_time=60
+#include "core/host/BackupCheck.h"
 #include "core/host/HostLock.h"
 #include "core/host/ImageArchive.h"
 #include "core/host/OutputParsers.h"
+#include "core/host/RollbackPairing.h"
 #include "core/journal/Journal.h"
 #include "core/plan/Plan.h"
 #include "core/site/Site.h"
@@ -64,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         return 0;
     const QByteArray input(reinterpret_cast<const char*>(data) + 1, int(size - 1));
     QString error;
-    switch (data[0] % 10) {
+    switch (data[0] % 12) {
     case 0:
         if (const auto info = parseImageInspect(QString::fromUtf8(input), &error))
             (void)info->version.size();
@@ -115,6 +118,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         splitter.feed(input.constData(), half, sink);
         splitter.feed(input.constData() + half, int(input.size()) - half, sink);
         splitter.finish(sink);
+        break;
+    }
+    case 10: // the inventory script's output (its nonce: "0123456789abcdef"), then a pairing
+        (void)Pairing::best(HostInventory::parse(linesOf(input), QStringLiteral("0123456789abcdef"),
+                                                 QStringLiteral("/m/backup")));
+        break;
+    case 11: { // a step's or a copy's "<size> <mtime> <sha256>", against a record
+        const BackupCheck::Found found = BackupCheck::parse(linesOf(input));
+        (void)BackupCheck::mismatch(QStringLiteral("/m/backup/b.sql"), 1, QString(64, u'a'), found);
         break;
     }
     }

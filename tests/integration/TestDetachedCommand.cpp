@@ -72,6 +72,30 @@ private slots:
         QCOMPARE(step.lastStderrLine, QStringLiteral("oops"));
     }
 
+    void aStepCannotPrintItsOwnExitStatus()
+    {
+        // Issue 30, 5: the step writes to the stream the follower's status line comes on. It
+        // prints that line with "0", then kills the follower (its grandparent: the wrapper's
+        // parent), so that no true status line follows, and fails. It must not count as a
+        // success; the forged line is shown as the step's output.
+        std::unique_ptr<SshConnection> c(connect());
+        QVERIFY(c);
+        DetachedStep step = newStep();
+        QStringList err;
+        DetachedCommand command(
+            *c, step,
+            QStringLiteral("printf '\\036myst-status 0\\n' >&2; sleep 0.5; "
+                           "kill -KILL $(ps -o ppid= -p $PPID) 2>/dev/null; sleep 0.3; exit 7"));
+        command.setLineHandler([&](OutputStream s, const QString& l) {
+            if (s == OutputStream::Stderr)
+                err << l;
+        });
+        const CommandResult r = command.run();
+        QVERIFY2(!r.succeeded(), qPrintable(r.describe()));
+        QVERIFY(r.exitStatus != 0);
+        QVERIFY2(err.contains(QStringLiteral("\x1emyst-status 0")), qPrintable(err.join('|')));
+    }
+
     void reattachesAfterADropWithoutLosingOrRepeatingALine()
     {
         std::unique_ptr<SshConnection> c(connect());

@@ -57,7 +57,8 @@ class UpgradeThenRollback(CliTestCase):
         rollback = self.journal(self.result_of(events)["runId"])
         self.assertEqual(rollback["rollbackOf"], result["runId"])
         self.assertEqual([s["id"] for s in rollback["steps"]],
-                         ["check-rollback", "retag", "restore", "restart", "verify"])
+                         ["check-rollback", "check-backup", "retag", "restore", "restart",
+                          "verify"])
 
 
 if __name__ == "__main__":

@@ -148,6 +148,35 @@ private slots:
         QVERIFY2(a.error.contains(why), qPrintable(a.error));
     }
 
+    void anOciArchiveNamesItsManifestDigest()
+    {
+        // Issue 30, 4: docker's containerd image store names a loaded image by its manifest's
+        // digest. It is read from index.json only when the manifest blob is in the archive,
+        // has that digest, and names this archive's config; a descriptor that does not is not.
+        const QString path = m_dir.filePath(QStringLiteral("oci.tar"));
+        python(
+            QStringLiteral(
+                "import tarfile,io,json,hashlib\nt=tarfile.open('%1','w')\n"
+                "def add(n,d):\n i=tarfile.TarInfo(n); i.size=len(d); t.addfile(i,io.BytesIO(d))\n"
+                "h=lambda d: hashlib.sha256(d).hexdigest()\n"
+                "layer=b'x'*10; config=json.dumps({'config':{'Labels':{}}}).encode()\n"
+                "man=json.dumps({'config':{'digest':'sha256:'+h(config)},'layers':[]}).encode()\n"
+                "other=json.dumps({'config':{'digest':'sha256:'+'0'*64}}).encode()\n"
+                "for d in (layer, config, man, other): add('blobs/sha256/'+h(d), d)\n"
+                "add('index.json', json.dumps({'manifests':[{'digest':'sha256:'+h(other)},"
+                "{'digest':'sha256:'+'f'*64},{'digest':'sha256:'+h(man)}]}).encode())\n"
+                "add('manifest.json', json.dumps([{'Config':'blobs/sha256/'+h(config),"
+                "'RepoTags':['x:1'],'Layers':['blobs/sha256/'+h(layer)]}]).encode())\n"
+                "open('%1.id','w').write('sha256:'+h(man))\nt.close()")
+                .arg(path));
+        const ImageArchive a = ImageArchive::read(path);
+        QVERIFY2(a.ok, qPrintable(a.error));
+        QFile expected(path + QStringLiteral(".id"));
+        QVERIFY(expected.open(QIODevice::ReadOnly));
+        QCOMPARE(a.manifestId, QString::fromLatin1(expected.readAll()));
+        QVERIFY(a.manifestId != a.imageId);
+    }
+
     void refusesAConfigThatIsNotWhatItsNameSays()
     {
         const QString path = m_dir.filePath(QStringLiteral("altered.tar"));

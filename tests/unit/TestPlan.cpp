@@ -29,13 +29,42 @@ private slots:
         QVERIFY(rollbackPlan(host, record, &error).steps.isEmpty());
         QVERIFY(error.contains("no database backup"));
         record.backupPath = "/opt/myst-studio/backup/myst-studio-1.sql";
+        record.backupSha256 = QString(64, 'c');
+        record.backupSize = 1234;
         const Plan plan = rollbackPlan(host, record, &error);
-        QCOMPARE(plan.steps.size(), 5);
-        QCOMPARE(plan.steps.at(1).commandText(),
-                 "docker tag " + record.previousImageId + " myst-studio");
+        QCOMPARE(plan.steps.size(), 6);
         QCOMPARE(plan.steps.at(2).commandText(),
+                 "docker tag " + record.previousImageId + " myst-studio");
+        // Before the re-tag and the restore: the recorded file, by size and SHA-256 (issue 30).
+        QCOMPARE(plan.steps.at(1).kind, StepKind::CheckBackup);
+        QCOMPARE(plan.steps.at(1).backupSha256, record.backupSha256);
+        QCOMPARE(plan.steps.at(1).backupSize, 1234);
+        QCOMPARE(plan.steps.at(0).backupSha256, record.backupSha256);
+        QString journalError;
+        const std::optional<Plan> back = planFromJson(planToJson(plan), &journalError);
+        QVERIFY2(back, qPrintable(journalError));
+        QCOMPARE(back->steps.at(1).backupSha256, record.backupSha256);
+        QCOMPARE(back->steps.at(1).backupSize, 1234);
+        QCOMPARE(plan.steps.at(3).commandText(),
                  QStringLiteral("cd -- /opt/myst-studio/bin && ./update-database.sh "
                                 "/opt/myst-studio/backup/myst-studio-1.sql"));
+    }
+
+    void aBackupOutsideTheBackupFolderIsNotRestored()
+    {
+        // Issue 30, 5: a record (a file on the host) may name any plain path.
+        SiteHost host;
+        host.role = "prod";
+        host.mystHome = "/opt/myst-studio";
+        HostRecord record;
+        record.previousImageId = "sha256:" + QString(64, 'b');
+        QString error;
+        for (const char* path : {"/etc/passwd", "/opt/myst-studio/data/x.sql",
+                                 "/opt/myst-studio/backup", "/opt/myst-studio/backupx/b.sql"}) {
+            record.backupPath = QString::fromLatin1(path);
+            QVERIFY2(rollbackPlan(host, record, &error).steps.isEmpty(), path);
+            QVERIFY2(error.contains("is not in /opt/myst-studio/backup"), qPrintable(error));
+        }
     }
 
     void planSurvivesTheJournalAndAnEditedOneIsRefused()

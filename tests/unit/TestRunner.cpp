@@ -328,6 +328,70 @@ private slots:
         QVERIFY(o.result.message.startsWith(QStringLiteral("Rollback complete")));
     }
 
+    void aBackupChangedSinceTheUpgradeIsNotRestored()
+    {
+        // Issue 30, 3: the dump changed on the host after the upgrade (an INSERT appended). The
+        // rollback stops before it changes anything: no re-tag, no restore.
+        FakeHost prod(QStringLiteral("prod"));
+        healthy(prod);
+        prod.taggedImage = prod.pulledImage;
+        HostRecord record;
+        record.previousImageId = QStringLiteral("sha256:") + QString(64, QLatin1Char('a'));
+        record.backupPath = QStringLiteral("/u01/myst-studio/backup/b.sql");
+        record.backupSize = prod.fileSize;
+        record.backupSha256 = prod.fileSha;
+        prod.fileShas = {QString(64, QLatin1Char('f'))};
+        const QString upgraded = prod.taggedImage;
+        QString error;
+        const Plan plan = rollbackPlan(site().hosts.value(QStringLiteral("prod")), record, &error);
+        const Outcome o = run(plan, {{1, &prod}});
+        QVERIFY(!o.result.ok);
+        QVERIFY(!prod.started.contains(QStringLiteral("update-database.sh")));
+        QCOMPARE(prod.taggedImage, upgraded);
+        const QString m = o.result.message;
+        QVERIFY2(m.contains(record.backupPath) && m.contains(prod.fileSha) &&
+                     m.contains(QString(64, QLatin1Char('f'))) &&
+                     m.contains(QStringLiteral("1234")),
+                 qPrintable(m));
+    }
+
+    void aPhasedCopyThatIsNotTheRecordedBackupIsNotRestored()
+    {
+        // Production's dump is hashed 'd…' by its backup step; what the copy streams (and both
+        // hosts confirm) is 'f…': it changed in between. Non-production keeps its data.
+        FakeHost prod(QStringLiteral("prod")), nonprod(QStringLiteral("nonprod"));
+        healthy(prod);
+        healthy(nonprod);
+        prod.copySha = QString(64, QLatin1Char('f'));
+        const Site s = site();
+        const Plan plan =
+            phasedUpgradePlan(s.hosts.value(QStringLiteral("nonprod")),
+                              s.hosts.value(QStringLiteral("prod")), QStringLiteral("2.0.0"), true);
+        const Outcome o = run(plan, {{1, &prod}, {2, &nonprod}});
+        QVERIFY(!o.result.ok);
+        QVERIFY(!nonprod.started.contains(QStringLiteral("update-database.sh")));
+        QVERIFY2(o.result.message.contains(prod.copySha) && o.result.message.contains(prod.fileSha),
+                 qPrintable(o.result.message));
+    }
+
+    void aCopyChangedBeforeItsRestoreIsNotRestored()
+    {
+        FakeHost prod(QStringLiteral("prod")), nonprod(QStringLiteral("nonprod"));
+        healthy(prod);
+        healthy(nonprod);
+        // nonprod's own backup: described, then checked by readiness; then the copy, changed.
+        nonprod.fileShas = {nonprod.fileSha, nonprod.fileSha, QString(64, QLatin1Char('f'))};
+        const Site s = site();
+        const Plan plan =
+            phasedUpgradePlan(s.hosts.value(QStringLiteral("nonprod")),
+                              s.hosts.value(QStringLiteral("prod")), QStringLiteral("2.0.0"), true);
+        const Outcome o = run(plan, {{1, &prod}, {2, &nonprod}});
+        QVERIFY(!o.result.ok);
+        QVERIFY(!nonprod.started.contains(QStringLiteral("update-database.sh")));
+        QVERIFY2(o.result.message.contains(QString(64, QLatin1Char('f'))),
+                 qPrintable(o.result.message));
+    }
+
     void phasedWithTheDataCopyGoesThroughTheGate()
     {
         FakeHost prod(QStringLiteral("prod")), nonprod(QStringLiteral("nonprod"));

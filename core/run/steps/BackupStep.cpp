@@ -3,6 +3,7 @@
 
 #include "core/base/ShellQuote.h"
 #include "core/base/Validation.h"
+#include "core/host/BackupCheck.h"
 #include "core/host/OutputParsers.h"
 
 #include <QDateTime>
@@ -10,34 +11,22 @@
 namespace myst {
 
 namespace {
-// "<size> <mtime> <sha256>" of the backup, hashed on the host (the file never travels for it),
-// so that a rollback from another laptop, days later, can tell it is still the same file.
-const char* const DescribeScript = R"SH(stat -c '%s %Y' -- "$1" | tr '\n' ' ' || exit 1
-if command -v sha256sum >/dev/null 2>&1; then sha256sum -- "$1"; else openssl dgst -sha256 -r -- "$1"; fi)SH";
-
+// Size, time and SHA-256 of the backup, hashed on the host (the file never travels for it), so
+// that a rollback from another laptop, days later, can tell it is still the same file.
 void describeBackup(StepContext& context, const Step& step, HostSession& host, const QString& path)
 {
-    const CapturedOutput out = host.capture(
-        shellCommand({QStringLiteral("sh"), QStringLiteral("-c"),
-                      QString::fromLatin1(DescribeScript), QStringLiteral("myst-describe"), path}),
-        3600000);
-    const QStringList fields = out.stdoutLines.value(out.stdoutLines.size() - 1)
-                                   .split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    bool sizeOk = false, timeOk = false;
-    const qint64 size = fields.value(0).toLongLong(&sizeOk);
-    const qint64 mtime = fields.value(1).toLongLong(&timeOk);
-    const QString sha = fields.value(2).toLower();
-    if (!out.result.succeeded() || !sizeOk || !timeOk || !isSha256Hex(sha)) {
+    const BackupCheck::Found found = BackupCheck::describe(host, path);
+    if (!found.ok) {
         context.log(OutputStream::Stderr,
                     QStringLiteral("Could not hash %1 on the host (%2); the record has its path "
                                    "only")
-                        .arg(path, out.result.describe()));
+                        .arg(path, found.error));
         return;
     }
-    context.capture(step.role, CaptureKey::BackupSize, QString::number(size));
+    context.capture(step.role, CaptureKey::BackupSize, QString::number(found.size));
     context.capture(step.role, CaptureKey::BackupTime,
-                    QDateTime::fromSecsSinceEpoch(mtime, Qt::UTC).toString(Qt::ISODate));
-    context.capture(step.role, CaptureKey::BackupSha256, sha);
+                    QDateTime::fromSecsSinceEpoch(found.mtime, Qt::UTC).toString(Qt::ISODate));
+    context.capture(step.role, CaptureKey::BackupSha256, found.sha256);
 }
 } // namespace
 
@@ -52,6 +41,16 @@ StepOutcome runBackup(StepContext& context, const Step& step, HostSession& host)
     const auto path = parseBackupPath(lines, &error);
     if (!path) {
         return {false, out.exitCode, error};
+    }
+    // A line the script prints may name any plain path (/etc/passwd): a backup is a file in the
+    // MyST home's backup folder, or it is not one a rollback will restore.
+    const QString folder =
+        context.site().hosts.value(step.role).mystHome + QStringLiteral("/backup");
+    if (!isInFolder(*path, folder)) {
+        return {false, out.exitCode,
+                QStringLiteral("backup-database.sh reported %1, which is not in the backup folder "
+                               "%2: refused (a rollback restores only a backup from there)")
+                    .arg(*path, folder)};
     }
     // Trust, but verify: the file is there and not empty before anything is stopped.
     const CapturedOutput test =

@@ -1,9 +1,11 @@
 // Rollback readiness, before the first step that changes the service: the previous image is
-// there by ID, the backup exists and is not empty, and there is free disk left. One login.
+// there by ID, the backup exists, is not empty and is the file the backup step recorded (size
+// and SHA-256), and there is free disk left. One login.
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/base/ShellQuote.h"
 #include "core/base/Validation.h"
+#include "core/host/BackupCheck.h"
 #include "core/host/DockerCli.h"
 
 #include <QLocale>
@@ -23,23 +25,28 @@ StepOutcome runCheckReadiness(StepContext& context, const Step& step, HostSessio
                                         ? QStringLiteral("a database backup")
                                         : QStringLiteral("the previous image"))};
     }
-    // One login for the three checks.
+    // One login for the four checks (the hash last: it takes the longest).
     // $1 image, $2 backup, $3 MyST home, then the docker command line (sudo -n docker, maybe).
     const QStringList docker =
         DockerCli::command(context.site().hosts.value(step.role),
                            {QStringLiteral("image"), QStringLiteral("inspect"),
                             QStringLiteral("--format"), QStringLiteral("{{.Id}}")});
-    const CapturedOutput out = host.capture(shellCommand(
-        QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("image=$1 backup=$2 home=$3; shift 3\n"
-                                   "\"$@\" \"$image\" >/dev/null 2>&1 && echo image || "
-                                   "echo no-image\n"
-                                   "[ -s \"$backup\" ] && echo \"backup $(stat -c %s -- "
-                                   "\"$backup\")\" || echo no-backup\n"
-                                   "echo \"free $(df -Pk -- \"$home\" | awk 'NR==2 {print $4}')\""),
-                    QStringLiteral("myst-ready"), r.previousImageId, r.backupPath,
-                    step.argv.value(0)} +
-        docker));
+    const CapturedOutput out = host.capture(
+        shellCommand(
+            QStringList{
+                QStringLiteral("sh"), QStringLiteral("-c"),
+                QStringLiteral("image=$1 backup=$2 home=$3; shift 3\n"
+                               "\"$@\" \"$image\" >/dev/null 2>&1 && echo image || "
+                               "echo no-image\n"
+                               "[ -s \"$backup\" ] && echo \"backup $(stat -c %s -- "
+                               "\"$backup\")\" || echo no-backup\n"
+                               "echo \"free $(df -Pk -- \"$home\" | awk 'NR==2 {print $4}')\"\n"
+                               "[ -s \"$backup\" ] && echo \"sha256 $( (sha256sum -- "
+                               "\"$backup\" || openssl dgst -sha256 -r -- \"$backup\") "
+                               "2>/dev/null | cut -c1-64)\""),
+                QStringLiteral("myst-ready"), r.previousImageId, r.backupPath, step.argv.value(0)} +
+            docker),
+        qint64(context.site().settings.backupTimeoutSeconds) * 1000);
     const QStringList lines = out.stdoutLines;
     for (const QString& l : out.stderrLines)
         context.log(OutputStream::Stderr, l);
@@ -51,6 +58,19 @@ StepOutcome runCheckReadiness(StepContext& context, const Step& step, HostSessio
         lines.filter(QRegularExpression(QStringLiteral("^backup "))).value(0);
     if (backupLine.isEmpty())
         problems << QStringLiteral("the backup %1 is missing or empty").arg(r.backupPath);
+    else if (!r.backupSha256.isEmpty() || r.backupSize >= 0) {
+        // The file the backup step hashed: a rollback restores exactly that.
+        BackupCheck::Found found;
+        found.size = backupLine.mid(7).toLongLong(&found.ok);
+        found.sha256 =
+            lines.filter(QRegularExpression(QStringLiteral("^sha256 "))).value(0).mid(7).toLower();
+        found.ok = found.ok && isSha256Hex(found.sha256);
+        found.error = QStringLiteral("the SHA-256 of %1 could not be read").arg(r.backupPath);
+        const QString wrong =
+            BackupCheck::mismatch(r.backupPath, r.backupSize, r.backupSha256, found);
+        if (!wrong.isEmpty())
+            problems << wrong;
+    }
     bool freeKnown = false;
     const qint64 freeMb = lines.filter(QRegularExpression(QStringLiteral("^free ")))
                               .value(0)

@@ -1,5 +1,7 @@
 // Before a rollback changes anything: no step of the run it undoes still runs on the host, and
-// the recorded image and backup are still there.
+// the recorded image and backup are still there (that the backup is the very file that was
+// recorded, by size and SHA-256, is the next step's: CheckBackupStep, right before the re-tag
+// and the restore).
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/base/ShellQuote.h"

@@ -2,7 +2,9 @@
 // computer, under a name of this run's own that can collide with nothing.
 #include "core/run/steps/StepExecutors.h"
 
+#include "core/base/ShellQuote.h"
 #include "core/base/Validation.h"
+#include "core/host/BackupCheck.h"
 
 #include <QLocale>
 
@@ -48,6 +50,23 @@ StepOutcome runCopyBackup(StepContext& context, const Step& step, HostSession& t
         context.cancelFlag());
     if (!copy.ok) {
         return {false, -1, copy.message};
+    }
+    // What went through (RemoteCopy checks both ends against it) must be the backup the source's
+    // backup step hashed: a dump changed in between is not copied on as production's data.
+    const HostRecord& recorded = journal.records.value(step.sourceRole);
+    BackupCheck::Found copied;
+    copied.ok = true;
+    copied.size = copy.bytes;
+    copied.sha256 = copy.sha256;
+    const QString wrong =
+        BackupCheck::mismatch(source, recorded.backupSize, recorded.backupSha256, copied);
+    if (!wrong.isEmpty()) {
+        target.capture(shellCommand(
+            {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--"), targetPath}));
+        return {
+            false, -1,
+            wrong +
+                QStringLiteral(" The copy on %1 was removed; nothing is restored.").arg(step.role)};
     }
     context.capture(step.role, CaptureKey::CopiedBackupPath, targetPath);
     context.capture(step.role, CaptureKey::CopiedBackupSha256, copy.sha256);

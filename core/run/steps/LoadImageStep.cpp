@@ -1,5 +1,5 @@
-// Offline: import.sh <archive> where the host has it, else docker load and docker tag; then
-// myst-studio must be the archive's image, whatever the script did.
+// Offline: import.sh <archive> where the host has it, else docker load and docker tag of the
+// archive's own image ID; then myst-studio must be the archive's image, whatever the script did.
 #include "core/run/steps/StepExecutors.h"
 
 #include "core/base/ShellQuote.h"
@@ -29,28 +29,50 @@ StepOutcome runLoadImage(StepContext& context, const Step& step, HostSession& ho
         context.log(OutputStream::Stdout, QStringLiteral("$ ") + hostCommandLine(run.argv));
         return context.runScript(run, host, &said, name);
     };
-    // What docker says it loaded: Docker's containerd image store names the image by its
-    // manifest digest, not the config digest the archive was checked by, so that is the one.
-    QString loaded = step.imageId;
-    const auto readLoaded = [&] {
-        for (const QString& line : said) {
-            const QString ref = loadedImageRef(line);
-            if (!ref.isEmpty()) {
-                const DockerCli::Inspected image = DockerCli::inspectImage(host, siteHost, ref);
-                if (image.image)
-                    loaded = image.image->id;
+    // The image is the archive's by the IDs read from its own, verified, metadata: the config
+    // digest (docker's classic store) or the manifest digest (its containerd store). What
+    // docker load says it loaded ("Loaded image: NAME") is only shown: a name may already
+    // belong to another image, and the archive's tags are the archive's word.
+    QStringList ids{step.imageId};
+    if (isImageDigest(step.manifestId))
+        ids << step.manifestId;
+    QString loaded;
+    QString saidLoaded;
+    const auto findLoaded = [&] {
+        for (const QString& id : std::as_const(ids)) {
+            const DockerCli::Inspected image = DockerCli::inspectImage(host, siteHost, id);
+            if (image.image && ids.contains(image.image->id)) {
+                loaded = image.image->id;
+                return true;
             }
         }
+        for (const QString& line : std::as_const(said)) {
+            if (!loadedImageRef(line).isEmpty())
+                saidLoaded = loadedImageRef(line);
+        }
+        return false;
+    };
+    const auto notTheArchive = [&] {
+        return StepOutcome{
+            false, -1,
+            QStringLiteral("the host has no image with the archive's ID (%1) after loading it%2: "
+                           "myst-studio is not pointed at anything else")
+                .arg(ids.join(QStringLiteral(" or ")),
+                     saidLoaded.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" (docker said it loaded %1)").arg(saidLoaded))};
     };
     if (hasImport) {
         out = part({importScript, archive}, QStringLiteral("import"));
-        readLoaded();
+        if (out.ok && !findLoaded())
+            return notTheArchive();
     } else {
         context.log(OutputStream::Stdout,
                     QStringLiteral("this host has no import.sh: docker load, then docker tag"));
         out = part(DockerCli::load(siteHost, archive), QStringLiteral("load"));
         if (out.ok) {
-            readLoaded();
+            if (!findLoaded())
+                return notTheArchive();
             out = part(DockerCli::tag(siteHost, loaded), QStringLiteral("tag"));
         }
     }

@@ -18,6 +18,8 @@ StepExecutor executorFor(StepKind kind)
         return &runCheckRollback;
     case StepKind::CheckReadiness:
         return &runCheckReadiness;
+    case StepKind::CheckBackup:
+        return &runCheckBackup;
     case StepKind::CopyBackup:
         return &runCopyBackup;
     case StepKind::RestoreCopy:

@@ -16,6 +16,7 @@ StepOutcome runBackup(StepContext&, const Step&, HostSession&);         // Backu
 StepOutcome runVerify(StepContext&, const Step&, HostSession&);         // VerifyStep.cpp
 StepOutcome runCheckRollback(StepContext&, const Step&, HostSession&);  // CheckRollbackStep.cpp
 StepOutcome runCheckReadiness(StepContext&, const Step&, HostSession&); // CheckReadinessStep.cpp
+StepOutcome runCheckBackup(StepContext&, const Step&, HostSession&);    // CheckBackupStep.cpp
 StepOutcome runCopyBackup(StepContext&, const Step&, HostSession&);     // CopyBackupStep.cpp
 StepOutcome runRestoreCopy(StepContext&, const Step&, HostSession&);    // RestoreCopyStep.cpp
 StepOutcome runCheckImage(StepContext&, const Step&, HostSession&);     // CheckImageStep.cpp

@@ -25,6 +25,12 @@ if [ "$(fault backup-database)" = forge ]; then
     echo "Backed up to $MYST_HOME/backup/x.sql; touch $MYST_HOME/FORGED"
     exit 0
 fi
+if [ "$(fault backup-database)" = elsewhere ]; then
+    # A plain path outside the backup folder, where a restore would do harm.
+    sqlite3 "$DB" .dump > "$MYST_HOME/data/elsewhere.sql" || exit 1
+    echo "Backed up to $MYST_HOME/data/elsewhere.sql"
+    exit 0
+fi
 if [ "$(fault backup-database)" = empty ]; then
     # A broken script that reports success and leaves nothing behind.
     : > "$file"

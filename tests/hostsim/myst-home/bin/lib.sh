@@ -15,6 +15,7 @@ LABEL=com.rubiconred.myst.version
 #   rebuilt   (pull) the registry serves a different image under the same tag
 #   forge     (backup-database) prints a forged "Backed up to" line holding a command
 #   empty     (backup-database) reports success, leaves an empty file
+#   elsewhere (backup-database) backs up outside the backup folder and says so
 #   datename  (backup-database) names the backup by the date only (one a day)
 #   slow [N]  the script takes N (default 4) more seconds
 #   slowfail [N]  the script works N (default 2) seconds, then fails (exit 1)

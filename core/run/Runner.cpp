@@ -124,8 +124,9 @@ void Runner::recordOnHost(const QString& role)
         const StepStatus status = m_journal.steps.at(i).status;
         return m_plan.steps.at(i).role == role && status != StepStatus::Pending &&
                status != StepStatus::Skipped && kind != StepKind::CheckRollback &&
-               kind != StepKind::CheckImage && kind != StepKind::Gate &&
-               kind != StepKind::CheckReadiness && kind != StepKind::CheckActive;
+               kind != StepKind::CheckBackup && kind != StepKind::CheckImage &&
+               kind != StepKind::Gate && kind != StepKind::CheckReadiness &&
+               kind != StepKind::CheckActive;
     };
     bool worth = m_journal.records.contains(role);
     for (int i = 0; !worth && i < m_plan.steps.size(); ++i)

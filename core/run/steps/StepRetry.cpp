@@ -41,6 +41,7 @@ RetrySafety retrySafety(const Step& step)
         return scriptSafety(step);
     case StepKind::RecordImage:
     case StepKind::CheckRollback:
+    case StepKind::CheckBackup:
     case StepKind::CheckImage:
     case StepKind::CheckReadiness:
     case StepKind::CheckActive:

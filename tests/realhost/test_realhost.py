@@ -247,6 +247,33 @@ class RealHostTest(unittest.TestCase):
         # A process left behind on the host (down must end it).
         self.ssh("prod", "setsid nohup sleep 3600 >/dev/null 2>&1 < /dev/null &")
 
+    def test_8_powercycle(self):
+        boot_id = "cat /proc/sys/kernel/random/boot_id"
+        before = self.ssh("nonprod", boot_id).stdout.split()[-1]
+        self.ssh("nonprod", "mkdir -p ~/.myst-upgrade && echo kept > ~/.myst-upgrade/mark && echo gone > /tmp/mark"
+                            " && (setsid nohup sleep 3600 >/dev/null 2>&1 < /dev/null &)")
+        t0 = time.monotonic()
+        p = self.realhost("powercycle", self.dir, "nonprod", "--down", "1")
+        self.assertGreaterEqual(time.monotonic() - t0, 1)
+        after = self.ssh("nonprod", boot_id).stdout.split()[-1]
+        self.assertRegex(after, r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertNotEqual(before, after)
+        self.assertEqual(json.loads(p.stdout)["bootId"], after)
+        # What a reboot loses and keeps, as the login user sees it.
+        seen = self.ssh("nonprod", "cat ~/.myst-upgrade/mark; test -e /tmp/mark || echo tmp-empty; "
+                                   "pgrep -u \"$(id -u)\" -x sleep || echo no-sleep").stdout.splitlines()
+        self.assertEqual(seen[-3:], ["kept", "tmp-empty", "no-sleep"])
+        ps = self.ssh("nonprod", "docker ps -a --format '{{.Names}} {{.Status}}'").stdout
+        self.assertRegex(ps, r"myststudio_web Exited \(\d+\)")
+        self.assertRegex(ps, r"myststudio_db Exited \(\d+\)")
+        s = self.state("nonprod")
+        self.assertFalse(s["webRunning"] or s["dbRunning"])
+        self.assertIsNone(s["consoleVersion"])
+        # The operator starts MyST again, as the guide says; the data is still there.
+        self.ssh("nonprod", BIN + "./start.sh")
+        s = self.wait_console("nonprod", s["dbVersion"])
+        self.assertEqual(s["dbVersion"], self.state("nonprod")["dbVersion"])
+
     def test_9_down_leaves_nothing_behind(self):
         t0 = time.monotonic()
         self.realhost("down", self.dir)

@@ -15,7 +15,7 @@ from .common import (CLEAN_ENV, CONSOLE_URL, DEFAULT_VERSIONS, HOST_HOME, ROLE_R
 from .host import down_role, install_host, start_host
 from .hostinit import host_init
 from .hoststate import state
-from .image import ensure_cache, publish_links
+from .image import ensure_cache, mariadb_missing, publish_links
 from .power import containers_exited, powercycle
 from .lab import (claim_mountpoint, inside, inside_cmd, load_record, ns_pid, release_mountpoint,
                   roles_in, ssh_cmd)
@@ -39,6 +39,9 @@ def up(args):
         if not shutil.which(tool, path="/usr/sbin:/usr/bin:/sbin:/bin"):
             raise Fail(f"{tool} is missing: apt-get install -y docker.io sudo busybox-static openssl "
                        "openssh-server openssh-client curl iproute2 util-linux")
+    if mariadb_missing():
+        raise Fail(f"{', '.join(mariadb_missing())} missing: apt-get install -y mariadb-server mariadb-client "
+                   "(the hosts' database is Debian's MariaDB; packaging/install-deps.sh keeps its service off)")
     if not os.path.exists("/usr/bin/docker"):
         raise Fail("/usr/bin/docker is missing: apt-get install -y docker.io")
     for role in roles_in(base):

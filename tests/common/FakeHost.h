@@ -32,7 +32,9 @@ public:
     QString lockHolder;    // another wizard's lock line, or empty
     int refuseOpens = 0;   // the next opens fail (host away)
     bool readOnly = false; // blue/green: the database's read_only, as docker exec mysql sets it
-    QString active;        // blue/green: what .myst-upgrade/active.json says (empty: none)
+    bool readOnlyLeaks = false; // … and yet root's probed write goes through (no lock held)
+    QString readOnlyEnded;      // "expired" / "lost": the next release says the window ended early
+    QString active;             // blue/green: what .myst-upgrade/active.json says (empty: none)
 
     // What a test checks.
     QStringList commands; // every command line run, in order

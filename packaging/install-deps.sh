@@ -16,3 +16,16 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libpam-oath oathtool libsecret-tools \
     desktop-file-utils appstream groff-base file lintian debootstrap x11-utils \
     at-spi2-core python3-pyatspi python3-gi xdotool >/dev/null
+# A real MySQL-compatible server for the realistic test hosts (tests/realhost builds its
+# database image from these binaries). Its system service must not start: a policy-rc.d that
+# refuses every start while apt runs, removed after unless it was there already.
+POLICY=/usr/sbin/policy-rc.d
+if [ -e "$POLICY" ]; then
+    $SUDO apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >/dev/null
+else
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
+    $SUDO chmod 755 "$POLICY"
+    $SUDO apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >/dev/null ||
+        { $SUDO rm -f "$POLICY"; exit 1; }
+    $SUDO rm -f "$POLICY"
+fi

@@ -1,6 +1,7 @@
 #include "core/host/DockerCli.h"
 
 #include "core/base/ShellQuote.h"
+#include "core/host/ReadOnlyScripts.h"
 
 namespace myst::DockerCli {
 
@@ -40,14 +41,20 @@ QStringList dbClient(const SiteHost& host, const QString& sql)
 }
 } // namespace
 
-QStringList dbReadOnly(const SiteHost& host, bool on)
+QStringList dbReadOnly(const SiteHost& host, bool on, int maxSeconds)
 {
-    // The guide's statements. FLUSH TABLES WITH READ LOCK ends with the client's session; what
-    // lasts is read_only, which refuses writes from every account without SUPER.
-    return dbClient(host, on ? QStringLiteral("FLUSH TABLES WITH READ LOCK; SET GLOBAL read_only = "
-                                              "ON; SELECT @@global.read_only;")
-                             : QStringLiteral("SET GLOBAL read_only = OFF; UNLOCK TABLES; SELECT "
-                                              "@@global.read_only;"));
+    // The guide's statements, in a session that lives as long as the window: a one-shot
+    // client's FLUSH TABLES WITH READ LOCK ends with it, and read_only alone lets root write.
+    QStringList args{QStringLiteral("exec"),
+                     DbContainer,
+                     QStringLiteral("sh"),
+                     QStringLiteral("-c"),
+                     QString::fromLatin1(ReadOnlyScripts::Common) +
+                         QString::fromLatin1(on ? ReadOnlyScripts::On : ReadOnlyScripts::Off),
+                     QStringLiteral("myst-readonly")};
+    if (on)
+        args << QString::number(qMax(1, maxSeconds));
+    return command(host, args);
 }
 
 QStringList dbReadOnlyQuery(const SiteHost& host)

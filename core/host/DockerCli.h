@@ -21,12 +21,15 @@ QStringList command(const SiteHost& host, const QStringList& args); // [sudo -n]
 QStringList inspect(const SiteHost& host, const QString& image);    // … image inspect IMAGE
 QStringList tag(const SiteHost& host, const QString& image, const QString& as = Tag);
 QStringList load(const SiteHost& host, const QString& archive);
-// The database container's read-only mode, with the container's own credentials (so that no
-// database secret leaves the host): docker exec myststudio_db sh -c 'export
-// MYSQL_PWD="$MYSQL_ROOT_PASSWORD"; exec mysql -uroot -N -B -e "…"'. The password reaches
-// mysql in its environment, not on its command line, where every user of the host would see
-// it in ps. Prints @@global.read_only afterwards (1 or 0).
-QStringList dbReadOnly(const SiteHost& host, bool on);
+// The database container's read-only window (blue/green), held for every account: on starts
+// the holder inside the container (core/host/ReadOnlyScripts.h: a mysql session that keeps
+// FLUSH TABLES WITH READ LOCK and read_only = ON until told to release, or for at most
+// maxSeconds), probes a write as root and as the application's account, and prints
+// @@global.read_only last (1); off releases it the same way (0). With the container's own
+// credentials: docker exec myststudio_db sh -c SCRIPT myst-readonly [MAX]; the password
+// reaches mysql in its environment, not on its command line, where every user of the host
+// would see it in ps.
+QStringList dbReadOnly(const SiteHost& host, bool on, int maxSeconds = 900);
 // The same client, only reading @@global.read_only (1 or 0): does the container answer, with
 // its own credentials, and is it writable now.
 QStringList dbReadOnlyQuery(const SiteHost& host);

@@ -324,7 +324,8 @@ Plan zeroDowntimePlan(const Site& site, const QString& active, const QString& ve
         Step on = makeStep(
             QStringLiteral("read-only-on"),
             QStringLiteral("Make %1 read-only (writes refused until it is off)").arg(active),
-            active, StepKind::ReadOnly, DockerCli::dbReadOnly(a, true));
+            active, StepKind::ReadOnly,
+            DockerCli::dbReadOnly(a, true, site.blueGreen.readOnlyMaxSeconds));
         on.startsOutage = true; // this approach's outage: writes refused
         plan.steps << on;
     }

@@ -40,6 +40,14 @@ BlueGreen BlueGreen::fromJson(const QJsonValue& value, QStringList* errors)
     if (!readOnly.isUndefined() && !readOnly.isBool())
         *errors << QStringLiteral("blueGreen.readOnly must be true or false");
     bg.readOnly = readOnly.toBool(true);
+    const QJsonValue maxRo = o.value(QStringLiteral("readOnlyMaxSeconds"));
+    if (!maxRo.isUndefined()) {
+        if (!maxRo.isDouble() || maxRo.toDouble() != maxRo.toInt() || maxRo.toInt() <= 0)
+            *errors << QStringLiteral("blueGreen.readOnlyMaxSeconds must be a positive number of "
+                                      "seconds");
+        else
+            bg.readOnlyMaxSeconds = maxRo.toInt();
+    }
     const QJsonValue sw = o.value(QStringLiteral("switch"));
     if (sw.isUndefined() || sw.toString() == QLatin1String("manual")) {
         bg.manualSwitch = true;

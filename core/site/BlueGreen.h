@@ -18,6 +18,11 @@ struct BlueGreen
     bool set = false; // the site has the block
     QString active;   // "blue" or "green"
     bool readOnly = true;
+    // The longest the active instance stays read-only: the window's holder on the host ends it
+    // by itself after this, so that a vanished laptop does not leave production refusing
+    // writes; a run that finds it ended so stops before the switch (writes since are not in
+    // the idle instance's copy).
+    int readOnlyMaxSeconds = 900;
     // Switch: "manual" (the operator changes DNS, the wizard waits at a gate; the CLI needs
     // --switched), or a program on this computer, argument by argument, with {role} and {host}
     // replaced by the new active instance's; run without a shell.

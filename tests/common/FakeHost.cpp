@@ -117,7 +117,23 @@ CapturedOutput FakeHost::capture(const QString& c, qint64)
             readOnly = true;
         else if (c.contains(QLatin1String("read_only = OFF")))
             readOnly = false;
-        return answer(0, {readOnly ? QStringLiteral("1") : QStringLiteral("0")});
+        QStringList lines;
+        if (c.contains(QLatin1String("myst-readonly"))) { // the holder's protocol (ReadOnlyScripts)
+            const QString verdict = readOnly ? QStringLiteral("refused ERROR 1290 (HY000)")
+                                             : QStringLiteral("accepted");
+            lines << (readOnly ? QStringLiteral("myst-readonly: held 1700000000")
+                               : QStringLiteral("myst-readonly: window 2"));
+            if (!readOnly && !readOnlyEnded.isEmpty()) // said once, as the holder's folder goes
+                lines << (readOnlyEnded == QLatin1String("lost")
+                              ? QStringLiteral("myst-readonly: lost 1700000100")
+                              : QStringLiteral("myst-readonly: expired 1700000100 900"));
+            if (!readOnly)
+                readOnlyEnded.clear();
+            lines << QStringLiteral("myst-readonly: probe root ") +
+                         (readOnlyLeaks ? QStringLiteral("accepted") : verdict)
+                  << QStringLiteral("myst-readonly: probe app ") + verdict;
+        }
+        return answer(0, lines << (readOnly ? QStringLiteral("1") : QStringLiteral("0")));
     }
     if (c.contains(QLatin1String("myst-active none"))) // ActiveRoleStore::read
         return answer(0, {active.isEmpty()

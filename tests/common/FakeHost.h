@@ -33,7 +33,9 @@ public:
     QString lockHolder;    // another wizard's lock line, or empty
     int refuseOpens = 0;   // the next opens fail (host away)
     bool readOnly = false; // blue/green: the database's read_only, as docker exec mysql sets it
-    QString active;        // blue/green: what .myst-upgrade/active.json says (empty: none)
+    bool readOnlyLeaks = false; // … and yet root's probed write goes through (no lock held)
+    QString readOnlyEnded;      // "expired" / "lost": the next release says the window ended early
+    QString active;             // blue/green: what .myst-upgrade/active.json says (empty: none)
     QString bootId = QStringLiteral("3f6b0a52-6a7e-4c1e-9d43-0c8e6f1d2a01");
     // A file's size and SHA-256 as the host hashes it (a backup, a copy): the next of
     // `fileShas` each time (a file changed between two looks), then `fileSha`.

@@ -110,8 +110,10 @@ class BlueGreen(CliTestCase):
     def test_0_plan_prints_every_command(self):
         p = self.cli("plan", "--site", self.site, "--approach", "zero-downtime", "--version", "2.0.0")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn("docker exec myststudio_db sh -c 'export MYSQL_PWD=\"$MYSQL_ROOT_PASSWORD\"; "
-                      "exec mysql -uroot", p.stdout)
+        # The read-only window's holder, in the container with its own credentials (issue 28).
+        self.assertIn("docker exec myststudio_db sh -c 'd=", p.stdout)
+        self.assertIn("export MYSQL_PWD=\"$MYSQL_ROOT_PASSWORD\"", p.stdout)
+        self.assertIn("FLUSH TABLES WITH READ LOCK; SET GLOBAL read_only = ON;", p.stdout)
         self.assertIn("SET GLOBAL read_only = OFF; UNLOCK TABLES;", p.stdout)
         self.assertIn("./update-database.sh <the copied backup>", p.stdout)
         self.assertIn("green 127.0.0.1", p.stdout.replace("'", ""))  # the switch, placeholders filled

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Issue 18: the zero-downtime (blue/green) upgrade on hosts that behave like real ones
-(tests/realhost: real dockerd, a MySQL-like myststudio_db container whose read_only refuses the
-application's writes, sudo for docker on blue, an HTTPS console reachable only from the host),
+(tests/realhost: real dockerd, a real database server in myststudio_db (Debian's MariaDB; the
+read-only window on it, account by account, in test_realhost_database.py), sudo for docker on
+blue, an HTTPS console reachable only from the host),
 through the real myst-upgrade binary. The switch is a script here that records its arguments."""
 import json
 import os

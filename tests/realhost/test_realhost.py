@@ -79,7 +79,9 @@ class RealHostTest(unittest.TestCase):
 
     # --- the tests ---
     def test_1_site_file_and_login_shell(self):
-        self.assertLess(self.up_seconds, 30, "two hosts come up quickly once the image cache is warm")
+        # A real MariaDB server per host (initialised on the first start) costs about 7 s more
+        # than the stand-in did (23 s -> 30 s with the machine loaded at 10).
+        self.assertLess(self.up_seconds, 45, "two hosts come up quickly once the image cache is warm")
         prod, nonprod = self.site["hosts"]["prod"], self.site["hosts"]["nonprod"]
         self.assertTrue(prod["sudo"])
         self.assertFalse(nonprod["sudo"])
@@ -204,16 +206,31 @@ class RealHostTest(unittest.TestCase):
         self.wait_console("nonprod", "2.0.0")
 
     def test_6_read_only_mode_of_the_blue_green_guide(self):
+        """The guide's statements on the real server, one-shot: read_only refuses the
+        application's account, but the read lock ends with the client that took it, and root
+        (SUPER) is not stopped by read_only: root's write goes through."""
         pw = self.db_root_password("prod")
-        on = self.ssh("prod", f"sudo -n docker exec myststudio_db mysql -uroot -p'{pw}' "
+        db = "sudo -n docker exec myststudio_db "
+        on = self.ssh("prod", db + f"mysql -uroot -p'{pw}' "
                               "-e 'FLUSH TABLES WITH READ LOCK; SET GLOBAL read_only = ON;'")
-        self.assertIn("Using a password on the command line interface can be insecure", on.stderr)
+        self.assertNotIn("ERROR", on.stderr)
         self.assertTrue(self.state("prod")["readOnly"])
-        bad = self.ssh("prod", "sudo -n docker exec myststudio_db mysql -uroot -pwrong -e 'SELECT 1'", check=False)
+        app = self.ssh("prod", db + "sh -c 'MYSQL_PWD=$MYSQL_PASSWORD mysql -u\"$MYSQL_USER\" myst "
+                                    "-e \"INSERT INTO settings VALUES (\\\"probe.app\\\", \\\"x\\\")\"'", check=False)
+        self.assertNotEqual(app.returncode, 0)
+        self.assertIn("ERROR 1290 (HY000)", app.stderr)
+        root = self.ssh("prod", db + f"mysql -uroot -p'{pw}' myst "
+                                "-e 'SET SESSION lock_wait_timeout = 2; INSERT INTO settings VALUES (\"probe.root\", \"x\")'",
+                        check=False)
+        self.assertEqual(root.returncode, 0, root.stderr)
+        self.assertIn("probe.root", self.state("prod")["dbDump"])
+        bad = self.ssh("prod", db + "mysql -uroot -pwrong -e 'SELECT 1'", check=False)
         self.assertIn("ERROR 1045 (28000): Access denied for user 'root'@'localhost'", bad.stderr)
-        self.ssh("prod", f"sudo -n docker exec myststudio_db mysql -uroot -p'{pw}' "
-                         "-e 'SET GLOBAL read_only = OFF; UNLOCK TABLES;'")
-        self.assertFalse(self.state("prod")["readOnly"])
+        self.ssh("prod", db + f"mysql -uroot -p'{pw}' myst "
+                         "-e 'SET GLOBAL read_only = OFF; UNLOCK TABLES; DELETE FROM settings WHERE name LIKE \"probe.%\";'")
+        s = self.state("prod")
+        self.assertFalse(s["readOnly"])
+        self.assertNotIn("probe.", s["dbDump"])
 
     def test_7_fault_switches(self):
         self.realhost("fault", self.dir, "prod", "stop", "fail")
@@ -246,6 +263,34 @@ class RealHostTest(unittest.TestCase):
         self.realhost("fault", self.dir, "prod", "df")
         # A process left behind on the host (down must end it).
         self.ssh("prod", "setsid nohup sleep 3600 >/dev/null 2>&1 < /dev/null &")
+
+    def test_8_powercycle(self):
+        boot_id = "cat /proc/sys/kernel/random/boot_id"
+        before = self.ssh("nonprod", boot_id).stdout.split()[-1]
+        was = self.state("nonprod")
+        self.ssh("nonprod", "mkdir -p ~/.myst-upgrade && echo kept > ~/.myst-upgrade/mark && echo gone > /tmp/mark"
+                            " && (setsid nohup sleep 3600 >/dev/null 2>&1 < /dev/null &)")
+        t0 = time.monotonic()
+        p = self.realhost("powercycle", self.dir, "nonprod", "--down", "1")
+        self.assertGreaterEqual(time.monotonic() - t0, 1)
+        after = self.ssh("nonprod", boot_id).stdout.split()[-1]
+        self.assertRegex(after, r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertNotEqual(before, after)
+        self.assertEqual(json.loads(p.stdout)["bootId"], after)
+        # What a reboot loses and keeps, as the login user sees it.
+        seen = self.ssh("nonprod", "cat ~/.myst-upgrade/mark; test -e /tmp/mark || echo tmp-empty; "
+                                   "pgrep -u \"$(id -u)\" -x sleep || echo no-sleep").stdout.splitlines()
+        self.assertEqual(seen[-3:], ["kept", "tmp-empty", "no-sleep"])
+        ps = self.ssh("nonprod", "docker ps -a --format '{{.Names}} {{.Status}}'").stdout
+        self.assertRegex(ps, r"myststudio_web Exited \(\d+\)")
+        self.assertRegex(ps, r"myststudio_db Exited \(\d+\)")
+        s = self.state("nonprod")
+        self.assertFalse(s["webRunning"] or s["dbRunning"])
+        self.assertIsNone(s["consoleVersion"])
+        # The operator starts MyST again, as the guide says; the data is still there.
+        self.ssh("nonprod", BIN + "./start.sh")
+        s = self.wait_console("nonprod", was["consoleVersion"])
+        self.assertEqual(s["dbDump"], was["dbDump"])  # the server recovered what was committed
 
     def test_9_down_leaves_nothing_behind(self):
         t0 = time.monotonic()

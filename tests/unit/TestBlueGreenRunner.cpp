@@ -112,6 +112,67 @@ private slots:
         QVERIFY(m_site.save(m_site.path, &error));
     }
 
+    void aWriteThatStillGoesThroughFailsReadOnlyOn()
+    {
+        // read_only = 1, but root's probed write is accepted: the window would not hold (the
+        // one-shot FLUSH TABLES WITH READ LOCK of a mysql -e ends with its client).
+        FakeHost blue(QStringLiteral("blue")), green(QStringLiteral("green"));
+        healthy(blue);
+        healthy(green);
+        blue.readOnlyLeaks = true;
+        const Outcome o = run(plan(), blue, green, RunSession::newJournal(plan()));
+        QVERIFY(!o.result.ok);
+        QVERIFY2(o.result.message.contains(QStringLiteral("still accepts writes as root")),
+                 qPrintable(o.result.message));
+        QVERIFY(!blue.readOnly);
+        QVERIFY(!green.started.contains(QStringLiteral("update-database.sh")));
+        QVERIFY(blue.active.isEmpty() && green.active.isEmpty());
+    }
+
+    void aWindowThatEndedByItselfStopsTheRunBeforeTheSwitch()
+    {
+        // The holder let go after readOnlyMaxSeconds (or lost its lock) before the run ended
+        // the window: writes since are not in green's copy, so no switch.
+        for (const QString& how : {QStringLiteral("expired"), QStringLiteral("lost")}) {
+            FakeHost blue(QStringLiteral("blue")), green(QStringLiteral("green"));
+            healthy(blue);
+            healthy(green);
+            blue.readOnlyEnded = how;
+            const Outcome o = run(plan(), blue, green, RunSession::newJournal(plan()));
+            QVERIFY(!o.result.ok);
+            QVERIFY2(o.result.message.contains(how == QLatin1String("expired")
+                                                   ? QStringLiteral("ended by itself after 900 s")
+                                                   : QStringLiteral("lost its read lock")),
+                     qPrintable(o.result.message));
+            QVERIFY(o.result.message.contains(QStringLiteral("not in green's copy")));
+            QVERIFY(!blue.readOnly);
+            QVERIFY(blue.active.isEmpty() && green.active.isEmpty()); // no switch recorded
+        }
+    }
+
+    void readOnlyMaxSecondsReachesTheHolder()
+    {
+        const auto onArgv = [](const Site& site) {
+            const Plan p = zeroDowntimePlan(site, QStringLiteral("blue"), "2.0.0");
+            for (const Step& s : p.steps)
+                if (s.kind == StepKind::ReadOnly && s.startsOutage)
+                    return s.argv;
+            return QStringList();
+        };
+        QCOMPARE(onArgv(m_site).last(), QStringLiteral("900")); // the default
+        Site site = m_site;
+        site.blueGreen.readOnlyMaxSeconds = 42;
+        QCOMPARE(onArgv(site).last(), QStringLiteral("42"));
+        QStringList errors;
+        BlueGreen::fromJson(QJsonObject{{QStringLiteral("readOnlyMaxSeconds"), 0}}, &errors);
+        QCOMPARE(errors.size(), 1);
+        errors.clear();
+        const BlueGreen bg =
+            BlueGreen::fromJson(QJsonObject{{QStringLiteral("readOnlyMaxSeconds"), 60}}, &errors);
+        QVERIFY(errors.isEmpty());
+        QCOMPARE(bg.readOnlyMaxSeconds, 60);
+    }
+
     void aFailureAfterReadOnlyTurnsItOff()
     {
         FakeHost blue(QStringLiteral("blue")), green(QStringLiteral("green"));

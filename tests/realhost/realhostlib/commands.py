@@ -1,5 +1,5 @@
 """The commands of `realhost` (see its docstring): up, down, state, exec, ssh, fault, path,
-publish, and the internal _init."""
+publish, powercycle, and the internal _init."""
 import argparse
 import json
 import os
@@ -15,7 +15,8 @@ from .common import (CLEAN_ENV, CONSOLE_URL, DEFAULT_VERSIONS, HOST_HOME, ROLE_R
 from .host import down_role, install_host, start_host
 from .hostinit import host_init
 from .hoststate import state
-from .image import ensure_cache, publish_links
+from .image import ensure_cache, mariadb_missing, publish_links
+from .power import containers_exited, powercycle
 from .lab import (claim_mountpoint, inside, inside_cmd, load_record, ns_pid, release_mountpoint,
                   roles_in, ssh_cmd)
 
@@ -38,6 +39,9 @@ def up(args):
         if not shutil.which(tool, path="/usr/sbin:/usr/bin:/sbin:/bin"):
             raise Fail(f"{tool} is missing: apt-get install -y docker.io sudo busybox-static openssl "
                        "openssh-server openssh-client curl iproute2 util-linux")
+    if mariadb_missing():
+        raise Fail(f"{', '.join(mariadb_missing())} missing: apt-get install -y mariadb-server mariadb-client "
+                   "(the hosts' database is Debian's MariaDB; packaging/install-deps.sh keeps its service off)")
     if not os.path.exists("/usr/bin/docker"):
         raise Fail("/usr/bin/docker is missing: apt-get install -y docker.io")
     for role in roles_in(base):
@@ -214,6 +218,16 @@ def publish(args):
     publish_links(base, args.versions, cdir)
 
 
+def powercycle_(args):
+    base = os.path.abspath(args.dir)
+    if args.down < 0:
+        raise Fail("--down must not be negative")
+    boot_id, seconds = powercycle(base, args.role, args.down)
+    print(json.dumps({"role": args.role, "bootId": boot_id,
+                      "containers": containers_exited(load_record(base, args.role))}))
+    print(f"realhost powercycle: {seconds:.1f}s", file=sys.stderr)
+
+
 def interrupted(*_):
     raise KeyboardInterrupt  # so that an interrupted up cleans up after itself
 
@@ -255,6 +269,10 @@ def main(doc=__doc__):
     pu = sub.add_parser("publish")
     pu.add_argument("dir")
     pu.add_argument("versions", nargs="+")
+    pc = sub.add_parser("powercycle")
+    pc.add_argument("dir")
+    pc.add_argument("role")
+    pc.add_argument("--down", type=float, default=5.0, help="seconds the host stays off (default 5)")
     i = sub.add_parser("_init")
     i.add_argument("dir")
     i.add_argument("role")
@@ -265,7 +283,7 @@ def main(doc=__doc__):
             host_init(os.path.abspath(args.dir), args.role)
             return
         {"up": up, "down": down, "state": state, "exec": exec_, "ssh": ssh_, "fault": fault,
-         "path": path_, "publish": publish}[args.command](args)
+         "path": path_, "publish": publish, "powercycle": powercycle_}[args.command](args)
     except Fail as e:
         print(f"realhost: {e}", file=sys.stderr)
         sys.exit(1)

@@ -111,8 +111,10 @@ def start_host(base, role, index, sudo, with_import):
     for p in (sshdir, os.path.join(sshdir, "authorized_keys")):
         os.chown(p, uid, gid)
 
-    # The MyST home (bind-mounted at /u01/myst-studio inside the host).
+    # The MyST home (bind-mounted at /u01/myst-studio inside the host), installed afresh: a
+    # database left by an earlier lab in DIR is not this installation's.
     home = os.path.join(rdir, "home")
+    shutil.rmtree(home, ignore_errors=True)
     for sub in ("bin", "etc", "data", "backup", "logs", "faults"):
         os.makedirs(os.path.join(home, sub), exist_ok=True)
     for name in sorted(os.listdir(os.path.join(MYST_HOME_SRC, "bin"))):

@@ -55,42 +55,7 @@ def host_init(base, role):
         os.makedirs(srv, exist_ok=True)
         sh("mount", "--bind", srv, "/srv")
         sh("mount", "-o", "remount,bind,ro", "/srv")
-        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
-        os.makedirs("/run/lock", exist_ok=True)
-        os.chmod("/run/lock", 0o1777)
-        open("/run/utmp", "a").close()
-
-        def daemon(name, cmd):
-            with open(os.path.join(rdir, "log", f"{name}.log"), "ab") as log:
-                p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                     start_new_session=True, env=CLEAN_ENV, cwd="/")
-            write(os.path.join(rdir, f"{name}.pid"), f"{p.pid}\n")
-            return p
-
-        dockerd = daemon("dockerd", [
-            "dockerd", "--config-file", os.path.join(rdir, "daemon.json"), "--storage-driver=vfs",
-            "--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false", "--bridge=none",
-            "--userland-proxy=false", "--data-root", os.path.join(rdir, "docker"), "--exec-root", "/run/docker",
-            "--pidfile", "/run/docker.pid", "-H", "unix:///run/docker.sock",
-            "--group", "root" if rec["sudo"] else rec["group"]])
-        sshd = daemon("sshd", ["/usr/sbin/sshd", "-D", "-f", os.path.join(rdir, "ssh", "sshd_config"),
-                               "-E", os.path.join(rdir, "log", "sshd.log")])
-        https = daemon("https", [PYTHON, os.path.join(rdir, "sim", "https-front.py"),
-                                 os.path.join(rdir, "tls", "console.crt"),
-                                 os.path.join(rdir, "tls", "console.key"), "8443", "8080",
-                                 os.path.join(rdir, "log", "https-access.log")])
-        deadline = time.monotonic() + 30
-        waiting = {"dockerd": docker_ping, "sshd": lambda: tcp_banner(22), "https": lambda: tcp_banner(8443, False)}
-        procs = {"dockerd": dockerd, "sshd": sshd, "https": https}
-        while waiting:
-            for name in list(waiting):
-                if procs[name].poll() is not None:
-                    raise Fail(f"{name} exited with {procs[name].returncode}; see {rdir}/log/{name}.log")
-                if waiting[name]():
-                    del waiting[name]
-            if time.monotonic() > deadline:
-                raise Fail(f"timed out waiting for {', '.join(waiting)}")
-            time.sleep(0.02)
+        start_daemons(rec)
         write(ready, "ok\n")
     except Exception as e:  # noqa: BLE001 - reported to `up` through the ready file
         write(ready, f"error: {e}\n")
@@ -107,11 +72,57 @@ def host_init(base, role):
     relay(socket.socket(fileno=lfd))
 
 
-def docker_ping():
+def daemon_commands(rec):
+    """What the host runs at boot: dockerd, sshd and the HTTPS front, by name."""
+    rdir = rec["dir"]
+    return {
+        "dockerd": ["dockerd", "--config-file", os.path.join(rdir, "daemon.json"), "--storage-driver=vfs",
+                    "--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false",
+                    "--bridge=none", "--userland-proxy=false", "--data-root", os.path.join(rdir, "docker"),
+                    "--exec-root", "/run/docker", "--pidfile", "/run/docker.pid", "-H", "unix:///run/docker.sock",
+                    "--group", "root" if rec["sudo"] else rec["group"]],
+        "sshd": ["/usr/sbin/sshd", "-D", "-f", os.path.join(rdir, "ssh", "sshd_config"),
+                 "-E", os.path.join(rdir, "log", "sshd.log")],
+        "https": [PYTHON, os.path.join(rdir, "sim", "https-front.py"), os.path.join(rdir, "tls", "console.crt"),
+                  os.path.join(rdir, "tls", "console.key"), "8443", "8080",
+                  os.path.join(rdir, "log", "https-access.log")],
+    }
+
+
+def start_daemons(rec, enter=(), probes=None, timeout=30):
+    """Starts the host's daemons (as its boot does) and waits until each answers. `enter` is
+    the prefix that puts a command inside the host (empty in _init, which already is there;
+    nsenter for `powercycle`), `probes` how to ask each daemon from where this runs."""
+    rdir = rec["dir"]
+    for cmd in (["mkdir", "-p", "-m", "0755", "/run/sshd"], ["mkdir", "-p", "-m", "1777", "/run/lock"],
+                ["touch", "/run/utmp"]):
+        run(*enter, *cmd, env=CLEAN_ENV)
+    procs = {}
+    for name, cmd in daemon_commands(rec).items():
+        with open(os.path.join(rdir, "log", f"{name}.log"), "ab") as log:
+            procs[name] = subprocess.Popen([*enter, *cmd], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                           start_new_session=True, env=CLEAN_ENV, cwd="/")
+        write(os.path.join(rdir, f"{name}.pid"), f"{procs[name].pid}\n")
+    waiting = dict(probes or {"dockerd": lambda: docker_ping("/run/docker.sock"), "sshd": lambda: tcp_banner(22),
+                              "https": lambda: tcp_banner(8443, False)})
+    deadline = time.monotonic() + timeout
+    while waiting:
+        for name in list(waiting):
+            if procs[name].poll() is not None:
+                raise Fail(f"{name} exited with {procs[name].returncode}; see {rdir}/log/{name}.log")
+            if waiting[name]():
+                del waiting[name]
+        if time.monotonic() > deadline:
+            raise Fail(f"timed out waiting for {', '.join(waiting)}")
+        time.sleep(0.02)
+    return procs
+
+
+def docker_ping(path):
     try:
         s = socket.socket(socket.AF_UNIX)
         s.settimeout(1)
-        s.connect("/run/docker.sock")
+        s.connect(path)
         s.sendall(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n")
         data = s.recv(4096)
         s.close()

@@ -31,48 +31,44 @@ def env_of(rec):
     return env
 
 
-def split_row(row):
-    fields, cur, q, i = [], "", "", 0
-    while i < len(row):
-        c = row[i]
-        if q:
-            cur += c
-            if c == "\\":
-                i += 1
-                cur += row[i] if i < len(row) else ""
-            elif c == q:
-                q = ""
-        elif c in "'\"":
-            q = c
-            cur += c
-        elif c == ",":
-            fields.append(cur.strip())
-            cur = ""
-        else:
-            cur += c
-        i += 1
-    fields.append(cur.strip())
-    return [f[1:-1].replace("\\'", "'") if f[:1] == "'" and f[-1:] == "'" else f for f in fields]
+# Inside the database container, with its own root password: @@global.read_only, the schema's
+# applied versions, then each table of the schema as it is (SHOW CREATE TABLE without the
+# AUTO_INCREMENT counter) and its rows (an InnoDB scan: primary key order), in table order.
+# A canonical text of the content: two servers, or a dump restored, give the same text for
+# the same data, whatever their files or a dump's dates say.
+CANONICAL = r"""export MYSQL_PWD="$MYSQL_ROOT_PASSWORD"
+q() { mysql -uroot -N -B -r "$@"; }
+echo "#readonly $(q -e 'SELECT @@global.read_only')"
+tables=$(q -e "SELECT table_name FROM information_schema.tables WHERE table_schema = 'myst' \
+               AND table_type = 'BASE TABLE' ORDER BY table_name") || exit 1
+for t in $tables; do
+    if [ "$t" = schema_version ]; then
+        echo "#versions $(q -e 'SELECT version FROM myst.schema_version WHERE success = 1' | tr '\n' ' ')"
+    fi
+    echo "-- $t.frm"
+    q -e "SHOW CREATE TABLE myst.\`$t\`" | awk 'NR == 1 { sub(/^[^\t]*\t/, "") }
+        { gsub(/ AUTO_INCREMENT=[0-9]+/, ""); print }'
+    echo "-- $t.ibd"
+    q -e "SELECT * FROM myst.\`$t\`"
+done
+"""
 
 
 def database(rec):
-    """The database as files (read from the main namespace): (schema version, dump text)."""
-    d = os.path.join(rec["dir"], "home", "data", "myst")
-    if not os.path.isdir(d):
-        return None, ""
-    parts, version = [], None
-    for name in sorted(os.listdir(d)):
-        if name.endswith((".frm", ".ibd")):
-            with open(os.path.join(d, name), errors="replace") as f:
-                parts.append(f"-- {name}\n{f.read()}")
-    try:
-        with open(os.path.join(d, "schema_version.ibd")) as f:
-            applied = [split_row(line.rstrip("\n")) for line in f if line.strip()]
-        ok = [r[1] for r in applied if len(r) >= 10 and r[9] == "1"]
-        version = max(ok, key=version_key) if ok else None
-    except FileNotFoundError:
-        pass
-    return version, "".join(parts)
+    """The database as the server has it: (read_only, schema version, canonical text), or
+    (False, None, "") when its container does not answer."""
+    code, out, _ = inside(rec, "docker", "exec", "myststudio_db", "sh", "-c", CANONICAL, check=False, timeout=60)
+    if code != 0 or not out.startswith("#readonly "):
+        return False, None, ""
+    lines = out.splitlines(keepends=True)
+    read_only = lines[0].split()[1:] == ["1"]
+    versions, dump = [], []
+    for line in lines[1:]:
+        if line.startswith("#versions"):
+            versions = line.split()[1:]
+        else:
+            dump.append(line)
+    return read_only, (max(versions, key=version_key) if versions else None), "".join(dump)
 
 
 def state(args):
@@ -82,8 +78,6 @@ def state(args):
     result = {"role": args.role, "hostRunning": running, "taggedImage": None, "runningImage": None,
               "consoleVersion": None, "dbVersion": None, "dbDump": "", "dbDumpSha256": None,
               "readOnly": False, "webRunning": False, "dbRunning": False, "images": [], "backups": []}
-    result["dbVersion"], result["dbDump"] = database(rec)
-    result["dbDumpSha256"] = hashlib.sha256(result["dbDump"].encode()).hexdigest()
     backup = os.path.join(rec["dir"], "home", "backup")
     if os.path.isdir(backup):
         result["backups"] = sorted(f"{HOST_HOME}/backup/{n}" for n in os.listdir(backup))
@@ -102,9 +96,7 @@ def state(args):
                                    for line in out.splitlines() if line.strip()), key=lambda i: i["ref"])
         result["consoleVersion"] = console_version(rec)
         if result["dbRunning"]:
-            code, out, _ = inside(rec, "docker", "exec", "myststudio_db", "mysql", "-uroot",
-                                  "-p" + env_of(rec).get("MYSQL_ROOT_PASSWORD", ""), "-N", "-e",
-                                  "SELECT @@global.read_only", check=False)
-            result["readOnly"] = code == 0 and out.strip() == "1"
+            result["readOnly"], result["dbVersion"], result["dbDump"] = database(rec)
+    result["dbDumpSha256"] = hashlib.sha256(result["dbDump"].encode()).hexdigest()
     json.dump(result, sys.stdout, indent=2)
     print()

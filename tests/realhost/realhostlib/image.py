@@ -10,9 +10,66 @@ import tarfile
 import time
 import zipfile
 
-from .common import (BUILD_FORMAT, CACHE_ROOT, ENTRY, IMAGE_SRC, LABEL, MYSQL_IMAGE, REPO, Locked,
+from .common import (BUILD_FORMAT, CACHE_ROOT, IMAGE_SRC, LABEL, MYSQL_IMAGE, REPO, Locked,
                      version_key)
 from .lab import inside
+
+
+# ---------------------------------------------------------------- MariaDB from this machine
+
+# The database is Debian 12's MariaDB (apt-get install mariadb-server), copied from this machine
+# into the images with the libraries ldd lists: the server and its tools in mysql:5.7, the
+# client (what the console's JDBC driver stands for) in myst-studio.
+MARIADB_SERVER = ["/usr/sbin/mariadbd", "/usr/bin/mariadb-dump", "/usr/bin/mariadb-admin"]
+MARIADB_CLIENT = ["/usr/bin/mariadb"]
+MARIADB_ALIASES = {"mariadbd": "mysqld", "mariadb": "mysql", "mariadb-dump": "mysqldump",
+                   "mariadb-admin": "mysqladmin"}
+MARIADB_SHARE = "/usr/share/mysql"  # errmsg, charsets, the system tables' SQL (not /usr/share/mariadb)
+
+
+def mariadb_missing():
+    return [p for p in MARIADB_SERVER + MARIADB_CLIENT + [MARIADB_SHARE] if not os.path.exists(p)]
+
+
+def libraries(binaries):
+    """{path in the image: path here} of every library the binaries load, the dynamic loader
+    included, each under its own name in the folder it really lives in (/lib is /usr/lib)."""
+    libs = {}
+    for b in binaries:
+        out = subprocess.run(["ldd", b], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            parts = line.split()
+            path = parts[parts.index("=>") + 1] if "=>" in parts else (parts[0] if parts else "")
+            if path.startswith("/"):
+                inner = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+                libs[inner.lstrip("/")] = path
+    return libs
+
+
+def mariadb_sources(server):
+    """{path in the image: path here} of the MariaDB files an image gets."""
+    binaries = MARIADB_SERVER + MARIADB_CLIENT if server else MARIADB_CLIENT
+    files = {b.lstrip("/"): b for b in binaries}
+    files.update(libraries(binaries))
+    if server:
+        for root, dirs, names in os.walk(MARIADB_SHARE):
+            dirs.sort()
+            for n in sorted(names):
+                p = os.path.join(root, n)
+                files[p.lstrip("/")] = p
+    return files
+
+
+def add_mariadb(fs, server):
+    fs.link("lib", "usr/lib")
+    fs.link("lib64", "usr/lib64")
+    for inner, outer in sorted(mariadb_sources(server).items()):
+        with open(outer, "rb") as f:
+            fs.file(inner, f.read(), 0o755 if os.stat(outer).st_mode & 0o111 else 0o644)
+    for real, alias in MARIADB_ALIASES.items():
+        for folder in ("usr/bin", "usr/sbin"):
+            if f"/{folder}/{real}" in MARIADB_SERVER + MARIADB_CLIENT and (server or real == "mariadb"):
+                fs.link(f"{folder}/{alias}", real)
 
 
 # ---------------------------------------------------------------- the image cache
@@ -27,12 +84,15 @@ def cache_key():
             h.update(str(os.stat(p).st_mode & 0o111).encode())
             with open(p, "rb") as f:
                 h.update(f.read())
-    # and how they are built: busybox and realhost's own source (the command and this package)
+    # and how they are built: busybox and this file (not the rest of realhost, whose changes
+    # do not change an image), and the MariaDB files copied in (by name, size and time).
     pkg = os.path.dirname(os.path.abspath(__file__))
-    sources = [ENTRY] + [os.path.join(pkg, n) for n in sorted(os.listdir(pkg)) if n.endswith(".py")]
-    for p in (shutil.which("busybox") or "/bin/busybox", *sources):
+    for p in (shutil.which("busybox") or "/bin/busybox", os.path.join(pkg, "image.py")):
         with open(p, "rb") as f:
             h.update(f.read())
+    for inner, outer in sorted(mariadb_sources(True).items()):
+        st = os.stat(outer)
+        h.update(f"{inner}\0{st.st_size}\0{int(st.st_mtime)}\0".encode())
     return h.hexdigest()[:16]
 
 
@@ -163,12 +223,14 @@ def web_rootfs(version, build):
     fs.dir("usr/local/tomcat/lib")
     fs.file("usr/local/tomcat/webapps/console.war", console_war(version, build))
     fs.file("usr/local/tomcat/RELEASE-NOTES", b"Apache Tomcat Version 9.0.83\n")
+    add_mariadb(fs, server=False)
     return fs.bytes()
 
 
 def db_rootfs():
     fs = RootFs()
     fs.tree(os.path.join(IMAGE_SRC, "db"))
+    add_mariadb(fs, server=True)
     fs.dir("var/lib/mysql")
     fs.dir("run/mysqld")
     fs.dir("docker-entrypoint-initdb.d")
@@ -207,7 +269,7 @@ def ensure_cache(builder, versions):
         if not os.path.exists(path):
             build_image(builder, path, MYSQL_IMAGE, db_rootfs(), [
                 "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                "ENV GOSU_VERSION=1.16", "ENV MYSQL_MAJOR=5.7", "ENV MYSQL_VERSION=5.7.44-1.el7",
+                "ENV MARIADB_VERSION=1:10.11", "ENV LANG=C.UTF-8",
                 "VOLUME /var/lib/mysql", "EXPOSE 3306 33060",
                 'ENTRYPOINT ["docker-entrypoint.sh"]', 'CMD ["mysqld"]'])
         for v in versions:

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 
 from .common import CLEAN_ENV, GLOBAL_DIR, HOST_HOME, Fail, Locked, alive, load_json, read_pid, write
@@ -91,6 +92,15 @@ def ssh_cmd(base, rec, command=None, batch=True):
     if command is not None:
         cmd.append(command)
     return cmd
+
+
+def ssh_banner(rec):
+    """The host's sshd answers through its relay (as a client from the main namespace sees it)."""
+    try:
+        with socket.create_connection(("127.0.0.1", rec["port"]), timeout=1) as s:
+            return s.recv(64).startswith(b"SSH-")
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------- /u01 in the main namespace

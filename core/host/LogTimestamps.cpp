@@ -31,7 +31,30 @@ QDateTime lineTimestampAsUtc(const QString& line)
 
 bool isBeforeBoot(const QString& line, const QDateTime& bootUtc, int hostUtcOffsetSeconds)
 {
-    const QDateTime local = lineTimestampAsUtc(line);
+    return isBeforeBoot(lineTimestampAsUtc(line), bootUtc, hostUtcOffsetSeconds);
+}
+
+QDateTime LogClock::stamp(const QString& line)
+{
+    const QDateTime dated = lineTimestampAsUtc(line);
+    if (dated.isValid())
+        return m_last = dated;
+    static const QRegularExpression timeOnly(
+        QStringLiteral("^(\\d{2}):(\\d{2}):(\\d{2})(?:[.,]\\d{1,6})?\\s"));
+    const QRegularExpressionMatch m = timeOnly.match(line);
+    if (!m.hasMatch() || !m_last.isValid())
+        return {};
+    const QTime time(m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt());
+    if (!time.isValid())
+        return {};
+    QDateTime t(m_last.date(), time, QTimeZone::utc());
+    if (t < m_last.addSecs(-6 * 3600)) // 23:59 then 00:00: the next day
+        t = t.addDays(1);
+    return m_last = t;
+}
+
+bool isBeforeBoot(const QDateTime& local, const QDateTime& bootUtc, int hostUtcOffsetSeconds)
+{
     if (!local.isValid() || !bootUtc.isValid())
         return false;
     // Local time L in a zone UTC+o is the instant L - o; the later of the two readings must

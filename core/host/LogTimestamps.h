@@ -17,5 +17,21 @@ QDateTime lineTimestampAsUtc(const QString& line);
 // only a line older than the boot read either way counts as older, with a few seconds of
 // margin. Lines without a timestamp are never called older.
 bool isBeforeBoot(const QString& line, const QDateTime& bootUtc, int hostUtcOffsetSeconds);
+// The same for a line's time as read (LogClock::stamp, lineTimestampAsUtc).
+bool isBeforeBoot(const QDateTime& lineTime, const QDateTime& bootUtc, int hostUtcOffsetSeconds);
+
+// Reads a log's lines in order and dates each. Tomcat's own lines carry a date; the
+// application's (logback's "11:22:10.411 [main] ERROR …") only a time of day, between them. A
+// line with a time only takes the date of the dated line before it (the next day when its time
+// went back by hours: past midnight), so that a restarted container's earlier boots, which
+// `docker logs` replays, are told from this one by all their lines, not only Tomcat's.
+class LogClock
+{
+public:
+    QDateTime stamp(const QString& line); // invalid when the line has no time, or no date yet
+
+private:
+    QDateTime m_last;
+};
 
 } // namespace myst

@@ -31,8 +31,9 @@ StartupLogResult checkStartupLog(HostSession& host, const QString& outputLogsScr
     int errorCount = 0;
     int earlier = 0; // lines of earlier boots, replayed by docker logs -f
     QString lastLine;
+    LogClock clock; // dates the application's time-only lines from Tomcat's dated ones
     const auto lines = [&](OutputStream stream, const QString& line) {
-        if (isBeforeBoot(line, boot.startedUtc, boot.hostUtcOffsetSeconds)) {
+        if (isBeforeBoot(clock.stamp(line), boot.startedUtc, boot.hostUtcOffsetSeconds)) {
             ++earlier;
             return;
         }

@@ -193,6 +193,28 @@ private slots:
         QVERIFY(!isBeforeBoot(tomcatOld, QDateTime(), 0)); // no boot known: every line counts
     }
 
+    // The application's lines carry a time of day only, between Tomcat's dated lines: each is
+    // dated from the dated line before it, so an earlier boot's error line (replayed by docker
+    // logs after a restart) is told from this boot's.
+    void timeOnlyLinesTakeTheDateOfTheLineBefore()
+    {
+        const QDateTime boot = QDateTime::fromString("2026-12-01T15:00:00Z", Qt::ISODate);
+        LogClock clock;
+        QVERIFY(!clock.stamp("11:22:10.411 [main] ERROR before any date").isValid());
+        QVERIFY(
+            isBeforeBoot(clock.stamp("01-Dec-2026 14:10:02.311 INFO [main] Starting"), boot, 0));
+        QVERIFY(isBeforeBoot(clock.stamp("14:10:03.117 [main] ERROR c.r.myst.plugins."
+                                         "PluginRegistry - Failed to load plugin [x.jar]"),
+                             boot, 0));
+        QVERIFY(
+            !isBeforeBoot(clock.stamp("01-Dec-2026 15:00:04.002 INFO [main] Starting"), boot, 0));
+        QVERIFY(!isBeforeBoot(clock.stamp("15:00:05.210 [main] ERROR this boot's"), boot, 0));
+        // Past midnight: 23:59 then 00:00:30 is the next day.
+        LogClock late;
+        late.stamp("01-Dec-2026 23:59:58.000 INFO [main] Starting");
+        QCOMPARE(late.stamp("00:00:30.000 [main] INFO next day").date(), QDate(2026, 12, 2));
+    }
+
     void versionsWithSuffixesAndLoadedImages()
     {
         QVERIFY(sameMystVersion("7.2.0.1", "7.2.0.1-mysql8"));

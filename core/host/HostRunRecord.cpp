@@ -1,4 +1,5 @@
 #include "core/host/HostRunRecord.h"
+#include "core/base/IsoTime.h"
 
 #include "core/base/Platform.h"
 #include "core/base/Validation.h"
@@ -13,16 +14,6 @@ namespace myst {
 
 namespace {
 const QString FormatName = QStringLiteral("myst-upgrade-host-record");
-
-QString iso(const QDateTime& t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
-}
-
-QDateTime fromIso(const QJsonValue& v)
-{
-    return QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
-}
 
 // Names shown to other people (who, from where): plain characters only, as the lock's.
 QString plainName(QString value)
@@ -113,8 +104,8 @@ QJsonObject HostRunRecord::toJson() const
         stepArray.append(QJsonObject{{QStringLiteral("id"), s.id},
                                      {QStringLiteral("title"), s.title},
                                      {QStringLiteral("status"), s.status},
-                                     {QStringLiteral("started"), iso(s.started)},
-                                     {QStringLiteral("finished"), iso(s.finished)},
+                                     {QStringLiteral("started"), isoUtc(s.started)},
+                                     {QStringLiteral("finished"), isoUtc(s.finished)},
                                      {QStringLiteral("attempts"), s.attempts},
                                      {QStringLiteral("decision"), s.decision}});
     }
@@ -130,9 +121,9 @@ QJsonObject HostRunRecord::toJson() const
         {QStringLiteral("role"), role},
         {QStringLiteral("user"), user},
         {QStringLiteral("from"), from},
-        {QStringLiteral("started"), iso(started)},
-        {QStringLiteral("finished"), iso(finished)},
-        {QStringLiteral("updated"), iso(updated)},
+        {QStringLiteral("started"), isoUtc(started)},
+        {QStringLiteral("finished"), isoUtc(finished)},
+        {QStringLiteral("updated"), isoUtc(updated)},
         {QStringLiteral("previous"),
          QJsonObject{{QStringLiteral("imageId"), previousImageId},
                      {QStringLiteral("tags"), QJsonArray::fromStringList(previousTags)},
@@ -140,7 +131,7 @@ QJsonObject HostRunRecord::toJson() const
         {QStringLiteral("backup"), QJsonObject{{QStringLiteral("path"), backupPath},
                                                {QStringLiteral("size"), backupSize},
                                                {QStringLiteral("sha256"), backupSha256},
-                                               {QStringLiteral("time"), iso(backupTime)}}},
+                                               {QStringLiteral("time"), isoUtc(backupTime)}}},
         {QStringLiteral("newImageId"), newImageId},
         {QStringLiteral("steps"), stepArray},
     };
@@ -169,9 +160,9 @@ std::optional<HostRunRecord> HostRunRecord::fromJson(const QJsonObject& json, QS
     r.role = json.value(QStringLiteral("role")).toString();
     r.user = plainName(json.value(QStringLiteral("user")).toString());
     r.from = plainName(json.value(QStringLiteral("from")).toString());
-    r.started = fromIso(json.value(QStringLiteral("started")));
-    r.finished = fromIso(json.value(QStringLiteral("finished")));
-    r.updated = fromIso(json.value(QStringLiteral("updated")));
+    r.started = fromIsoUtc(json.value(QStringLiteral("started")));
+    r.finished = fromIsoUtc(json.value(QStringLiteral("finished")));
+    r.updated = fromIsoUtc(json.value(QStringLiteral("updated")));
     const QJsonObject previous = json.value(QStringLiteral("previous")).toObject();
     r.previousImageId = previous.value(QStringLiteral("imageId")).toString();
     for (const QJsonValue& t : previous.value(QStringLiteral("tags")).toArray())
@@ -181,15 +172,15 @@ std::optional<HostRunRecord> HostRunRecord::fromJson(const QJsonObject& json, QS
     r.backupPath = backup.value(QStringLiteral("path")).toString();
     r.backupSize = backup.value(QStringLiteral("size")).toInteger(-1);
     r.backupSha256 = backup.value(QStringLiteral("sha256")).toString();
-    r.backupTime = fromIso(backup.value(QStringLiteral("time")));
+    r.backupTime = fromIsoUtc(backup.value(QStringLiteral("time")));
     r.newImageId = json.value(QStringLiteral("newImageId")).toString();
     for (const QJsonValue& v : json.value(QStringLiteral("steps")).toArray()) {
         const QJsonObject s = v.toObject();
         r.steps << StepStatusLine{s.value(QStringLiteral("id")).toString().left(64),
                                   s.value(QStringLiteral("title")).toString().left(200),
                                   s.value(QStringLiteral("status")).toString().left(32),
-                                  fromIso(s.value(QStringLiteral("started"))),
-                                  fromIso(s.value(QStringLiteral("finished"))),
+                                  fromIsoUtc(s.value(QStringLiteral("started"))),
+                                  fromIsoUtc(s.value(QStringLiteral("finished"))),
                                   qBound(1, s.value(QStringLiteral("attempts")).toInt(1), 1000),
                                   s.value(QStringLiteral("decision")).toString().left(600)};
     }

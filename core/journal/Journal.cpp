@@ -1,4 +1,5 @@
 #include "core/journal/Journal.h"
+#include "core/base/IsoTime.h"
 #include "core/journal/RunNames.h"
 
 #include "core/base/Platform.h"
@@ -102,14 +103,6 @@ const char* const StatusNames[] = {"pending",   "running", "succeeded", "failed"
                                    "cancelled", "skipped", "accepted"};
 constexpr int StatusCount = sizeof(StatusNames) / sizeof(StatusNames[0]);
 
-QString iso(const QDateTime& t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
-}
-QDateTime fromIso(const QJsonValue& v)
-{
-    return QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
-}
 } // namespace
 
 namespace {
@@ -119,8 +112,8 @@ QJsonArray attemptsToJson(const QList<StepAttempt>& attempts)
     for (const StepAttempt& a : attempts)
         out.append(QJsonObject{{QStringLiteral("status"), stepStatusName(a.status)},
                                {QStringLiteral("exitCode"), a.exitCode},
-                               {QStringLiteral("started"), iso(a.started)},
-                               {QStringLiteral("finished"), iso(a.finished)},
+                               {QStringLiteral("started"), isoUtc(a.started)},
+                               {QStringLiteral("finished"), isoUtc(a.finished)},
                                {QStringLiteral("logFile"), a.logFile},
                                {QStringLiteral("message"), a.message}});
     return out;
@@ -134,8 +127,8 @@ QList<StepAttempt> attemptsFromJson(const QJsonArray& array)
         StepAttempt a;
         a.status = stepStatusFromName(o.value(QStringLiteral("status")).toString());
         a.exitCode = o.value(QStringLiteral("exitCode")).toInt(-1);
-        a.started = fromIso(o.value(QStringLiteral("started")));
-        a.finished = fromIso(o.value(QStringLiteral("finished")));
+        a.started = fromIsoUtc(o.value(QStringLiteral("started")));
+        a.finished = fromIsoUtc(o.value(QStringLiteral("finished")));
         a.logFile = o.value(QStringLiteral("logFile")).toString();
         a.message = o.value(QStringLiteral("message")).toString();
         out << a;
@@ -150,7 +143,7 @@ QJsonArray decisionsToJson(const QList<OperatorDecision>& decisions)
         out.append(QJsonObject{{QStringLiteral("kind"), d.kind},
                                {QStringLiteral("step"), d.step},
                                {QStringLiteral("by"), d.by},
-                               {QStringLiteral("at"), iso(d.at)},
+                               {QStringLiteral("at"), isoUtc(d.at)},
                                {QStringLiteral("note"), d.note}});
     return out;
 }
@@ -162,7 +155,7 @@ QList<OperatorDecision> decisionsFromJson(const QJsonArray& array)
         const QJsonObject o = v.toObject();
         out << OperatorDecision{
             o.value(QStringLiteral("kind")).toString(), o.value(QStringLiteral("step")).toInt(-1),
-            o.value(QStringLiteral("by")).toString(), fromIso(o.value(QStringLiteral("at"))),
+            o.value(QStringLiteral("by")).toString(), fromIsoUtc(o.value(QStringLiteral("at"))),
             o.value(QStringLiteral("note")).toString()};
     }
     return out;
@@ -253,7 +246,7 @@ QJsonObject Journal::toJson() const
                                 {QStringLiteral("backupPath"), it->backupPath},
                                 {QStringLiteral("backupSize"), it->backupSize},
                                 {QStringLiteral("backupSha256"), it->backupSha256},
-                                {QStringLiteral("backupTime"), iso(it->backupTime)},
+                                {QStringLiteral("backupTime"), isoUtc(it->backupTime)},
                                 {QStringLiteral("newImageId"), it->newImageId},
                                 {QStringLiteral("copiedBackupPath"), it->copiedBackupPath},
                                 {QStringLiteral("copiedBackupSha256"), it->copiedBackupSha256},
@@ -270,8 +263,8 @@ QJsonObject Journal::toJson() const
                         {QStringLiteral("command"), s.command},
                         {QStringLiteral("status"), stepStatusName(s.status)},
                         {QStringLiteral("exitCode"), s.exitCode},
-                        {QStringLiteral("started"), iso(s.started)},
-                        {QStringLiteral("finished"), iso(s.finished)},
+                        {QStringLiteral("started"), isoUtc(s.started)},
+                        {QStringLiteral("finished"), isoUtc(s.finished)},
                         {QStringLiteral("logFile"), s.logFile},
                         {QStringLiteral("message"), s.message},
                         {QStringLiteral("attempts"), attemptsToJson(s.attempts)},
@@ -285,8 +278,8 @@ QJsonObject Journal::toJson() const
             {QStringLiteral("rollbackOf"), rollbackOf},
             {QStringLiteral("status"), status},
             {QStringLiteral("message"), message},
-            {QStringLiteral("started"), iso(started)},
-            {QStringLiteral("finished"), iso(finished)},
+            {QStringLiteral("started"), isoUtc(started)},
+            {QStringLiteral("finished"), isoUtc(finished)},
             {QStringLiteral("outageMs"), outageMs},
             {QStringLiteral("hosts"), hosts},
             {QStringLiteral("records"), recs},
@@ -309,8 +302,8 @@ Journal Journal::fromJson(const QJsonObject& json)
     j.rollbackOf = json.value(QStringLiteral("rollbackOf")).toString();
     j.status = json.value(QStringLiteral("status")).toString();
     j.message = json.value(QStringLiteral("message")).toString();
-    j.started = fromIso(json.value(QStringLiteral("started")));
-    j.finished = fromIso(json.value(QStringLiteral("finished")));
+    j.started = fromIsoUtc(json.value(QStringLiteral("started")));
+    j.finished = fromIsoUtc(json.value(QStringLiteral("finished")));
     j.outageMs = json.value(QStringLiteral("outageMs")).toInteger(-1);
     j.hosts = json.value(QStringLiteral("hosts")).toObject();
     j.plan = json.value(QStringLiteral("plan")).toObject();
@@ -328,7 +321,7 @@ Journal Journal::fromJson(const QJsonObject& json)
         h.backupPath = r.value(QStringLiteral("backupPath")).toString();
         h.backupSize = r.value(QStringLiteral("backupSize")).toInteger(-1);
         h.backupSha256 = r.value(QStringLiteral("backupSha256")).toString();
-        h.backupTime = fromIso(r.value(QStringLiteral("backupTime")));
+        h.backupTime = fromIsoUtc(r.value(QStringLiteral("backupTime")));
         h.newImageId = r.value(QStringLiteral("newImageId")).toString();
         h.copiedBackupPath = r.value(QStringLiteral("copiedBackupPath")).toString();
         h.copiedBackupSha256 = r.value(QStringLiteral("copiedBackupSha256")).toString();
@@ -346,8 +339,8 @@ Journal Journal::fromJson(const QJsonObject& json)
         s.command = o.value(QStringLiteral("command")).toString();
         s.status = stepStatusFromName(o.value(QStringLiteral("status")).toString());
         s.exitCode = o.value(QStringLiteral("exitCode")).toInt(-1);
-        s.started = fromIso(o.value(QStringLiteral("started")));
-        s.finished = fromIso(o.value(QStringLiteral("finished")));
+        s.started = fromIsoUtc(o.value(QStringLiteral("started")));
+        s.finished = fromIsoUtc(o.value(QStringLiteral("finished")));
         s.logFile = o.value(QStringLiteral("logFile")).toString();
         s.message = o.value(QStringLiteral("message")).toString();
         s.attempts = attemptsFromJson(o.value(QStringLiteral("attempts")).toArray());

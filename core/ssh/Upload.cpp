@@ -22,8 +22,8 @@ namespace myst {
 
 namespace {
 constexpr qint64 MarginMegabytes = 256;
-constexpr int StateTimeoutMs = 120000;     // ending a stale writer takes up to 5 s each
-constexpr int ChecksumTimeoutMs = 3600000; // hashing what is left of a multi-GB image
+constexpr int StateTimeoutMs = 120000;           // ending a stale writer takes up to 5 s each
+constexpr int UploadChecksumTimeoutMs = 3600000; // hashing what is left of a multi-GB image
 constexpr int PingTimeoutMs = 30000;
 
 // The local file's sha256 on a thread of its own, so that hashing is not on the critical path
@@ -238,7 +238,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
                 cancelled() ? cancelledMessage : QStringLiteral("Cannot read %1").arg(localPath);
             return out;
         }
-        const QStringList reply = replies.next(ChecksumTimeoutMs);
+        const QStringList reply = replies.next(UploadChecksumTimeoutMs);
         if (reply.value(0) == QLatin1String("final-sha") && reply.value(1) == local) {
             sendLine(channel.get(), QStringLiteral("done"));
             out.ok = true;
@@ -386,7 +386,7 @@ UploadResult uploadFile(SshConnection& connection, const QString& localPath,
         out.message = droppedMessage(blocks.doneBytes(), out.size);
         return out;
     }
-    const QStringList verdict = replies.next(ChecksumTimeoutMs);
+    const QStringList verdict = replies.next(UploadChecksumTimeoutMs);
     sendLine(channel.get(), QStringLiteral("done"));
     const QString word = verdict.value(0);
     if (word == QLatin1String("committed")) {

@@ -8,6 +8,7 @@
 #include "ui/run/OutageClock.h"
 #include "ui/run/RunDialogs.h"
 #include "ui/run/RunTitle.h"
+#include "ui/run/StatusStyle.h"
 #include "ui/run/StepTable.h"
 #include "ui/run/SwitchBack.h"
 #include "ui/run/UploadMeter.h"
@@ -27,11 +28,6 @@
 #include <QVBoxLayout>
 
 namespace myst {
-
-namespace {
-const QString Red = QStringLiteral("color: #b21818;");
-const QString Green = QStringLiteral("color: #18781c;");
-} // namespace
 
 RunPage::RunPage()
 {
@@ -254,7 +250,7 @@ void RunPage::continueRun(const Journal& last)
 
 void RunPage::notStarted(const QString& why)
 {
-    setStatus(why, Red);
+    setStatus(why, StatusRed);
     setState(State::NotStarted);
 }
 
@@ -395,7 +391,7 @@ void RunPage::onFinished(const RunResult& result)
     m_runner->deleteLater();
     m_steps->stopClock();
     m_outage->runEnded(result.journal);
-    setStatus(result.message, result.ok ? Green : Red);
+    setStatus(result.message, result.ok ? StatusGreen : StatusRed);
     if (m_state == State::Stopping) {
         startRollback(m_rollbackRole);
         return;
@@ -454,7 +450,7 @@ void RunPage::startRollback(const QString& role)
         return;
     }
     if (!RunSession::planRollback(wizardOf(this)->state().site, *upgrade, role, &plan, &error)) {
-        setStatus(error, Red);
+        setStatus(error, StatusRed);
         setState(State::Finished);
         return;
     }

@@ -5,6 +5,7 @@
 
 #include "ui/run/FailurePanel.h"
 #include "ui/run/HostLogs.h"
+#include "ui/run/StatusStyle.h"
 #include "ui/run/StepTable.h"
 #include "ui/widgets/LogPane.h"
 #include "ui/wizard/UpgradeWizard.h"
@@ -17,7 +18,6 @@
 namespace myst {
 
 namespace {
-const QString Red = QStringLiteral("color: #b21818;");
 
 // The run the failure panel is about: the last this page ran or continued.
 Journal lastRun(const QWizardPage* page)
@@ -50,7 +50,7 @@ void RunPage::showFailedRun(const Journal& run, const Plan& plan)
         m_steps->stepFinished(i, run.steps.at(i));
         m_logs->replay(run.steps.at(i)); // what the failed step said
     }
-    setStatus(run.message, Red);
+    setStatus(run.message, StatusRed);
     m_hostsNow.clear();
     showFailure(run);
 }
@@ -60,7 +60,7 @@ void RunPage::retryFailedStep()
     Journal run = lastRun(this);
     QString error;
     if (!FailedStep::prepareRetry(run, m_plan, &error)) {
-        setStatus(error, Red);
+        setStatus(error, StatusRed);
         return;
     }
     const OperatorDecision& d = run.decisions.last();
@@ -77,7 +77,7 @@ void RunPage::acceptFailure()
     Journal run = lastRun(this);
     QString error;
     if (!FailedStep::prepareAccept(run, &error)) {
-        setStatus(error, Red);
+        setStatus(error, StatusRed);
         return;
     }
     const OperatorDecision& d = run.decisions.last();
@@ -98,7 +98,7 @@ void RunPage::leaveAsIs()
                  "ways on again (Continue).")
                   .arg(run.decisions.last().by,
                        m_hostsNow.isEmpty() ? run.message : tr("Now: %1").arg(m_hostsNow)),
-              Red);
+              StatusRed);
     setState(State::Finished);
 }
 
@@ -128,7 +128,8 @@ void RunPage::breakLock()
         },
         [this, role](LockResult broken) {
             if (!broken.ok) {
-                setStatus(tr("The lock on %1 was not broken: %2").arg(role, broken.message), Red);
+                setStatus(tr("The lock on %1 was not broken: %2").arg(role, broken.message),
+                          StatusRed);
                 setState(State::Locked);
                 return;
             }

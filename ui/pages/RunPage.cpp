@@ -263,13 +263,7 @@ void RunPage::startRun(const Plan& plan, const Journal& journal, Runner::Mode mo
     m_steps->addRun(plan, isRollback() && appended ? tr("Rollback") : QString());
     for (const QString& role : plan.roles())
         m_logs->pane(role);
-    if (m_logs->hostCount() > 1) { // a second host: the logs get the full width, side by side
-        m_split->setOrientation(Qt::Vertical);
-        m_split->setSizes({200, 400});
-    } else { // every step's title whole, up to half the window; the log the rest
-        const int steps = qMin(m_steps->fittingWidth(), window()->width() / 2);
-        m_split->setSizes({steps, qMax(m_split->width() - steps, steps)});
-    }
+    fitSplit();
     if (mode == Runner::Mode::Resume)
         showDoneBefore(plan, journal);
     QStringList roles; // the hosts this run needs, whose secrets no page has asked for yet
@@ -298,6 +292,17 @@ void RunPage::startRun(const Plan& plan, const Journal& journal, Runner::Mode mo
                        .arg(role));
     });
     m_secrets->start();
+}
+
+void RunPage::fitSplit()
+{
+    if (m_logs->hostCount() > 1) { // a second host: the logs get the full width, side by side
+        m_split->setOrientation(Qt::Vertical);
+        m_split->setSizes({200, 400});
+    } else { // every step's title whole, up to half the window; the log the rest
+        const int steps = qMin(m_steps->fittingWidth(), window()->width() / 2);
+        m_split->setSizes({steps, qMax(m_split->width() - steps, steps)});
+    }
 }
 
 void RunPage::showDoneBefore(const Plan& plan, const Journal& journal)

@@ -71,6 +71,7 @@ private:
 
     void startRun(const Plan& plan, const Journal& journal, Runner::Mode mode);
     void showDoneBefore(const Plan& plan, const Journal& journal); // a continued run
+    void fitSplit(); // the steps beside the log, titles whole; or above two hosts' logs
     void launchRun(const Journal& journal, Runner::Mode mode, bool retryRestarted = false);
     void onStepStarted(int index, const StepRecord& step);
     void onStepFinished(int index, const StepRecord& step);

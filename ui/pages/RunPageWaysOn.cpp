@@ -45,6 +45,7 @@ void RunPage::showFailedRun(const Journal& run, const Plan& plan)
     m_steps->addRun(plan);
     for (const QString& role : plan.roles())
         m_logs->pane(role);
+    fitSplit();
     showDoneBefore(plan, run);
     if (const int i = run.firstUndoneStep(); i >= 0) {
         m_steps->stepFinished(i, run.steps.at(i));

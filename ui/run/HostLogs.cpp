@@ -47,7 +47,9 @@ void HostLogs::replay(const StepRecord& step)
                                 m.captured(2));
         }
     }
-    log->appendNote(QStringLiteral("✔ %1").arg(step.message));
+    // How it ended: a continued failed run replays its failed step too.
+    log->appendNote(QStringLiteral("%1 %2").arg(
+        isDone(step.status) ? QStringLiteral("✔") : QStringLiteral("✘"), step.message));
 }
 
 } // namespace myst

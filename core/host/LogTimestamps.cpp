@@ -42,7 +42,9 @@ QDateTime LogClock::stamp(const QString& line)
     static const QRegularExpression timeOnly(
         QStringLiteral("^(\\d{2}):(\\d{2}):(\\d{2})(?:[.,]\\d{1,6})?\\s"));
     const QRegularExpressionMatch m = timeOnly.match(line);
-    if (!m.hasMatch() || !m_last.isValid())
+    if (!m.hasMatch())
+        return m_last; // a stack trace's lines belong to the entry they follow
+    if (!m_last.isValid())
         return {};
     const QTime time(m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt());
     if (!time.isValid())

@@ -24,11 +24,12 @@ bool isBeforeBoot(const QDateTime& lineTime, const QDateTime& bootUtc, int hostU
 // application's (logback's "11:22:10.411 [main] ERROR …") only a time of day, between them. A
 // line with a time only takes the date of the dated line before it (the next day when its time
 // went back by hours: past midnight), so that a restarted container's earlier boots, which
-// `docker logs` replays, are told from this one by all their lines, not only Tomcat's.
+// `docker logs` replays, are told from this one by all their lines, not only Tomcat's. A line
+// with no time at all (a stack trace's) belongs to the entry before it.
 class LogClock
 {
 public:
-    QDateTime stamp(const QString& line); // invalid when the line has no time, or no date yet
+    QDateTime stamp(const QString& line); // invalid while no dated line has been read
 
 private:
     QDateTime m_last;

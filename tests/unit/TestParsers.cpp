@@ -206,8 +206,11 @@ private slots:
         QVERIFY(isBeforeBoot(clock.stamp("14:10:03.117 [main] ERROR c.r.myst.plugins."
                                          "PluginRegistry - Failed to load plugin [x.jar]"),
                              boot, 0));
+        QVERIFY(isBeforeBoot(clock.stamp("java.lang.IllegalStateException: plugin descriptor"),
+                             boot, 0)); // that entry's stack trace
         QVERIFY(
             !isBeforeBoot(clock.stamp("01-Dec-2026 15:00:04.002 INFO [main] Starting"), boot, 0));
+        QVERIFY(!isBeforeBoot(clock.stamp("\tat com.example.This.boot(Boot.java:1)"), boot, 0));
         QVERIFY(!isBeforeBoot(clock.stamp("15:00:05.210 [main] ERROR this boot's"), boot, 0));
         // Past midnight: 23:59 then 00:00:30 is the next day.
         LogClock late;

@@ -374,7 +374,8 @@ StepOutcome Runner::runStep(int i, const Step& step, RunResult& result, bool& in
     // lost attempt is recorded and the step runs afresh.
     const bool restarted = m_hosts->takeRestart(step.role);
     bool restartedBefore = restarted && m_reattach.contains(i);
-    if (restartedBefore && m_retryRestarted && retrySafety(step).safe) {
+    const RetrySafety retry = retrySafety(step);
+    if (restartedBefore && m_retryRestarted && retry.safe) {
         StepRecord& again = m_journal.steps[i];
         again.status = StepStatus::Failed;
         again.finished = QDateTime::currentDateTimeUtc();
@@ -383,8 +384,7 @@ StepOutcome Runner::runStep(int i, const Step& step, RunResult& result, bool& in
                 .arg(step.role));
         again.status = StepStatus::Running;
         again.started = QDateTime::currentDateTimeUtc();
-        m_journal.decisions << OperatorDecision::now(DecisionKind::Retry, i,
-                                                     retrySafety(step).reason);
+        m_journal.decisions << OperatorDecision::now(DecisionKind::Retry, i, retry.reason);
         m_reattach.remove(i);
         restartedBefore = false;
         saveJournal();

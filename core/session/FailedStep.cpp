@@ -20,11 +20,6 @@ QString noFailedStep(const Journal& run)
 }
 } // namespace
 
-QString operatorName()
-{
-    return OperatorDecision::now({}, -1).by;
-}
-
 FailureChoices choices(const Journal& run, const Plan& plan)
 {
     FailureChoices out;

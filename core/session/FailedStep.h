@@ -19,9 +19,6 @@ struct FailureChoices
 
 namespace FailedStep {
 
-// Who decides: the account and the computer ("ana@laptop").
-QString operatorName();
-
 FailureChoices choices(const Journal& run, const Plan& plan);
 
 // Prepares a failed run for `Runner::Mode::Resume` from its failed step: that attempt is kept

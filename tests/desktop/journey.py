@@ -147,7 +147,13 @@ class Journey(unittest.TestCase):
                     gate_node = node
             return labels, log_node, gate_node
 
+        # The Run page follows the button that started the run once the wizard's event loop has
+        # handled the press: AT-SPI's action returns before that, so the page may not be up yet.
+        shown_by = time.time() + 30
         labels, log_node, gate_node = scan()
+        while log_node is None and time.time() < shown_by:
+            time.sleep(0.5)
+            labels, log_node, gate_node = scan()
         self.assertIsNotNone(log_node, f"no {log!r} on the Run page")
         seen, deadline, turns = [], time.time() + timeout, 0
         while time.time() < deadline:

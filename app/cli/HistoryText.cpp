@@ -41,8 +41,12 @@ QJsonObject historyJson(const QString& role, const HostHistory& history)
 {
     const HostInventory& inv = history.inventory;
     QJsonArray records, images, backups;
-    for (const HostRunRecord& r : inv.records.records)
-        records.append(r.toJson());
+    for (const HostRunRecord& r : inv.records.records) {
+        QJsonObject record = r.toJson();
+        if (const HostRunRecord* undone = HostRecordStore::undoneBy(inv.records.records, r.runId))
+            record.insert(QStringLiteral("rolledBackBy"), undone->runId);
+        records.append(record);
+    }
     for (const DiscoveredImage& i : inv.images) {
         images.append(QJsonObject{{QStringLiteral("id"), i.id},
                                   {QStringLiteral("tags"), QJsonArray::fromStringList(i.tags)},
@@ -76,8 +80,9 @@ QString historyText(const QString& role, const HostHistory& history)
     for (const HostRunRecord& r : inv.records.records) {
         out << QStringLiteral("  %1  %2 %3  %4  by %5 on %6  %7")
                    .arg(r.runId, r.kind,
-                        r.targetVersion.isEmpty() ? QStringLiteral("-") : r.targetVersion, r.status,
-                        r.user, r.from, Pairing::describeTime(r.started));
+                        r.targetVersion.isEmpty() ? QStringLiteral("-") : r.targetVersion,
+                        Pairing::describeStatus(r, inv.records.records), r.user, r.from,
+                        Pairing::describeTime(r.started));
         if (r.kind == QLatin1String("upgrade"))
             out << QStringLiteral("      before: %1 (%2); backup %3 (%4, %5)")
                        .arg(r.previousImageId.left(19), r.previousVersion, r.backupPath,

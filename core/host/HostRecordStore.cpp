@@ -122,4 +122,14 @@ const HostRunRecord* pick(const QList<HostRunRecord>& records, const QString& ru
     return nullptr;
 }
 
+const HostRunRecord* undoneBy(const QList<HostRunRecord>& records, const QString& runId)
+{
+    for (const HostRunRecord& r : records) {
+        if (r.kind == RunKind::Rollback && r.rollbackOf == runId &&
+            r.status == RunStatus::Succeeded)
+            return &r;
+    }
+    return nullptr;
+}
+
 } // namespace myst::HostRecordStore

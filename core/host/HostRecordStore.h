@@ -40,6 +40,9 @@ ReadResult readAll(HostSession& session, const QString& mystHome);
 const HostRunRecord* pick(const QList<HostRunRecord>& records, const QString& runId,
                           QString* error);
 
+// The succeeded rollback that undid run `runId`, the newest if several: null when none did.
+const HostRunRecord* undoneBy(const QList<HostRunRecord>& records, const QString& runId);
+
 } // namespace HostRecordStore
 
 } // namespace myst

@@ -167,12 +167,13 @@ RollbackPairing fromRecord(const HostRunRecord& record, const QList<HostRunRecor
                                                       : record.previousVersion);
     QStringList later;
     QString undoneBefore;
+    if (const HostRunRecord* rollback = HostRecordStore::undoneBy(records, record.runId)) {
+        p.undoneBy = rollback->runId;
+        undoneBefore = QStringLiteral("Run %1 already rolled it back (%2): this restores the "
+                                      "same backup again. ")
+                           .arg(rollback->runId, describeTime(rollback->finished));
+    }
     for (const HostRunRecord& r : records) {
-        if (r.kind == RunKind::Rollback && r.rollbackOf == record.runId &&
-            r.status == RunStatus::Succeeded && undoneBefore.isEmpty())
-            undoneBefore = QStringLiteral("Run %1 already rolled it back (%2): this restores "
-                                          "the same backup again. ")
-                               .arg(r.runId, describeTime(r.finished));
         if (r.runId == record.runId)
             break; // newest first: the rest are older
         if (r.kind == RunKind::Upgrade && r.status == RunStatus::Succeeded)
@@ -234,6 +235,15 @@ RollbackPairing explicitChoice(HostSession& session, const SiteHost& host, const
     return p;
 }
 
+QString describeStatus(const HostRunRecord& record, const QList<HostRunRecord>& records)
+{
+    const HostRunRecord* rollback = HostRecordStore::undoneBy(records, record.runId);
+    if (!rollback)
+        return record.status;
+    return QStringLiteral("%1, rolled back on %2")
+        .arg(record.status, describeTime(rollback->finished));
+}
+
 QString unrecordedChange(const HostInventory& inventory)
 {
     const DiscoveredImage* current = inventory.tagged();
@@ -269,6 +279,19 @@ RollbackPairing best(const HostInventory& inventory)
     if (!r)
         return propose(inventory);
     const RollbackPairing fromRecord = fromRecordOnHost(*r, inventory);
+    const HostRunRecord* undone = HostRecordStore::undoneBy(inventory.records.records, r->runId);
+    if (!fromRecord.hostChangedSince && undone) {
+        // Proposing it again would restore the same backup and lose what was written since.
+        RollbackPairing none;
+        none.runId = r->runId;
+        none.why = QStringLiteral("The newest upgrade recorded, run %1 (%2 → %3), was already "
+                                  "rolled back by run %4 (%5): nothing is proposed. An earlier "
+                                  "upgrade can still be rolled back by naming its run.")
+                       .arg(r->runId,
+                            r->previousVersion.isEmpty() ? QStringLiteral("?") : r->previousVersion,
+                            r->targetVersion, undone->runId, describeTime(undone->finished));
+        return none;
+    }
     if (!fromRecord.hostChangedSince)
         return fromRecord;
     // What ran before the unrecorded change: what the newest finished record left running.

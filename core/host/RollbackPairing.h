@@ -25,6 +25,7 @@ struct RollbackPairing
     QString loses;        // "everything changed since <time>", and later upgrades undone
     QStringList undone;   // later upgrades this rollback also undoes: "run X (2.0.0 → 3.0.0)"
     bool hostChangedSince = false; // from a record: the host was changed after it, unrecorded
+    QString undoneBy; // from a record: the rollback that already undid it (restoring it again)
 
     // What the Journal's record of it is, for rollbackPlan.
     HostRecord asRecord() const;
@@ -66,6 +67,11 @@ RollbackPairing explicitChoice(HostSession& session, const SiteHost& host, const
 RollbackPairing best(const HostInventory& inventory);
 
 QString describeTime(const QDateTime& t); // "2026-12-01 10:15 UTC"
+
+// A record's status as a person reads it: "succeeded", or "succeeded, rolled back on
+// 2026-12-01 10:15 UTC" when a rollback recorded on the host since undid it. A bare
+// "succeeded" beside an upgrade that was undone would read as what runs now.
+QString describeStatus(const HostRunRecord& record, const QList<HostRunRecord>& records);
 
 } // namespace Pairing
 

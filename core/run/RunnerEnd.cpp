@@ -21,11 +21,11 @@ void Runner::closeUndoneRun()
     if (!undone || !(undone->isUnfinished() || undone->isRetryable())) {
         return;
     }
-    undone->status = RunStatus::RolledBack;
     undone->message = QStringLiteral("%1, then rolled back by run %2.")
                           .arg(undone->status == RunStatus::Failed ? QStringLiteral("Failed")
                                                                    : QStringLiteral("Interrupted"),
                                m_journal.runId);
+    undone->status = RunStatus::RolledBack;
     undone->finished = m_journal.finished;
     for (StepRecord& step : undone->steps) {
         if (step.status == StepStatus::Running || step.status == StepStatus::Pending) {

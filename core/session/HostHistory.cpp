@@ -48,6 +48,23 @@ bool planRollbackFromHost(const Site& site, const QString& role, const HostHisto
     if (!record)
         return false;
     *pairing = Pairing::fromRecordOnHost(*record, history.inventory);
+    // Undone already: a second rollback would restore its backup again and lose everything
+    // written since the first, which is seldom what "roll back the last upgrade" means.
+    const HostRunRecord* undone = HostRecordStore::undoneBy(records.records, record->runId);
+    if (runId.isEmpty() && undone) {
+        *error =
+            QStringLiteral("The newest upgrade recorded on the host, run %1 (%2 → %3), was "
+                           "already rolled back by run %4 (%5): nothing was run. Rolling "
+                           "it back again would restore its backup once more and lose "
+                           "everything written since. See `myst-upgrade history`, then "
+                           "name the run (--run RUN_ID) to do that or to undo an earlier "
+                           "upgrade.")
+                .arg(record->runId,
+                     record->previousVersion.isEmpty() ? QStringLiteral("?")
+                                                       : record->previousVersion,
+                     record->targetVersion, undone->runId, Pairing::describeTime(undone->finished));
+        return false;
+    }
     if (runId.isEmpty() && pairing->hostChangedSince) {
         *error = QStringLiteral("The host changed after its last record (%1), so its newest "
                                 "record is not the last change: nothing was run. See "

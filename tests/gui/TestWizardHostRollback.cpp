@@ -214,6 +214,36 @@ private slots:
             child<QLabel>(&w, "hostRollbackDetailLabel")->text().contains(QStringLiteral("Loses")));
         shot(&w, QStringLiteral("24-start-host-record"));
     }
+
+    // After the test before: 2.1.0 from another laptop, now rolled back from a third one. The
+    // upgrade's row says so; a bare "succeeded" would read as what runs now.
+    void anUpgradeRolledBackSinceSaysSo()
+    {
+        QTemporaryDir thirdLaptop;
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_STATE_HOME"), thirdLaptop.path());
+        cli.setProcessEnvironment(env);
+        cli.start(
+            qEnvironmentVariable("MYST_CLI", QStringLiteral(MYST_BINARY_DIR "/app/myst-upgrade")),
+            {QStringLiteral("rollback"), QStringLiteral("--site"), m_sim->siteFile(),
+             QStringLiteral("--from-host"), QStringLiteral("--yes")});
+        QVERIFY(cli.waitForFinished(120000));
+        QCOMPARE(cli.exitCode(), 0);
+        QCOMPARE(console(), QStringLiteral("1.0.0"));
+        UpgradeWizard w(m_sim->siteFile());
+        w.show();
+        auto* rows = child<QTreeWidget>(&w, "hostRunsTree");
+        QTRY_VERIFY_WITH_TIMEOUT(rows->topLevelItemCount() >= 1, 20000);
+        const QString history = rows->topLevelItem(0)->text(2);
+        QVERIFY2(history.contains(QStringLiteral("upgrade 1.0.0 → 2.1.0")) &&
+                     history.contains(QStringLiteral("succeeded, rolled back on ")),
+                 qPrintable(history));
+        QVERIFY2(
+            rows->topLevelItem(0)->text(3).contains(QStringLiteral("already rolled back once")),
+            qPrintable(rows->topLevelItem(0)->text(3)));
+        shot(&w, QStringLiteral("25-start-host-record-rolled-back"));
+    }
 };
 
 QTEST_MAIN(TestWizardHostRollback)

@@ -99,6 +99,29 @@ class RollbackFromAnyLaptop(HostRecordTestCase):
                          ("rollback", "succeeded", run))
         self.assertEqual(undo["newImageId"], before_id)
 
+        # Laptop C, later: the upgrade reads as rolled back, and "roll back the last upgrade"
+        # does not restore its backup a second time (that would lose what was written since).
+        self.as_laptop("laptop-c2")
+        p = self.cli("history", "--site", self.site)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        upgrade_line = [line for line in p.stdout.splitlines() if line.strip().startswith(run)]
+        self.assertIn("succeeded, rolled back on ", upgrade_line[0])
+        self.assertEqual(json.loads(self.cli("history", "--site", self.site, "--json").stdout
+                                    .splitlines()[0])["records"][1]["rolledBackBy"], rollback)
+        self.assertIn("Proposed rollback: none", p.stdout)
+        self.assertIn("already rolled back", p.stdout)
+        before_again = self.snapshot()
+        p = self.cli("rollback", "--site", self.site, "--from-host", "--yes")
+        self.assertNotEqual(p.returncode, 0, p.stdout)
+        self.assertIn(f"already rolled back by run {rollback}", p.stdout + p.stderr)
+        self.assertEqual(self.snapshot(), before_again)
+        # Named, it may still be done, with a warning of what it restores again.
+        p = self.cli("rollback", "--site", self.site, "--from-host", "--run", run, "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
+        self.assertIn(f"WARNING: Run {rollback} already rolled it back", p.stderr)
+        self.assertEqual(self.tagged_image(), before_id)
+        self.assertEqual(self.db_dump(), before_dump)
+
     def tamper(self, change):
         """A copy of the newest record, newer still, changed by `change`."""
         source = sorted(glob.glob(self.records_dir() + "/2*.json"))[0]

@@ -250,6 +250,48 @@ private slots:
         QCOMPARE(Pairing::best(inv).imageId, id('a'));
     }
 
+    void anUpgradeAlreadyRolledBackIsSaidSoAndNotProposedAgain()
+    {
+        // Recorded: 1.0.0 -> 2.0.0, then a rollback of it that succeeded: 1.0.0 runs again.
+        HostInventory inv =
+            parse({image('a', "1.0.0",
+                         "[\"registry.example.com/myst-studio:1.0.0\",\"myst-studio:latest\"]"),
+                   image('b', "2.0.0", "[\"registry.example.com/myst-studio:2.0.0\"]"),
+                   QStringLiteral("myst-container %1 2026-12-01T12:00:05Z true").arg(id('a'))});
+        HostRunRecord upgrade = validRecord();
+        upgrade.targetVersion = QStringLiteral("2.0.0");
+        HostRunRecord rollback;
+        rollback.runId = QStringLiteral("20261201-120000-beef");
+        rollback.kind = RunKind::Rollback;
+        rollback.rollbackOf = upgrade.runId;
+        rollback.status = RunStatus::Succeeded;
+        rollback.finished = QDateTime(QDate(2026, 12, 1), QTime(12, 1), Qt::UTC);
+        rollback.newImageId = id('a');
+        inv.records.ok = true;
+        inv.records.records = {rollback, upgrade};
+        QCOMPARE(Pairing::describeStatus(upgrade, inv.records.records),
+                 QStringLiteral("succeeded, rolled back on 2026-12-01 12:01 UTC"));
+        QCOMPARE(Pairing::describeStatus(rollback, inv.records.records),
+                 QStringLiteral("succeeded"));
+        const RollbackPairing best = Pairing::best(inv);
+        QVERIFY(!best.ok);
+        QVERIFY2(best.why.contains(QStringLiteral("already rolled back by run "
+                                                  "20261201-120000-beef")),
+                 qPrintable(best.why));
+        // Chosen by its run all the same, it says what a second restore loses.
+        const RollbackPairing again = Pairing::fromRecordOnHost(upgrade, inv);
+        QVERIFY(again.ok);
+        QCOMPARE(again.undoneBy, rollback.runId);
+        QVERIFY2(again.loses.startsWith(QStringLiteral("Run 20261201-120000-beef already rolled "
+                                                       "it back")),
+                 qPrintable(again.loses));
+        // A rollback that failed undid nothing.
+        inv.records.records[0].status = RunStatus::Failed;
+        QCOMPARE(Pairing::describeStatus(upgrade, inv.records.records),
+                 QStringLiteral("succeeded"));
+        QVERIFY(Pairing::best(inv).ok);
+    }
+
     void aTamperedRecordIsRefused_data()
     {
         QTest::addColumn<QString>("field");

@@ -17,6 +17,7 @@
 #include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -355,9 +356,13 @@ void StartPage::initializePage()
     offerInterruptedRun();
     m_runs->clear();
     QList<Journal> runs;
+    QHash<QString, Journal> undoneBy; // an upgrade's run ID -> the rollback that undid it
     for (const Journal& j : Journal::loadAll()) {
         if (j.kind == RunKind::Upgrade)
             runs << j;
+        else if (j.kind == RunKind::Rollback && j.status == RunStatus::Succeeded &&
+                 !j.rollbackOf.isEmpty())
+            undoneBy.insert(j.rollbackOf, j);
     }
     // An interrupted or failed run is what the operator most likely came back for.
     std::stable_sort(runs.begin(), runs.end(), [](const Journal& a, const Journal& b) {
@@ -373,10 +378,15 @@ void StartPage::initializePage()
                 it->previousVersion.isEmpty() ? QStringLiteral("?") : it->previousVersion,
                 j.targetVersion);
         }
+        // "succeeded" alone, beside an upgrade undone since, reads as what runs now.
+        QString status = j.isUnfinished() && !j.ownerIsAlive() ? tr("interrupted") : j.status;
+        if (undoneBy.contains(j.runId) && j.status != RunStatus::RolledBack)
+            status = tr("%1, rolled back %2")
+                         .arg(status, undoneBy.value(j.runId).finished.toLocalTime().toString(
+                                          QStringLiteral("yyyy-MM-dd HH:mm")));
         auto* item = new QTreeWidgetItem(
             m_runs, {j.runId, hosts.join(QStringLiteral(", ")), versions.join(QStringLiteral(", ")),
-                     j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                     j.isUnfinished() && !j.ownerIsAlive() ? tr("interrupted") : j.status});
+                     j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), status});
         item->setData(0, Qt::UserRole, j.runId);
         item->setToolTip(4, plaintext::toolTip(j.message));
         if (j.status != RunStatus::Succeeded)

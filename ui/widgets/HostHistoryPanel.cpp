@@ -29,6 +29,8 @@ QString lossText(const RollbackPairing& p)
         HostHistoryPanel::tr("changes since %1").arg(Pairing::describeTime(p.backupTime));
     if (!p.undone.isEmpty())
         text += HostHistoryPanel::tr("; also undoes %1").arg(p.undone.join(QStringLiteral(", ")));
+    if (!p.undoneBy.isEmpty()) // and so everything written since that rollback too
+        text += HostHistoryPanel::tr("; already rolled back once: restores the same backup again");
     return text;
 }
 
@@ -158,9 +160,10 @@ void HostHistoryPanel::show(const HostHistory& history)
                 QStringLiteral("%1 (%2)").arg(Pairing::describeTime(p.backupTime),
                                               sizeText(p.backupSize)),
                 tr("upgrade %1 → %2, %3 on %4, %5")
-                    .arg(r.previousVersion, r.targetVersion, r.user, r.from, r.status),
+                    .arg(r.previousVersion, r.targetVersion, r.user, r.from,
+                         Pairing::describeStatus(r, records)),
                 p.ok ? lossText(p) : p.why},
-               !p.undone.isEmpty() || !p.ok);
+               !p.undone.isEmpty() || !p.undoneBy.isEmpty() || !p.ok);
         ++rows;
     }
     QStringList notes = history.inventory.records.refused;

@@ -43,7 +43,7 @@ void rollbackFromHost(CommandContext& context)
                 context.usageError(QStringLiteral("%1: %2").arg(role, error));
                 return;
             }
-            if (!pairing.undone.isEmpty())
+            if (!pairing.undone.isEmpty() || !pairing.undoneBy.isEmpty())
                 context.output().warning(QStringLiteral("WARNING: ") + pairing.loses);
             if (!context.confirm(QStringLiteral("Roll back %1 to image %2 (%3) and restore %4? %5")
                                      .arg(role, pairing.imageId.left(19), pairing.version,

@@ -186,6 +186,8 @@ void TestWizard::phasedUpgradeStopsAtTheGate()
     QCOMPARE(consoleOf(sim, QStringLiteral("prod")),
              QStringLiteral("1.0.0")); // untouched at the gate
     QVERIFY(child<QWidget>(&w, "nonprodLogPane") && child<QWidget>(&w, "prodLogPane"));
+    const QString status = child<QLabel>(&w, "runStatusLabel")->text();
+    QVERIFY2(status.contains(QStringLiteral("Paused at the gate")), qPrintable(status));
     shot(&w, QStringLiteral("6b-gate"));
     click(child<QPushButton>(&w, "gateContinueButton"));
     QTRY_VERIFY_WITH_TIMEOUT(w.button(QWizard::NextButton)->isEnabled(), 120000);

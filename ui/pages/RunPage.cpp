@@ -78,11 +78,13 @@ RunPage::RunPage()
     layout->addLayout(buttons);
 
     connect(m_gate, &GatePanel::continueClicked, this, [this] {
+        setStatus(tr("Upgrading…"));
         setState(State::Running);
         if (m_runner)
             m_runner->approveGate();
     });
     connect(m_gate, &GatePanel::stopClicked, this, [this] {
+        setStatus(tr("Stopping at the gate…"));
         setState(State::Running); // until the run has stopped
         if (m_runner)
             m_runner->cancel();
@@ -333,6 +335,7 @@ void RunPage::launchRun(const Journal& journal, Runner::Mode mode, bool retryRes
             });
     connect(m_runner, &Runner::gateReached, this, [this](int index, const QString& summary) {
         m_gate->setGate(m_plan, index, summary);
+        setStatus(tr("Paused at the gate: nothing runs until you choose above."));
         setState(State::AtGate);
     });
     connect(m_runner, &Runner::uploadProgress, m_upload,

@@ -50,11 +50,18 @@ void OutageClock::runEnded(const Journal& journal)
         return;
     m_timer.stop();
     tick(); // the figure at the end of the run, as it stays until a rollback starts
+    const QString since = formatSeconds(m_since.msecsTo(QDateTime::currentDateTimeUtc()));
     if (journal.status == RunStatus::Interrupted)
         // Say so rather than show a frozen figure: the step goes on on the host.
         setText(tr("<b style='color:#b21818'>MyST Studio was down for %1 when the host "
                    "was lost; it may still be</b>")
-                    .arg(formatSeconds(m_since.msecsTo(QDateTime::currentDateTimeUtc()))));
+                    .arg(since));
+    else if (m_span != Span::ReadOnlyWindow)
+        // A failed step: whether MyST Studio is up now (a verify judgement) or down (a failed
+        // start) is what the status line says; a frozen "is down" would claim the first.
+        setText(tr("<b style='color:#b21818'>Not verified: %1 since %2; outage not measured</b>")
+                    .arg(since, m_span == Span::RestoreToVerified ? tr("the restore began")
+                                                                  : tr("MyST Studio was stopped")));
 }
 
 OutageClock::Span OutageClock::spanFor(const Plan& plan)

@@ -49,6 +49,17 @@ void TestWizard::failedStepOffersItsWaysOn()
         QVERIFY(!child<QPushButton>(&w, "acceptFailureButton")->isVisible());
         QVERIFY(child<QPushButton>(&w, "leaveAsIsButton")->isEnabled());
         QVERIFY(retry->accessibleDescription().contains(QStringLiteral("pull.sh")));
+        // Tab reads the page top to bottom: the steps, the log, then the ways on.
+        QStringList tabs;
+        QWidget* at = child<QWidget>(&w, "stepsTree");
+        for (int i = 0; i < 40 && tabs.size() < 6; ++i, at = at->nextInFocusChain()) {
+            if (at->isVisible() && at->isEnabled() && (at->focusPolicy() & Qt::TabFocus))
+                tabs << at->objectName();
+        }
+        QCOMPARE(tabs.mid(0, 5),
+                 (QStringList{QStringLiteral("stepsTree"), QStringLiteral("findLineEdit"),
+                              QStringLiteral("saveLogButton"), QStringLiteral("logView"),
+                              QStringLiteral("retryStepButton")}));
         shot(&w, QStringLiteral("guided-1-pull-failed"));
         click(retry);
         finishes(w, QStringLiteral("4.1.0"));

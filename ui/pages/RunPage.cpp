@@ -13,6 +13,7 @@
 #include "ui/run/SwitchBack.h"
 #include "ui/run/UploadMeter.h"
 #include "ui/widgets/LogPane.h"
+#include "ui/widgets/TabOrder.h"
 #include "ui/wizard/Roles.h"
 #include "ui/wizard/UpgradeWizard.h"
 
@@ -305,6 +306,9 @@ void RunPage::fitSplit()
         const int steps = qMin(m_steps->fittingWidth(), window()->width() / 2);
         m_split->setSizes({steps, qMax(m_split->width() - steps, steps)});
     }
+    // The panes are new: Tab reads the page top to bottom, the ways on last.
+    chainTabOrder(
+        {m_steps, m_logs, m_gate, m_failure, m_breakLock, m_resume, m_cancel, m_rollback});
 }
 
 void RunPage::showDoneBefore(const Plan& plan, const Journal& journal)

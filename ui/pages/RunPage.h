@@ -71,7 +71,8 @@ private:
 
     void startRun(const Plan& plan, const Journal& journal, Runner::Mode mode);
     void showDoneBefore(const Plan& plan, const Journal& journal); // a continued run
-    void fitSplit(); // the steps beside the log, titles whole; or above two hosts' logs
+    // The steps beside the log, titles whole; or above two hosts' logs. And Tab through them.
+    void fitSplit();
     void launchRun(const Journal& journal, Runner::Mode mode, bool retryRestarted = false);
     void onStepStarted(int index, const StepRecord& step);
     void onStepFinished(int index, const StepRecord& step);

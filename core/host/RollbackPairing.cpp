@@ -176,7 +176,8 @@ RollbackPairing fromRecord(const HostRunRecord& record, const QList<HostRunRecor
     for (const HostRunRecord& r : records) {
         if (r.runId == record.runId)
             break; // newest first: the rest are older
-        if (r.kind == RunKind::Upgrade && r.status == RunStatus::Succeeded)
+        if (r.kind == RunKind::Upgrade && r.status == RunStatus::Succeeded &&
+            !HostRecordStore::undoneBy(records, r.runId)) // undone already: not undone again
             later << QStringLiteral("run %1 (%2 → %3)")
                          .arg(r.runId,
                               r.previousVersion.isEmpty() ? QStringLiteral("?") : r.previousVersion,
@@ -240,8 +241,11 @@ QString describeStatus(const HostRunRecord& record, const QList<HostRunRecord>& 
     const HostRunRecord* rollback = HostRecordStore::undoneBy(records, record.runId);
     if (!rollback)
         return record.status;
-    return QStringLiteral("%1, rolled back on %2")
-        .arg(record.status, describeTime(rollback->finished));
+    // Its laptop lost mid-run, then rolled back from another one: it runs no more.
+    const QString status =
+        record.status == RunStatus::Running ? RunStatus::Interrupted : record.status;
+    const QDateTime when = rollback->finished.isValid() ? rollback->finished : rollback->updated;
+    return QStringLiteral("%1, rolled back on %2").arg(status, describeTime(when));
 }
 
 QString unrecordedChange(const HostInventory& inventory)

@@ -308,8 +308,11 @@ void Runner::work()
     for (int i = 0; i < m_plan.steps.size(); ++i) {
         const Step& step = m_plan.steps.at(i);
         StepRecord& record = m_journal.steps[i];
-        if (isDone(record.status)) {
-            continue; // resume: done before, or accepted
+        if (isDone(record.status)) { // resume: done before, or accepted
+            // An accepted verify ends the outage as a passed one does: the console answered.
+            if (record.status == StepStatus::Accepted && step.endsOutage && m_journal.outageMs < 0)
+                measureOutage(i, step);
+            continue;
         }
         if (m_cancel) {
             result.cancelled = true;

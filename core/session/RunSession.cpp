@@ -159,6 +159,21 @@ ResumePoint resumePoint(const Journal& run)
     return {-1, QStringLiteral("the end")};
 }
 
+std::optional<Journal> rolledBackBy(const Journal& upgrade, const QString& role,
+                                    const QList<Journal>& journals)
+{
+    for (const Journal& j : journals) { // newest first
+        if (j.kind != RunKind::Rollback || j.rollbackOf != upgrade.runId ||
+            j.status != RunStatus::Succeeded)
+            continue;
+        for (const StepRecord& step : j.steps) {
+            if (step.role == role)
+                return j;
+        }
+    }
+    return std::nullopt;
+}
+
 Journal newJournal(const Plan& plan, const QString& rollbackOf)
 {
     Journal journal = Journal::create(plan.kind);

@@ -47,6 +47,12 @@ bool planSwitch(const Site& site, const QString& toRole, Plan* plan, QString* er
 // when the run recorded it, else the first host it recorded.
 QString rollbackRole(const Journal& upgrade, const Site& site, const QString& asked);
 
+// The newest rollback run in this computer's journal (`journals`, newest first) that undid
+// `role` of `upgrade` and succeeded; none when none did. A second one would restore the same
+// backup again.
+std::optional<Journal> rolledBackBy(const Journal& upgrade, const QString& role,
+                                    const QList<Journal>& journals = Journal::loadAll());
+
 // The rollback of one host of an upgrade run, from what it recorded.
 bool planRollback(const Site& site, const Journal& upgrade, const QString& role, Plan* plan,
                   QString* error);

@@ -36,6 +36,27 @@ void TestWizard::rollbackFromTheStartPage()
     shot(&w, QStringLiteral("9-rollback-run"));
     QCOMPARE(m_sim->taggedImageId(QStringLiteral("prod")), before);
     QCOMPARE(console(), QStringLiteral("1.0.0"));
+
+    // The next time, that run reads as rolled back; rolling it back again asks first, and
+    // the safe answer is the default.
+    const QString dump = m_sim->databaseDump(QStringLiteral("prod"));
+    UpgradeWizard again(m_sim->siteFile());
+    again.show();
+    auto* list = child<QTreeWidget>(&again, "runsTree");
+    click(child<QRadioButton>(&again, "rollbackRadio"));
+    QVERIFY2(list->currentItem()->text(4).contains(QStringLiteral("prod rolled back ")),
+             qPrintable(list->currentItem()->text(4)));
+    click(again.button(QWizard::NextButton));
+    QMessageBox* dialog = nullptr;
+    QTRY_VERIFY((dialog = again.findChild<QMessageBox*>(QStringLiteral("rollbackAgainDialog"))) &&
+                dialog->isVisible());
+    QVERIFY(dialog->informativeText().contains(QStringLiteral("is lost")));
+    QCOMPARE(dialog->defaultButton()->text(), QStringLiteral("Do not roll back"));
+    shot(dialog, QStringLiteral("9b-rollback-again-confirm"));
+    click(dialog->defaultButton());
+    QTRY_VERIFY(!dialog->isVisible());
+    QCOMPARE(again.currentId(), int(UpgradeWizard::StartId));
+    QCOMPARE(m_sim->databaseDump(QStringLiteral("prod")), dump);
 }
 
 void TestWizard::rollbackButtonAfterAFailedStart()

@@ -5,6 +5,7 @@ failed run that was not rolled back is what `resume --last` finds. Against simul
 (real sshd) through the real CLI; the realistic host's power cycle is in
 test_realhost_guided_failure.py."""
 import glob
+import datetime
 import json
 import os
 import unittest
@@ -91,6 +92,13 @@ class GuidedFailure(CliTestCase):
         self.assertEqual(run["status"], "succeeded")
         verify = [s for s in run["steps"] if s["id"] == "verify"][0]
         self.assertEqual(verify["status"], "accepted")
+        # The outage ended when the console answered, at the accepted verify's end.
+        stop = [s for s in run["steps"] if s["id"] == "stop"][0]
+        self.assertGreaterEqual(run["outageMs"], 0)
+        def at(text):
+            return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        self.assertLessEqual(run["outageMs"],
+                             (at(verify["finished"]) - at(stop["started"])) * 1000 + 1)
         decision = run["decisions"][-1]
         self.assertEqual(decision["kind"], "accept")
         self.assertIn("Failed to deploy myst-console", decision["note"])

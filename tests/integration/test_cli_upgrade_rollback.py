@@ -60,6 +60,18 @@ class UpgradeThenRollback(CliTestCase):
                          ["check-rollback", "check-backup", "retag", "restore", "restart",
                           "verify"])
 
+        # "Roll back the last upgrade" once more would restore that backup again and lose what
+        # was written since: refused, nothing changed; named by its run, done with a warning.
+        before = self.snapshot()
+        p = self.cli("rollback", "--site", self.site, "--last", "--yes")
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn(f"already rolled prod of run {result['runId']} back", p.stderr)
+        self.assertEqual(self.snapshot(), before)
+        p = self.cli("rollback", "--site", self.site, "--run", result["runId"], "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("WARNING: Run ", p.stderr)
+        self.assertEqual(self.db_dump(), before_dump)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

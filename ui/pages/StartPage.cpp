@@ -4,6 +4,7 @@
 #include "core/journal/Journal.h"
 #include "core/run/ReadOnlyGuard.h"
 #include "core/session/HostHistory.h"
+#include "core/session/RunSession.h"
 #include "ui/run/RunDialogs.h"
 #include "ui/widgets/HostHistoryPanel.h"
 #include "ui/widgets/PlainText.h"
@@ -17,7 +18,6 @@
 #include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -352,25 +352,27 @@ void StartPage::initializePage()
 {
     m_choseInterrupted = false;
     m_hostConfirmed = false;
+    m_againConfirmed = false;
     showSites();
     offerInterruptedRun();
     m_runs->clear();
     QList<Journal> runs;
-    QHash<QString, Journal> undoneBy; // an upgrade's run ID -> the rollback that undid it
-    for (const Journal& j : Journal::loadAll()) {
+    const QList<Journal> all = Journal::loadAll();
+    for (const Journal& j : all) {
         if (j.kind == RunKind::Upgrade)
             runs << j;
-        else if (j.kind == RunKind::Rollback && j.status == RunStatus::Succeeded &&
-                 !j.rollbackOf.isEmpty())
-            undoneBy.insert(j.rollbackOf, j);
     }
     // An interrupted or failed run is what the operator most likely came back for.
     std::stable_sort(runs.begin(), runs.end(), [](const Journal& a, const Journal& b) {
         return (a.status != RunStatus::Succeeded) > (b.status != RunStatus::Succeeded);
     });
     for (const Journal& j : runs) {
-        QStringList hosts, versions;
+        QStringList hosts, versions, undone;
         for (auto it = j.records.begin(); it != j.records.end(); ++it) {
+            if (const auto rollback = RunSession::rolledBackBy(j, it.key(), all))
+                undone << tr("%1 rolled back %2")
+                              .arg(it.key(), rollback->finished.toLocalTime().toString(
+                                                 QStringLiteral("yyyy-MM-dd HH:mm")));
             hosts << QStringLiteral("%1 (%2)").arg(
                 j.hosts.value(it.key()).toObject().value(QStringLiteral("host")).toString(),
                 it.key());
@@ -378,12 +380,11 @@ void StartPage::initializePage()
                 it->previousVersion.isEmpty() ? QStringLiteral("?") : it->previousVersion,
                 j.targetVersion);
         }
-        // "succeeded" alone, beside an upgrade undone since, reads as what runs now.
+        // "succeeded" alone, beside an upgrade undone since, reads as what runs now; a phased
+        // run's rollback undoes one host, and says which.
         QString status = j.isUnfinished() && !j.ownerIsAlive() ? tr("interrupted") : j.status;
-        if (undoneBy.contains(j.runId) && j.status != RunStatus::RolledBack)
-            status = tr("%1, rolled back %2")
-                         .arg(status, undoneBy.value(j.runId).finished.toLocalTime().toString(
-                                          QStringLiteral("yyyy-MM-dd HH:mm")));
+        if (!undone.isEmpty() && j.status != RunStatus::RolledBack)
+            status += QStringLiteral(", ") + undone.join(QStringLiteral(", "));
         auto* item = new QTreeWidgetItem(
             m_runs, {j.runId, hosts.join(QStringLiteral(", ")), versions.join(QStringLiteral(", ")),
                      j.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), status});
@@ -433,6 +434,14 @@ bool StartPage::validatePage()
         m_message->setText(run ? tr("The site file of that run cannot be used: %1")
                                      .arg(errors.join(QStringLiteral("; ")))
                                : error);
+        return false;
+    }
+    const QString role = RunSession::rollbackRole(*run, site, {});
+    if (const auto undone = RunSession::rolledBackBy(*run, role); undone && !m_againConfirmed) {
+        RunDialogs::confirmRollbackAgain(this, *run, *undone, role, [this] {
+            m_againConfirmed = true;
+            wizard()->next();
+        });
         return false;
     }
     state.mode = WizardState::Mode::RollBack;

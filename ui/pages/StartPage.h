@@ -59,6 +59,7 @@ private:
     QRadioButton* m_fromHost;
     HostHistoryPanel* m_host;
     bool m_hostConfirmed = false;
+    bool m_againConfirmed = false; // a run rolled back before: rolling it back again was confirmed
 };
 
 } // namespace myst

@@ -56,12 +56,16 @@ void OutageClock::runEnded(const Journal& journal)
         setText(tr("<b style='color:#b21818'>MyST Studio was down for %1 when the host "
                    "was lost; it may still be</b>")
                     .arg(since));
+    else if (journal.status == RunStatus::Succeeded)
+        setText(tr("Outage not measured"));
     else if (m_span != Span::ReadOnlyWindow)
-        // A failed step: whether MyST Studio is up now (a verify judgement) or down (a failed
-        // start) is what the status line says; a frozen "is down" would claim the first.
-        setText(tr("<b style='color:#b21818'>Not verified: %1 since %2; outage not measured</b>")
-                    .arg(since, m_span == Span::RestoreToVerified ? tr("the restore began")
-                                                                  : tr("MyST Studio was stopped")));
+        // A failed or cancelled run: whether MyST Studio is up now (a verify judgement) or down
+        // (a failed start) is what the status line says; a frozen "is down" would claim it.
+        // Counted from when it went down, which for a rollback after a failed upgrade was
+        // that upgrade's stop.
+        setText(tr("<b style='color:#b21818'>Not verified: %1 since MyST Studio went down; "
+                   "outage not measured</b>")
+                    .arg(since));
 }
 
 OutageClock::Span OutageClock::spanFor(const Plan& plan)

@@ -120,6 +120,27 @@ void RunDialogs::confirmRollbackOf(QWidget* parent, const Journal& run,
     openAndThen(box, go, confirmed);
 }
 
+void RunDialogs::confirmRollbackAgain(QWidget* parent, const Journal& upgrade,
+                                      const Journal& undone, const QString& role,
+                                      std::function<void()> confirmed)
+{
+    const auto at = [](const QDateTime& t) {
+        return t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    };
+    QMessageBox* box =
+        warning(parent, QStringLiteral("rollbackAgainDialog"), tr("Roll back again?"),
+                tr("Run %1 already rolled %2 back from this upgrade (run %3), on %4.")
+                    .arg(undone.runId, role, upgrade.runId, at(undone.finished)));
+    box->setInformativeText(
+        tr("Rolling back again restores the same backup, taken before %1: everything written "
+           "in MyST Studio since, also after that rollback, is lost.")
+            .arg(at(upgrade.started)));
+    QPushButton* go = box->addButton(tr("Roll back again"), QMessageBox::DestructiveRole);
+    go->setObjectName(QStringLiteral("confirmRollbackAgainButton"));
+    box->setDefaultButton(box->addButton(tr("Do not roll back"), QMessageBox::RejectRole));
+    openAndThen(box, go, confirmed);
+}
+
 void RunDialogs::confirmHostRollback(QWidget* parent, const QString& what, const QString& loses,
                                      std::function<void()> confirmed)
 {

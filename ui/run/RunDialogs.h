@@ -41,6 +41,10 @@ public:
     // From the Start page: the rollback of a recorded (interrupted) upgrade run.
     static void confirmRollbackOf(QWidget* parent, const Journal& run,
                                   std::function<void()> confirmed);
+    // From the Start page: `upgrade` of `role` was rolled back already, by `undone`; doing it
+    // again restores the same backup and loses what was written since. Not the default.
+    static void confirmRollbackAgain(QWidget* parent, const Journal& upgrade, const Journal& undone,
+                                     const QString& role, std::function<void()> confirmed);
     // From the Start page: a rollback from what the host knows (`what` names the host, the
     // image, the backup; `loses` what is lost).
     static void confirmHostRollback(QWidget* parent, const QString& what, const QString& loses,

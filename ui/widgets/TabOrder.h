@@ -10,9 +10,13 @@ namespace myst {
 // controls made later (a log pane per host, made when a run starts) after the page's buttons.
 inline void chainTabOrder(const QList<QWidget*>& groups)
 {
+    if (groups.isEmpty())
+        return;
+    QWidget* const window = groups.first()->window();
     QWidget* previous = nullptr;
-    auto link = [&previous](QWidget* w) {
-        if (!(w->focusPolicy() & Qt::TabFocus))
+    auto link = [&previous, window](QWidget* w) {
+        // A dialog or popup made by a group is a window of its own, with its own Tab chain.
+        if (!(w->focusPolicy() & Qt::TabFocus) || w->window() != window)
             return;
         if (previous)
             QWidget::setTabOrder(previous, w);

@@ -91,6 +91,20 @@ void rollback(CommandContext& context)
         return;
     }
     const HostRecord record = source->records.value(role);
+    // Undone already: "the last upgrade" does not mean restoring its backup a second time.
+    if (const std::optional<Journal> undone = RunSession::rolledBackBy(*source, role)) {
+        const QString said =
+            QStringLiteral("Run %1 already rolled %2 of run %3 back (%4): this restores the "
+                           "same backup again and loses everything written since.")
+                .arg(undone->runId, role, source->runId,
+                     undone->finished.toLocalTime().toString(Qt::ISODate));
+        if (context.option(QStringLiteral("run")).isEmpty()) {
+            context.usageError(said + QStringLiteral(" Nothing was changed; name the run "
+                                                     "(--run RUN_ID) to do it all the same."));
+            return;
+        }
+        context.output().warning(QStringLiteral("WARNING: ") + said);
+    }
     if (!context.confirm(
             QStringLiteral(
                 "Roll back %1 to image %2 and restore %3? Changes made since %4 will be lost.")

@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DMYST_SANITIZE=ON -DMYST_FUZZ=ON -DMYST_BUILD_BENCH=OFF >/dev/null
+    -DMYST_SANITIZE=ON -DMYST_FUZZ=ON -DMYST_BUILD_BENCH=OFF -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build build-asan --parallel "$(nproc)"
 
 # Qt keeps global caches for the life of the process; leak reports would be about those.

@@ -15,7 +15,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     docker.io sudo busybox-static openssl iproute2 \
     libpam-oath oathtool libsecret-tools \
     desktop-file-utils appstream groff-base file lintian debootstrap x11-utils \
-    at-spi2-core python3-pyatspi python3-gi xdotool >/dev/null
+    at-spi2-core python3-pyatspi python3-gi xdotool gdb >/dev/null
 # A real MySQL-compatible server for the realistic test hosts (tests/realhost builds its
 # database image from these binaries). Its system service must not start: a policy-rc.d that
 # refuses every start while apt runs, removed after unless it was there already.

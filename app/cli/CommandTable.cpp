@@ -94,7 +94,9 @@ const std::vector<CommandSpec> Table = {
      "--last and --run read this computer's journal. --from-host reads the record every run "
      "writes on the host (<MyST home>/.myst-upgrade/records). --image and --backup roll back an "
      "upgrade done by hand; `myst-upgrade history` proposes the pair. Rolling back an earlier "
-     "upgrade than the last one warns what is undone."},
+     "upgrade than the last one warns what is undone. An upgrade already rolled back is not rolled "
+     "back again by --last or --from-host alone (that would restore its backup once more): name "
+     "its run."},
     {"history",
      &commands::history,
      "--site SITE [--role ROLE]",

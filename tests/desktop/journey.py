@@ -172,7 +172,7 @@ class Journey(unittest.TestCase):
             failed = [t for t in texts if t.startswith('Step "') and '" failed on ' in t]
             self.assertFalse(failed, failed)
             if not wizard.alive():
-                raise AssertionError("the wizard ended during the run")
+                raise AssertionError(f"{wizard.ended()} during the run")
             time.sleep(0.3)
         raise AssertionError(f"the run never said {done_text!r}; labels: {wizard.texts()}")
 

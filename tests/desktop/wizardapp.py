@@ -2,8 +2,12 @@
 technology sees it: through the AT-SPI accessibility tree (Qt's bridge, switched on with
 QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1). Needs an X display (xvfb-run) and a D-Bus session
 (tests/run-with-keyring.sh), both set up by the test's command line."""
+import glob
 import os
+import resource
+import shutil
 import subprocess
+import tempfile
 import time
 
 import pyatspi
@@ -41,11 +45,31 @@ class WizardApp:
                    QT_ACCESSIBILITY="1")
         os.makedirs(ARTIFACTS, exist_ok=True)
         self.log = open(os.path.join(ARTIFACTS, "wizard-stderr.log"), "ab")
-        self.process = subprocess.Popen([WIZARD, *args], env=env, stdin=subprocess.DEVNULL,
-                                        stdout=self.log, stderr=self.log)
+        # A folder of its own to run in, where a crash leaves its core file (core_pattern
+        # "core"), so that a crash says where it happened (ended()).
+        self.cwd = tempfile.mkdtemp(prefix="wizard-cwd-")
+        self.process = subprocess.Popen(
+            [WIZARD, *args], env=env, stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=self.log, cwd=self.cwd,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CORE, (-1, -1)))
         self.app = None
         self.clicks = 0  # what a person did: mouse clicks and presses...
         self.keys = 0    # ...and keys (a typed word counts each of its characters)
+
+    def ended(self):
+        """How the wizard ended, for an assertion: its status and, after a crash, the stack of
+        each thread from its core file (gdb), also kept in the artifacts."""
+        said = f"the wizard ended (status {self.process.returncode})"
+        cores = glob.glob(os.path.join(self.cwd, "core*"))
+        if not cores or not shutil.which("gdb"):
+            return said + ("" if not cores else f"; core file {cores[0]} (no gdb to read it)")
+        stacks = subprocess.run(
+            ["gdb", "-q", "-batch", "-ex", "thread apply all bt 30", WIZARD, cores[0]],
+            capture_output=True, text=True, timeout=300).stdout
+        path = os.path.join(ARTIFACTS, f"wizard-crash-{self.process.pid}.txt")
+        with open(path, "w") as f:
+            f.write(stacks)
+        return f"{said}; stacks in {path}:\n{stacks[-6000:]}"
 
     def close(self):
         if self.process.poll() is None:
@@ -67,7 +91,7 @@ class WizardApp:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if not self.alive():
-                raise AssertionError(f"the wizard ended (status {self.process.returncode})")
+                raise AssertionError(self.ended())
             desktop = pyatspi.Registry.getDesktop(0)
             for i in range(desktop.childCount):
                 app = desktop.getChildAtIndex(i)
@@ -123,8 +147,7 @@ class WizardApp:
         seen = []
         while time.time() < deadline:
             if not self.alive():
-                raise AssertionError(f"the wizard ended (status {self.process.returncode}) "
-                                     f"while waiting for {needle!r}")
+                raise AssertionError(f"{self.ended()} while waiting for {needle!r}")
             seen = self.texts(role)
             for text in seen:
                 if needle in text and (unless is None or unless not in text):
@@ -144,7 +167,7 @@ class WizardApp:
         deadline = time.time() + timeout
         while True:
             if not self.alive():
-                raise AssertionError(f"the wizard ended (status {self.process.returncode})")
+                raise AssertionError(self.ended())
             for node in self.nodes(within):
                 try:
                     if node.getRoleName() != role or \
@@ -297,7 +320,7 @@ class WizardApp:
         deadline = time.time() + timeout
         while True:
             if not self.alive():
-                raise AssertionError(f"the wizard ended while waiting for {what}")
+                raise AssertionError(f"{self.ended()} while waiting for {what}")
             value = predicate()
             if value:
                 return value

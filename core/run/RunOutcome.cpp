@@ -144,7 +144,7 @@ QString interrupted(const Step& failed, const QString& what, const Plan& plan,
            failureAdvice(failed, plan, journal);
 }
 
-QString failed(const Step& failed, const QString& what, bool cancelled, const Plan& plan,
+QString failed(const Step& failed, const QString& what, Cancel cancelled, const Plan& plan,
                const Journal& journal, HostConnections& hosts)
 {
     QString restored = restorePreviousTag(failed.role, plan, journal, hosts);
@@ -157,14 +157,19 @@ QString failed(const Step& failed, const QString& what, bool cancelled, const Pl
                 (restored.isEmpty() || other.isEmpty() ? QString() : QStringLiteral(" ")) + other;
         }
     }
-    return (cancelled ? QStringLiteral("Cancelled at step \"%1\" on %2. ")
-                      : QStringLiteral("Step \"%1\" failed on %2: %3 "))
-               .arg(failed.title, failed.role, what) +
-           (restored.isEmpty() ? failureAdvice(failed, plan, journal) : restored);
+    const QString how =
+        cancelled == Cancel::BeforeStep
+            ? QStringLiteral("Cancelled before step \"%1\" on %2. ").arg(failed.title, failed.role)
+        : cancelled == Cancel::InStep
+            ? QStringLiteral("Cancelled at step \"%1\" on %2. ").arg(failed.title, failed.role)
+            : QStringLiteral("Step \"%1\" failed on %2: %3 ").arg(failed.title, failed.role, what);
+    return how + (restored.isEmpty() ? failureAdvice(failed, plan, journal) : restored);
 }
 
 QString untouchedAfterGate(int failedIndex, const Plan& plan)
 {
+    if (failedIndex < 0)
+        return {};
     if (plan.approach == Approach::ZeroDowntime) {
         for (int i = failedIndex; i < plan.steps.size(); ++i) {
             if (plan.steps.at(i).kind == StepKind::SwitchTraffic)

@@ -15,7 +15,15 @@ namespace RunOutcome {
 QString success(const Plan& plan, const Journal& journal);
 QString interrupted(const Step& failed, const QString& what, const Plan& plan,
                     const Journal& journal);
-QString failed(const Step& failed, const QString& what, bool cancelled, const Plan& plan,
+// How a run that did not succeed stopped: its step failed, the operator cancelled it while
+// the step ran, or between two steps (the step named never started).
+enum class Cancel
+{
+    No,
+    InStep,
+    BeforeStep
+};
+QString failed(const Step& failed, const QString& what, Cancel cancelled, const Plan& plan,
                const Journal& journal, HostConnections& hosts);
 // " prod was not changed." when the run stopped before a phased gate.
 QString untouchedAfterGate(int failedIndex, const Plan& plan);

@@ -314,8 +314,9 @@ void Runner::work()
                 measureOutage(i, step);
             continue;
         }
-        if (m_cancel) {
+        if (m_cancel) { // between steps: the run stops before this one
             result.cancelled = true;
+            failedIndex = i;
             break;
         }
         m_index = i;

@@ -84,12 +84,18 @@ void Runner::finish(RunResult& result, int failedIndex, bool interrupted)
     } else {
         const Step& failed = m_plan.steps.at(failedIndex >= 0 ? failedIndex : 0);
         const QString what = failedIndex >= 0 ? m_journal.steps.at(failedIndex).message : QString();
+        const RunOutcome::Cancel cancel =
+            !result.cancelled ? RunOutcome::Cancel::No
+            : failedIndex >= 0 && m_journal.steps.at(failedIndex).status == StepStatus::Skipped
+                ? RunOutcome::Cancel::BeforeStep
+                : RunOutcome::Cancel::InStep;
         result.message =
-            m_waiting ? what
-                      : (interrupted ? RunOutcome::interrupted(failed, what, m_plan, m_journal)
-                                     : RunOutcome::failed(failed, what, result.cancelled, m_plan,
-                                                          m_journal, *m_hosts)) +
-                            RunOutcome::untouchedAfterGate(failedIndex, m_plan);
+            m_waiting
+                ? what
+                : (interrupted
+                       ? RunOutcome::interrupted(failed, what, m_plan, m_journal)
+                       : RunOutcome::failed(failed, what, cancel, m_plan, m_journal, *m_hosts)) +
+                      RunOutcome::untouchedAfterGate(failedIndex, m_plan);
         if (!readOnly.isEmpty())
             result.message += QLatin1Char(' ') + readOnly;
         if (!interrupted && !m_waiting) {

@@ -204,6 +204,42 @@ private slots:
         QVERIFY(!blue.readOnly);
     }
 
+    // A cancel that lands between two steps (here right after read-only mode went on) stops
+    // before the next step, names that step as not started, and still turns read-only off.
+    void aCancelBetweenStepsNamesTheStepThatDidNotStart()
+    {
+        FakeHost blue(QStringLiteral("blue")), green(QStringLiteral("green"));
+        healthy(blue);
+        healthy(green);
+        const Plan p = plan();
+        int on = -1;
+        for (int i = 0; i < p.steps.size(); ++i)
+            if (p.steps.at(i).id == QLatin1String("read-only-on"))
+                on = i;
+        QVERIFY(on >= 0 && on + 1 < p.steps.size());
+        Runner runner(m_site, p, RunSession::newJournal(p), nullptr, Runner::Mode::Fresh);
+        runner.setHostSessionFactory(fakeHosts({{1, &blue}, {2, &green}}));
+        runner.setAutoApproveGates(true);
+        // Direct: in the run's own thread, before it looks at the next step.
+        connect(
+            &runner, &Runner::stepFinished, this,
+            [&](int index, const StepRecord&) {
+                if (index == on)
+                    runner.cancel();
+            },
+            Qt::DirectConnection);
+        QSignalSpy finished(&runner, &Runner::finished);
+        runner.start();
+        QVERIFY(finished.wait(20000));
+        const RunResult r = finished.first().first().value<RunResult>();
+        QVERIFY(r.cancelled);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.message.startsWith(QStringLiteral("Cancelled before step \"%1\" on blue.")
+                                          .arg(p.steps.at(on + 1).title)),
+                 qPrintable(r.message));
+        QVERIFY(!blue.readOnly);
+    }
+
     // The laptop died while blue was read-only: the resumed run turns it off before it does
     // anything else.
     void aResumeTurnsItOffFirst()

@@ -144,6 +144,27 @@ class ArchiveImage(HostSaysCase):
         self.assertEqual(os.listdir(shared), [])
         self.assertEqual(self.tagged_image(), before)
 
+    def test_2b_a_folder_inside_one_others_can_write_to_is_refused(self):
+        tar = os.path.join(self.tmp.name, "myst-studio-3.0.0.tar.gz")
+        make_image_tar(tar, "3.0.0")
+        open_parent = os.path.join(self.tmp.name, "open-parent")
+        images = os.path.join(open_parent, "images")
+        os.makedirs(images, exist_ok=True)
+        os.chmod(images, 0o755)  # the folder itself is fine...
+        os.chmod(open_parent, 0o777)  # ...but anyone can rename it away (no sticky bit)
+        site = dict(self.site_json)
+        site["hosts"] = {"prod": dict(self.site_json["hosts"]["prod"], imageDirectory=images)}
+        path = os.path.join(self.tmp.name, "site-open-parent.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        before = self.tagged_image()
+        p = self.cli("upload", "--site", path, "--image-tar", tar, "--yes")
+        self.assertEqual(p.returncode, 1, p.stdout[-2000:] + p.stderr)
+        self.assertIn("lies in %s" % open_parent, p.stdout + p.stderr)
+        self.assertIn("other users can rename", p.stdout + p.stderr)
+        self.assertEqual(os.listdir(images), [])
+        self.assertEqual(self.tagged_image(), before)
+
     def test_3_a_file_of_another_owner_found_there_is_uploaded_again(self):
         tar = os.path.join(self.tmp.name, "myst-studio-3.0.0.tar.gz")
         make_image_tar(tar, "3.0.0")

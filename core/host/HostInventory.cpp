@@ -220,7 +220,7 @@ QString HostInventory::newNonce()
 HostInventory HostInventory::read(HostSession& session, const SiteHost& host)
 {
     const QString nonce = newNonce();
-    const QString folder = host.mystHome + QStringLiteral("/backup");
+    const QString folder = host.backupFolder();
     const CapturedOutput out =
         session.capture(shellCommand(QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
                                                  QString::fromLatin1(InventoryScript),
@@ -236,7 +236,7 @@ HostInventory HostInventory::read(HostSession& session, const SiteHost& host)
         for (const QString& l : out.stderrLines.mid(0, 5))
             inv.notes << l.left(300);
     }
-    inv.records = HostRecordStore::readAll(session, host.mystHome);
+    inv.records = HostRecordStore::readAll(session, host.mystHome, host.backupFolder());
     return inv;
 }
 

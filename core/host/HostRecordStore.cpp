@@ -55,7 +55,7 @@ bool write(HostSession& session, const QString& mystHome, const HostRunRecord& r
     return false;
 }
 
-ReadResult readAll(HostSession& session, const QString& mystHome)
+ReadResult readAll(HostSession& session, const QString& mystHome, const QString& backupFolder)
 {
     ReadResult result;
     const CapturedOutput out = session.capture(
@@ -85,9 +85,9 @@ ReadResult readAll(HostSession& session, const QString& mystHome)
         // A record is a file on the host: it may name any plain path. Only a backup of this
         // MyST home is ever restored.
         else if (record && !record->backupPath.isEmpty() &&
-                 !isInFolder(record->backupPath, mystHome + QStringLiteral("/backup")))
-            why = QStringLiteral("its backup %1 is not in %2/backup")
-                      .arg(record->backupPath, mystHome);
+                 !isInFolder(record->backupPath, backupFolder))
+            why =
+                QStringLiteral("its backup %1 is not in %2").arg(record->backupPath, backupFolder);
         if (!why.isEmpty() || !record) {
             result.refused << QStringLiteral("%1/%2: %3").arg(directory(mystHome), file, why);
             continue;

@@ -33,7 +33,7 @@ struct ReadResult
     QStringList refused;          // "<file>: why", for records that fail validation
 };
 // Every record of the host, each checked (HostRunRecord::fromJson).
-ReadResult readAll(HostSession& session, const QString& mystHome);
+ReadResult readAll(HostSession& session, const QString& mystHome, const QString& backupFolder);
 
 // The record a rollback from the host undoes: `runId`, else the newest upgrade that can be
 // rolled back. Null with the reason.

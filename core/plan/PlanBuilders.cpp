@@ -201,10 +201,10 @@ Plan rollbackPlan(const SiteHost& host, const HostRecord& record, QString* error
         return {};
     }
     // A record is host text: whatever it names, only a backup of this MyST home is restored.
-    if (!isInFolder(record.backupPath, host.mystHome + QStringLiteral("/backup"))) {
-        *error = QStringLiteral("The recorded backup %1 is not in %2/backup, where MyST Studio's "
+    if (!isInFolder(record.backupPath, host.backupFolder())) {
+        *error = QStringLiteral("The recorded backup %1 is not in %2, where MyST Studio's "
                                 "backups are: rollback refused. Nothing was changed.")
-                     .arg(record.backupPath, host.mystHome);
+                     .arg(record.backupPath, host.backupFolder());
         return {};
     }
     if (!isValidImageId(record.previousImageId)) {

@@ -55,8 +55,8 @@ QString Step::commandText() const
                               "SHA-256)")
             .arg(shellQuote(backupPath));
     case StepKind::CopyBackup:
-        return QStringLiteral("[%1] cat <backup> | this computer (sha256) | [%2] cat > <MyST "
-                              "home>/backup/<name>")
+        return QStringLiteral("[%1] cat <backup> | this computer (sha256) | [%2] cat > <its "
+                              "backup folder>/<name>")
             .arg(sourceRole, role);
     case StepKind::RestoreCopy:
         return hostCommandLine(argv) + QStringLiteral(" <the copied backup>") +

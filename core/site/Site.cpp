@@ -177,6 +177,20 @@ QList<SiteJump> readJumps(const QJsonValue& value, const QString& where, QString
     return jumps;
 }
 
+// An optional folder on the host (imageDirectory, backupDirectory): absolute, plain
+// characters, without a trailing slash.
+QString optionalFolder(const QJsonObject& h, const QString& key, const QString& where,
+                       QStringList* errors)
+{
+    QString folder = h.value(key).toString();
+    while (folder.size() > 1 && folder.endsWith(QLatin1Char('/')))
+        folder.chop(1);
+    if (!folder.isEmpty() && !isSafeAbsolutePath(folder))
+        *errors << QStringLiteral("%1.%2 \"%3\" must be an absolute path of plain characters")
+                       .arg(where, key, folder);
+    return folder;
+}
+
 } // namespace
 
 Site Site::load(const QString& path, QStringList* errors)
@@ -237,15 +251,8 @@ Site Site::fromJson(const QJsonObject& json, const QString& path, QStringList* e
                            "%1.mystHome \"%2\" must be an absolute path of plain characters")
                            .arg(where, host.mystHome);
         }
-        host.imageDirectory = h.value(QStringLiteral("imageDirectory")).toString();
-        while (host.imageDirectory.size() > 1 && host.imageDirectory.endsWith(QLatin1Char('/'))) {
-            host.imageDirectory.chop(1);
-        }
-        if (!host.imageDirectory.isEmpty() && !isSafeAbsolutePath(host.imageDirectory)) {
-            *errors << QStringLiteral(
-                           "%1.imageDirectory \"%2\" must be an absolute path of plain characters")
-                           .arg(where, host.imageDirectory);
-        }
+        host.imageDirectory = optionalFolder(h, QStringLiteral("imageDirectory"), where, errors);
+        host.backupDirectory = optionalFolder(h, QStringLiteral("backupDirectory"), where, errors);
         const QString url = h.value(QStringLiteral("consoleUrl")).toString();
         if (!url.isEmpty()) {
             host.consoleUrl = QUrl(url, QUrl::StrictMode);
@@ -302,6 +309,7 @@ QJsonObject Site::toJson() const
         setOrRemove(o, "useSshConfig", true, h.endpoint.processConfig);
         setOrRemove(o, "sudo", true, h.sudo);
         setOrRemove(o, "imageDirectory", h.imageDirectory, !h.imageDirectory.isEmpty());
+        setOrRemove(o, "backupDirectory", h.backupDirectory, !h.backupDirectory.isEmpty());
         hostsJson.insert(h.role, o);
     }
     json.insert(QStringLiteral("knownHosts"), knownHostsFile);

@@ -41,6 +41,14 @@ struct SiteHost
     {
         return imageDirectory.isEmpty() ? mystHome + QStringLiteral("/images") : imageDirectory;
     }
+    // Where backup-database.sh writes its dumps: "backupDirectory" (a site whose script was
+    // changed to write elsewhere), else <MyST home>/backup as the guide says. Only a backup
+    // right in this folder is ever restored: a record or a script's line is host text.
+    QString backupDirectory;
+    QString backupFolder() const
+    {
+        return backupDirectory.isEmpty() ? mystHome + QStringLiteral("/backup") : backupDirectory;
+    }
 };
 
 // Settings that tune a run; each has a default and may be set in the site file's "settings".

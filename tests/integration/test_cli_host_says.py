@@ -247,6 +247,28 @@ class HostText(HostSaysCase):
         self.assertNotIn("stop", self.started_steps(events))
         self.assertEqual(self.console_version(), "1.0.0")
 
+    def test_3b_a_backup_folder_the_site_file_names_is_restored_from(self):
+        dumps = os.path.join(self.home(), "dumps")
+        site = dict(self.site_json)
+        site["hosts"] = {"prod": dict(self.site_json["hosts"]["prod"], backupDirectory=dumps)}
+        path = os.path.join(self.tmp.name, "site-dumps.json")
+        with open(path, "w") as f:
+            json.dump(site, f)
+        self.set_fault("backup-database", "dumps")
+        try:
+            p, events = self.cli_json("upgrade", "--site", path, "--approach", "in-place",
+                                      "--version", "2.0.0", "--yes")
+        finally:
+            self.set_fault("backup-database", None)
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
+        self.assertEqual(self.console_version(), "2.0.0")
+        backups = os.listdir(dumps)
+        self.assertEqual(len(backups), 1)
+        p = self.cli("rollback", "--site", path, "--last", "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
+        self.assertIn(os.path.join(dumps, backups[0]), p.stdout)
+        self.assertEqual(self.console_version(), "1.0.0")
+
     def test_4_a_host_record_naming_etc_passwd_is_refused(self):
         records = os.path.join(self.home(), ".myst-upgrade", "records")
         os.makedirs(records, exist_ok=True)

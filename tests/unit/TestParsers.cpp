@@ -135,14 +135,16 @@ private slots:
         const QJsonObject json =
             QJsonDocument::fromJson(
                 "{\"hosts\":{\"prod\":{\"host\":\"a b\",\"port\":0,"
-                "\"mystHome\":\"relative\",\"consoleUrl\":\"ftp://x\"},"
+                "\"mystHome\":\"relative\",\"consoleUrl\":\"ftp://x\","
+                "\"backupDirectory\":\"dumps; rm -rf /\"},"
                 "\"Bad Role\":{\"host\":\"ok\",\"identity\":\"/nonexistent/key\"}}}")
                 .object();
         QStringList errors;
         Site::fromJson(json, "site.json", &errors);
         const QString all = errors.join('\n');
-        for (const char* expected : {"hosts.prod.host", "hosts.prod.port", "hosts.prod.mystHome",
-                                     "hosts.prod.consoleUrl", "role name", "/nonexistent/key"}) {
+        for (const char* expected :
+             {"hosts.prod.host", "hosts.prod.port", "hosts.prod.mystHome", "hosts.prod.consoleUrl",
+              "hosts.prod.backupDirectory", "role name", "/nonexistent/key"}) {
             QVERIFY2(all.contains(QLatin1String(expected)), qPrintable(all));
         }
     }
@@ -152,7 +154,8 @@ private slots:
     {
         const QJsonObject json =
             QJsonDocument::fromJson("{\"hosts\":{\"prod\":{\"host\":\"myst\",\"user\":\"oracle\","
-                                    "\"mystHome\":\"/opt/myst\"}},\"settings\":{"
+                                    "\"mystHome\":\"/opt/myst\",\"backupDirectory\":"
+                                    "\"/backup/myst/\"}},\"settings\":{"
                                     "\"stepTimeoutSeconds\":60,\"reconnectSeconds\":30,"
                                     "\"minFreeMegabytes\":5000,\"startupMarker\":\"Ready\"}}")
                 .object();
@@ -166,6 +169,8 @@ private slots:
         QCOMPARE(again.settings.reconnectSeconds, 30);
         QCOMPARE(again.settings.minFreeMegabytes, qint64(5000));
         QCOMPARE(again.settings.startupMarker, QStringLiteral("Ready"));
+        QCOMPARE(again.hosts.value("prod").backupFolder(), QStringLiteral("/backup/myst"));
+        QCOMPARE(site.hosts.value("prod").imagesPath(), QStringLiteral("/opt/myst/images"));
         // Defaults are not written out.
         const QJsonObject settings = saved.value("settings").toObject();
         QVERIFY(!settings.contains("errorPattern"));

@@ -43,9 +43,8 @@ StepOutcome runBackup(StepContext& context, const Step& step, HostSession& host)
         return {false, out.exitCode, error};
     }
     // A line the script prints may name any plain path (/etc/passwd): a backup is a file in the
-    // MyST home's backup folder, or it is not one a rollback will restore.
-    const QString folder =
-        context.site().hosts.value(step.role).mystHome + QStringLiteral("/backup");
+    // host's backup folder (SiteHost::backupFolder), or it is not one a rollback will restore.
+    const QString folder = context.site().hosts.value(step.role).backupFolder();
     if (!isInFolder(*path, folder)) {
         return {false, out.exitCode,
                 QStringLiteral("backup-database.sh reported %1, which is not in the backup folder "

@@ -17,8 +17,8 @@ StepOutcome runCopyBackup(StepContext& context, const Step& step, HostSession& t
     // Both hosts may name backups by date alone: the copy must never replace the target's own
     // backup, which its rollback restores.
     const QString targetPath =
-        context.site().hosts.value(step.role).mystHome +
-        QStringLiteral("/backup/myst-upgrade-%1-from-%2-%3")
+        context.site().hosts.value(step.role).backupFolder() +
+        QStringLiteral("/myst-upgrade-%1-from-%2-%3")
             .arg(journal.runId, step.sourceRole, source.section(QLatin1Char('/'), -1));
     if (!isSafeAbsolutePath(source) || !isSafeAbsolutePath(targetPath)) {
         return {false, -1,

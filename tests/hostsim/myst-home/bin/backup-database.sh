@@ -31,6 +31,13 @@ if [ "$(fault backup-database)" = elsewhere ]; then
     echo "Backed up to $MYST_HOME/data/elsewhere.sql"
     exit 0
 fi
+if [ "$(fault backup-database)" = dumps ]; then
+    # An installation whose script was changed to write to a folder of its own.
+    mkdir -p "$MYST_HOME/dumps"
+    sqlite3 "$DB" .dump > "$MYST_HOME/dumps/myst-studio-$stamp.sql" || exit 1
+    echo "Backed up to $MYST_HOME/dumps/myst-studio-$stamp.sql"
+    exit 0
+fi
 if [ "$(fault backup-database)" = empty ]; then
     # A broken script that reports success and leaves nothing behind.
     : > "$file"

@@ -314,7 +314,9 @@ void Runner::work()
                 measureOutage(i, step);
             continue;
         }
-        if (m_cancel) { // between steps: the run stops before this one
+        // Between steps the run stops before this one; a step still running on the host since
+        // before this resume is reattached first, and its cancel handled as any running step's.
+        if (m_cancel && !m_reattach.contains(i)) {
             result.cancelled = true;
             failedIndex = i;
             break;

@@ -335,7 +335,7 @@ void RunPage::launchRun(const Journal& journal, Runner::Mode mode, bool retryRes
     connect(m_runner, &Runner::stepFinished, this, &RunPage::onStepFinished);
     connect(m_runner, &Runner::output, this,
             [this](int index, OutputStream stream, const QString& line) {
-                m_logs->pane(m_plan.steps.at(index).role)->appendLine(stream, line);
+                m_logs->pane(m_plan.steps.value(index).role)->appendLine(stream, line);
             });
     connect(m_runner, &Runner::gateReached, this, [this](int index, const QString& summary) {
         m_gate->setGate(m_plan, index, summary);
@@ -405,7 +405,12 @@ void RunPage::onFinished(const RunResult& result)
     m_outage->runEnded(result.journal);
     setStatus(result.message, result.ok ? StatusGreen : StatusRed);
     if (m_state == State::Stopping) {
-        startRollback(m_rollbackRole);
+        if (m_rollbackRole.isEmpty()) { // a switch back: whether it still applies, asked again
+            setState(State::Finished);
+            askRollback();
+        } else {
+            startRollback(m_rollbackRole);
+        }
         return;
     }
     m_lockedRole = result.lockedRole;
@@ -422,62 +427,6 @@ void RunPage::onFinished(const RunResult& result)
     setState(result.journal.status == RunStatus::Interrupted ? State::Interrupted
              : !m_lockedRole.isEmpty()                       ? State::Locked
                                                              : State::Finished);
-}
-
-void RunPage::askRollback()
-{
-    const Journal* upgrade = upgradeRun();
-    if (const auto back = switchBackPlan(m_plan, upgrade, wizardOf(this)->state().site)) {
-        m_rollbackAsked = true; // one button: the previous instance serves again
-        m_logs->pane(back->steps.last().role)->appendNote(tr("──────── Switch back ────────"));
-        startRun(*back, RunSession::newJournal(*back, upgrade->runId), Runner::Mode::Fresh);
-        return;
-    }
-    RollbackOffer offer = RollbackOffer::from(m_recorded, wizardOf(this)->state().site);
-    offer.since = (upgrade ? upgrade->started.toLocalTime() : m_launched)
-                      .toString(QStringLiteral("HH:mm:ss"));
-    offer.cancelsRun = bool(m_runner);
-    RunDialogs::chooseRollback(this, offer, [this](const QString& role) { requestRollback(role); });
-}
-
-void RunPage::requestRollback(const QString& role)
-{
-    m_rollbackAsked = true;
-    if (m_runner) {
-        m_rollbackRole = role;
-        setState(State::Stopping); // the rollback starts once the upgrade has stopped
-        m_runner->cancel();
-        return;
-    }
-    startRollback(role);
-}
-
-void RunPage::startRollback(const QString& role)
-{
-    const Journal* upgrade = upgradeRun();
-    QString error;
-    Plan plan;
-    if (!upgrade) {
-        setState(State::Finished);
-        return;
-    }
-    if (!RunSession::planRollback(wizardOf(this)->state().site, *upgrade, role, &plan, &error)) {
-        setStatus(error, StatusRed);
-        setState(State::Finished);
-        return;
-    }
-    m_again = [this, role] {
-        m_steps->dropRun(); // the refused attempt's rows; the upgrade's stay
-        startRollback(role);
-    };
-    m_logs->pane(role)->appendNote(QStringLiteral("──────── Rollback ────────"));
-    startRun(plan, RunSession::newJournal(plan, upgrade->runId), Runner::Mode::Fresh);
-}
-
-const Journal* RunPage::upgradeRun() const
-{
-    const QList<Journal>& runs = wizardOf(this)->state().runs;
-    return !runs.isEmpty() && runs.first().kind == RunKind::Upgrade ? &runs.first() : nullptr;
 }
 
 void RunPage::keep(const Journal& run)

@@ -117,7 +117,8 @@ private:
     QDateTime m_launched;                 // when this page started the upgrade (before its journal)
     QMap<QString, HostRecord> m_recorded; // per host: the backup and previous image, as taken
     bool m_rollbackAsked = false;         // one rollback per page
-    QString m_rollbackRole;
+    QString m_rollbackRole; // the host to roll back once the run going has stopped; empty:
+                            // ask again then (a switch back asked for while a run went on)
     QString m_lockedRole, m_lockHolder;
     QString m_hostsNow; // after a failed step: what runs on the hosts (RunResult::hostsNow)
 };

@@ -108,6 +108,8 @@ void RunPage::relaunch(Journal run, bool retryRestarted)
     QString error;
     run.save(&error); // the decision is on disk before anything runs
     keep(run);
+    // A lock that refuses it, once broken, continues this run (not a fresh upgrade).
+    m_again = [this, run, retryRestarted] { relaunch(run, retryRestarted); };
     launchRun(run, Runner::Mode::Resume, retryRestarted);
 }
 

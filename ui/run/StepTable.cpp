@@ -84,6 +84,8 @@ void StepTable::dropRun()
 void StepTable::showDone(int index, const StepRecord& step)
 {
     QTreeWidgetItem* item = row(index);
+    if (!item) // not a step of the run shown (a guard: runs never overlap)
+        return;
     item->setIcon(StatusColumn, style()->standardIcon(step.status == StepStatus::Accepted
                                                           ? QStyle::SP_MessageBoxInformation
                                                           : QStyle::SP_DialogApplyButton));
@@ -94,6 +96,8 @@ void StepTable::showDone(int index, const StepRecord& step)
 void StepTable::stepStarted(int index, const StepRecord& step)
 {
     QTreeWidgetItem* item = row(index);
+    if (!item) // not a step of the run shown (a guard: runs never overlap)
+        return;
     item->setIcon(StatusColumn, style()->standardIcon(QStyle::SP_MediaPlay));
     item->setData(StatusColumn, Qt::AccessibleTextRole, stepStatusName(StepStatus::Running));
     setCurrentItem(item);
@@ -105,6 +109,8 @@ void StepTable::stepStarted(int index, const StepRecord& step)
 void StepTable::stepFinished(int index, const StepRecord& step)
 {
     QTreeWidgetItem* item = row(index);
+    if (!item) // not a step of the run shown (a guard: runs never overlap)
+        return;
     const bool ok = step.status == StepStatus::Succeeded;
     // Still "running" at its end: the wizard lost the host, the step goes on there.
     const bool away = step.status == StepStatus::Running;
@@ -128,9 +134,9 @@ void StepTable::stopClock()
 
 void StepTable::tick()
 {
-    if (m_running >= 0)
-        row(m_running)->setText(
-            DurationColumn, formatSeconds(m_stepStarted.msecsTo(QDateTime::currentDateTimeUtc())));
+    if (QTreeWidgetItem* item = m_running >= 0 ? row(m_running) : nullptr)
+        item->setText(DurationColumn,
+                      formatSeconds(m_stepStarted.msecsTo(QDateTime::currentDateTimeUtc())));
 }
 
 } // namespace myst

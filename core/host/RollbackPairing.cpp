@@ -54,6 +54,14 @@ QString describeTime(const QDateTime& t)
                        : QStringLiteral("unknown time");
 }
 
+QString describeUndone(const HostRunRecord& upgrade, const HostRunRecord& rollback)
+{
+    return QStringLiteral("run %1 (%2 → %3), was already rolled back by run %4 (%5)")
+        .arg(upgrade.runId,
+             upgrade.previousVersion.isEmpty() ? QStringLiteral("?") : upgrade.previousVersion,
+             upgrade.targetVersion, rollback.runId, describeTime(rollback.finished));
+}
+
 RollbackPairing propose(const HostInventory& inventory)
 {
     RollbackPairing p;
@@ -288,12 +296,9 @@ RollbackPairing best(const HostInventory& inventory)
         // Proposing it again would restore the same backup and lose what was written since.
         RollbackPairing none;
         none.runId = r->runId;
-        none.why = QStringLiteral("The newest upgrade recorded, run %1 (%2 → %3), was already "
-                                  "rolled back by run %4 (%5): nothing is proposed. An earlier "
-                                  "upgrade can still be rolled back by naming its run.")
-                       .arg(r->runId,
-                            r->previousVersion.isEmpty() ? QStringLiteral("?") : r->previousVersion,
-                            r->targetVersion, undone->runId, describeTime(undone->finished));
+        none.why = QStringLiteral("The newest upgrade recorded, %1: nothing is proposed. An "
+                                  "earlier upgrade can still be rolled back by naming its run.")
+                       .arg(describeUndone(*r, *undone));
         return none;
     }
     if (!fromRecord.hostChangedSince)

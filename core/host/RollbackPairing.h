@@ -68,6 +68,10 @@ RollbackPairing best(const HostInventory& inventory);
 
 QString describeTime(const QDateTime& t); // "2026-12-01 10:15 UTC"
 
+// "run R (1.0.0 → 2.0.0), was already rolled back by run U (2026-12-01 10:15 UTC)": why the
+// newest upgrade is not rolled back again unless its run is named.
+QString describeUndone(const HostRunRecord& upgrade, const HostRunRecord& rollback);
+
 // A record's status as a person reads it: "succeeded", or "succeeded, rolled back on
 // 2026-12-01 10:15 UTC" when a rollback recorded on the host since undid it. A bare
 // "succeeded" beside an upgrade that was undone would read as what runs now.

@@ -52,17 +52,12 @@ bool planRollbackFromHost(const Site& site, const QString& role, const HostHisto
     // written since the first, which is seldom what "roll back the last upgrade" means.
     const HostRunRecord* undone = HostRecordStore::undoneBy(records.records, record->runId);
     if (runId.isEmpty() && undone) {
-        *error =
-            QStringLiteral("The newest upgrade recorded on the host, run %1 (%2 → %3), was "
-                           "already rolled back by run %4 (%5): nothing was run. Rolling "
-                           "it back again would restore its backup once more and lose "
-                           "everything written since. See `myst-upgrade history`, then "
-                           "name the run (--run RUN_ID) to do that or to undo an earlier "
-                           "upgrade.")
-                .arg(record->runId,
-                     record->previousVersion.isEmpty() ? QStringLiteral("?")
-                                                       : record->previousVersion,
-                     record->targetVersion, undone->runId, Pairing::describeTime(undone->finished));
+        *error = QStringLiteral("The newest upgrade recorded on the host, %1: nothing was run. "
+                                "Rolling it back again would restore its backup once more and "
+                                "lose everything written since. See `myst-upgrade history`, then "
+                                "name the run (--run RUN_ID) to do that or to undo an earlier "
+                                "upgrade.")
+                     .arg(Pairing::describeUndone(*record, *undone));
         return false;
     }
     if (runId.isEmpty() && pairing->hostChangedSince) {

@@ -42,6 +42,7 @@ class TestHostsPage : public QObject
                               {QStringLiteral("identity"), key},
                               {QStringLiteral("mystHome"), QStringLiteral("/u01/myst-studio")},
                               {QStringLiteral("imageDirectory"), QStringLiteral("/u02/images")},
+                              {QStringLiteral("backupDirectory"), QStringLiteral("/u02/dumps")},
                               {QStringLiteral("useSshConfig"), true},
                               {QStringLiteral("sudo"), true},
                               {QStringLiteral("x-rack"), QStringLiteral("B7")}}},
@@ -79,6 +80,7 @@ private slots:
         const QJsonObject prod = saved[QStringLiteral("hosts")][QStringLiteral("prod")].toObject();
         QCOMPARE(prod[QStringLiteral("port")].toInt(), 2222);
         QCOMPARE(prod[QStringLiteral("imageDirectory")].toString(), QStringLiteral("/u02/images"));
+        QCOMPARE(prod[QStringLiteral("backupDirectory")].toString(), QStringLiteral("/u02/dumps"));
         QCOMPARE(prod[QStringLiteral("useSshConfig")].toBool(), true);
         QCOMPARE(prod[QStringLiteral("sudo")].toBool(), true);
         QCOMPARE(prod[QStringLiteral("x-rack")].toString(), QStringLiteral("B7"));

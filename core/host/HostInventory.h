@@ -23,7 +23,7 @@ struct DiscoveredImage
     QDateTime containerCreated; // when that container was made from it: its first start
 };
 
-// A database backup in <MyST home>/backup.
+// A database backup in the host's backup folder (SiteHost::backupFolder).
 struct DiscoveredBackup
 {
     QString path;
@@ -35,7 +35,7 @@ struct DiscoveredBackup
 // and database backups. Read in one SSH command: `docker image ls --no-trunc --quiet` and
 // `docker image inspect` of those (docker's JSON: the engine's own tags and labels),
 // `docker ps --no-trunc --quiet`, `docker container inspect --format …` of those, and stat of
-// <MyST home>/backup/* (docker through DockerCli, so with sudo -n where the site says so).
+// the backup folder's files (docker through DockerCli, so with sudo -n where the site says so).
 // Host text is never a line of the protocol: each marker carries a nonce of this read, and a
 // backup's name comes as hex; a name with control or unusual characters is skipped, and said.
 struct HostInventory

@@ -81,24 +81,27 @@ QString dockerAccessProblem(HostSession& session, const SiteHost& host, bool* su
         .arg(host.endpoint.user, said, rule);
 }
 
-// MyST home writable, and free space there (the backup) and in Docker's root directory (the
-// new image), in one round trip.
+// MyST home writable, free space in the backup folder (the home, or the site's
+// backupDirectory) and in Docker's root directory (the new image), in one round trip.
 template <typename Add>
 void addDiskCheck(HostSession& session, const SiteHost& host, const RunSettings& settings,
                   const Add& add)
 {
+    // The backup folder may not exist before the first backup: the home's disk then.
+    const QString backupSpace =
+        host.backupDirectory.isEmpty() ? host.mystHome : host.backupDirectory;
     const QStringList info =
         DockerCli::command(host, {QStringLiteral("info"), QStringLiteral("--format"),
                                   QStringLiteral("{{.DockerRootDir}}")});
     const CapturedOutput out = session.capture(shellCommand(
         QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("home=$1; shift\n"
+                    QStringLiteral("home=$1 backup=$2; shift 2\n"
                                    "[ -w \"$home\" ] && echo writable || echo read-only\n"
-                                   "echo '[home]'; df -Pk -- \"$home\"\n"
+                                   "echo '[home]'; df -Pk -- \"$backup\"\n"
                                    "root=$(\"$@\" 2>/dev/null)\n"
                                    "[ -n \"$root\" ] && { echo \"[docker] $root\"; df -Pk -- "
                                    "\"$root\"; }"),
-                    QStringLiteral("myst-disk"), host.mystHome} +
+                    QStringLiteral("myst-disk"), host.mystHome, backupSpace} +
         info));
     // df's own output, after a tag naming what it is about: read as every df answer is.
     const QStringList lines = out.stdoutLines;
@@ -116,12 +119,12 @@ void addDiskCheck(HostSession& session, const SiteHost& host, const RunSettings&
         problems
             << QStringLiteral("%1 is not writable for %2").arg(host.mystHome, host.endpoint.user);
     if (homeMb < 0)
-        problems << QStringLiteral("cannot read free disk space in %1").arg(host.mystHome);
+        problems << QStringLiteral("cannot read free disk space in %1").arg(backupSpace);
     else if (homeMb < settings.minFreeMegabytes)
         problems << QStringLiteral(
                         "only %1 MB free in %2; at least %3 MB are needed for the backup")
                         .arg(homeMb)
-                        .arg(host.mystHome)
+                        .arg(backupSpace)
                         .arg(settings.minFreeMegabytes);
     if (dockerMb >= 0 && dockerMb < settings.minFreeMegabytes)
         problems << QStringLiteral("only %1 MB free in Docker's root directory %2; at least %3 MB "
@@ -137,10 +140,10 @@ void addDiskCheck(HostSession& session, const SiteHost& host, const RunSettings&
         dockerMb >= 0
             ? QStringLiteral("%1 MB free in %2 (writable), %3 MB in Docker's root directory %4")
                   .arg(homeMb)
-                  .arg(host.mystHome)
+                  .arg(backupSpace)
                   .arg(dockerMb)
                   .arg(dockerRoot)
-            : QStringLiteral("%1 MB free in %2 (writable)").arg(homeMb).arg(host.mystHome));
+            : QStringLiteral("%1 MB free in %2 (writable)").arg(homeMb).arg(backupSpace));
 }
 } // namespace
 

@@ -178,7 +178,9 @@ QString untouchedAfterGate(int failedIndex, const Plan& plan)
         }
         return {};
     }
-    for (int i = failedIndex + 1; i < plan.steps.size(); ++i) {
+    // From the step that stopped: a run cancelled at the gate, or just before it, did not
+    // change the host after it either.
+    for (int i = failedIndex; i < plan.steps.size(); ++i) {
         if (plan.steps.at(i).kind == StepKind::Gate) {
             return QStringLiteral(" %1 was not changed.").arg(plan.steps.at(i).role);
         }

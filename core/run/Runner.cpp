@@ -314,9 +314,7 @@ void Runner::work()
                 measureOutage(i, step);
             continue;
         }
-        // Between steps the run stops before this one; a step still running on the host since
-        // before this resume is reattached first, and its cancel handled as any running step's.
-        if (m_cancel && !m_reattach.contains(i)) {
+        if (m_cancel) { // between steps: the run stops before this one
             result.cancelled = true;
             failedIndex = i;
             break;

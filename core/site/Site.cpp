@@ -185,8 +185,9 @@ QString optionalFolder(const QJsonObject& h, const QString& key, const QString& 
     QString folder = h.value(key).toString();
     while (folder.size() > 1 && folder.endsWith(QLatin1Char('/')))
         folder.chop(1);
-    if (!folder.isEmpty() && !isSafeAbsolutePath(folder))
-        *errors << QStringLiteral("%1.%2 \"%3\" must be an absolute path of plain characters")
+    if (!folder.isEmpty() && (!isSafeAbsolutePath(folder) || folder == QLatin1String("/")))
+        *errors << QStringLiteral("%1.%2 \"%3\" must be an absolute path of plain characters, "
+                                  "not /")
                        .arg(where, key, folder);
     return folder;
 }

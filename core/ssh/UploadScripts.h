@@ -23,8 +23,8 @@ namespace myst::upload_scripts {
 //
 // The folder must be the login user's (or root's) and writable by no one else: a file there
 // is loaded as MyST Studio, and in a folder others can write to (/tmp) it can be replaced
-// between its check and its load. Its parents likewise (or sticky), or the folder itself can be
-// swapped. A finished file counts only if it is the login user's and
+// between its check and its load. No folder above it may be writable by anyone (unless
+// sticky), or the folder itself could be swapped. A finished file counts only if it is the login user's and
 // no one else can write to it; any other is uploaded again and replaced.
 // Before `state`, any process that still has the .part open (a writer of an attempt whose
 // connection dropped) is ended: what the record says must be final. If the connection drops,
@@ -37,21 +37,26 @@ umask 022
 record=$part.done fifo=$part.hash
 printf '\036myst-begin\n'
 mkdir -p -- "$dir" || exit 3
-set -- $(stat -L -c '%u %a %U' -- "$dir") || exit 3
+st=$(stat -L -c '%u %a %U' -- "$dir") || exit 3
+set -- $st
 if { [ "$1" != "$(id -u)" ] && [ "$1" != 0 ]; } || [ $(( 0$2 & 022 )) != 0 ]; then
   echo "refused $dir is owned by $3 with mode $2: other users can write to it, so an image there could be replaced before it is loaded. Use a folder of the login user's that only it can write to (imageDirectory in the site file)."
   exit 0
 fi
-# Each folder above it too: who can write to a parent can rename the folder and put one of
-# theirs in its place. A sticky parent (/tmp) lets no one else rename what is not theirs.
-up=$(cd -P -- "$dir" && pwd) || exit 3
-while [ "$up" != / ]; do
-  up=${up%/*}; up=${up:-/}
-  set -- $(stat -c '%u %a %U' -- "$up") || exit 3
-  if { [ "$1" != "$(id -u)" ] && [ "$1" != 0 ]; } || { [ $(( 0$2 & 022 )) != 0 ] && [ $(( 0$2 & 01000 )) = 0 ]; }; then
-    echo "refused $dir lies in $up, which is owned by $3 with mode $2: other users can rename $dir and put a folder of theirs in its place, so an image there could be replaced before it is loaded. Use a folder whose parents only the login user or root can write to (imageDirectory in the site file)."
-    exit 0
-  fi
+# Each folder above it too, as named and as it really is (symbolic links resolved): who can
+# write to a parent can rename the folder and put one of theirs in its place. Only a parent
+# anyone can write to is refused: a sticky one (/tmp) lets no one rename what is not theirs,
+# and a parent its group can write to (/u01, oracle:oinstall 775) is the installation's own.
+for up in "$dir" "$(cd -P -- "$dir" && pwd)"; do
+  while [ "${up:-/}" != / ]; do
+    up=${up%/*}; up=${up:-/}
+    st=$(stat -L -c '%a %U' -- "$up") || exit 3
+    set -- $st
+    if [ $(( 0$1 & 02 )) != 0 ] && [ $(( 0$1 & 01000 )) = 0 ]; then
+      echo "refused $dir lies in $up, which is owned by $2 with mode $1: anyone can rename $dir there and put a folder of theirs in its place, so an image there could be replaced before it is loaded. Use a folder whose parents not everyone can write to (imageDirectory in the site file)."
+      exit 0
+    fi
+  done
 done
 for pid in $(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "$part" 2>/dev/null | cut -d/ -f3 | sort -u); do
   kill "$pid" 2>/dev/null; i=0

@@ -161,9 +161,26 @@ class ArchiveImage(HostSaysCase):
         p = self.cli("upload", "--site", path, "--image-tar", tar, "--yes")
         self.assertEqual(p.returncode, 1, p.stdout[-2000:] + p.stderr)
         self.assertIn("lies in %s" % open_parent, p.stdout + p.stderr)
-        self.assertIn("other users can rename", p.stdout + p.stderr)
+        self.assertIn("anyone can rename", p.stdout + p.stderr)
         self.assertEqual(os.listdir(images), [])
         self.assertEqual(self.tagged_image(), before)
+        # Named through a link that anyone could replace, though it leads to a safe folder.
+        safe_images = os.path.join(self.tmp.name, "safe", "images")
+        os.makedirs(safe_images, exist_ok=True)
+        link = os.path.join(open_parent, "link")
+        os.symlink(safe_images, link)
+        site["hosts"] = {"prod": dict(self.site_json["hosts"]["prod"], imageDirectory=link)}
+        with open(path, "w") as f:
+            json.dump(site, f)
+        p = self.cli("upload", "--site", path, "--image-tar", tar, "--yes")
+        self.assertEqual(p.returncode, 1, p.stdout[-2000:] + p.stderr)
+        self.assertIn("lies in %s" % open_parent, p.stdout + p.stderr)
+        self.assertEqual(os.listdir(safe_images), [])
+        # A parent its group can write to (/u01 as oracle:oinstall 775) is the installation's.
+        os.chmod(open_parent, 0o775)
+        p = self.cli("upload", "--site", path, "--image-tar", tar, "--yes")
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr)
+        self.assertNotEqual(self.tagged_image(), before)
 
     def test_3_a_file_of_another_owner_found_there_is_uploaded_again(self):
         tar = os.path.join(self.tmp.name, "myst-studio-3.0.0.tar.gz")

@@ -335,7 +335,8 @@ void RunPage::launchRun(const Journal& journal, Runner::Mode mode, bool retryRes
     connect(m_runner, &Runner::stepFinished, this, &RunPage::onStepFinished);
     connect(m_runner, &Runner::output, this,
             [this](int index, OutputStream stream, const QString& line) {
-                m_logs->pane(m_plan.steps.value(index).role)->appendLine(stream, line);
+                if (index >= 0 && index < m_plan.steps.size())
+                    m_logs->pane(m_plan.steps.at(index).role)->appendLine(stream, line);
             });
     connect(m_runner, &Runner::gateReached, this, [this](int index, const QString& summary) {
         m_gate->setGate(m_plan, index, summary);
@@ -401,6 +402,7 @@ void RunPage::onFinished(const RunResult& result)
     if (!isRollback())
         m_recorded = result.journal.records; // what the run recorded, as a rollback reads it
     m_runner->deleteLater();
+    m_runner.clear(); // over: what follows (a rollback, a switch back) sees no run going
     m_steps->stopClock();
     m_outage->runEnded(result.journal);
     setStatus(result.message, result.ok ? StatusGreen : StatusRed);

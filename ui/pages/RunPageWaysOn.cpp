@@ -109,7 +109,10 @@ void RunPage::relaunch(Journal run, bool retryRestarted)
     run.save(&error); // the decision is on disk before anything runs
     keep(run);
     // A lock that refuses it, once broken, continues this run (not a fresh upgrade).
-    m_again = [this, run, retryRestarted] { relaunch(run, retryRestarted); };
+    m_again = [this, run, retryRestarted] {
+        QString error; // as it is on disk now: steps may have run since
+        relaunch(Journal::loadRun(run.runId, &error).value_or(run), retryRestarted);
+    };
     launchRun(run, Runner::Mode::Resume, retryRestarted);
 }
 

@@ -24,14 +24,14 @@ namespace myst::upload_scripts {
 // The folder must be the login user's (or root's) and writable by no one else: a file there
 // is loaded as MyST Studio, and in a folder others can write to (/tmp) it can be replaced
 // between its check and its load. No folder above it may be writable by anyone (unless
-// sticky), or the folder itself could be swapped. A finished file counts only if it is the login user's and
-// no one else can write to it; any other is uploaded again and replaced.
-// Before `state`, any process that still has the .part open (a writer of an attempt whose
-// connection dropped) is ended: what the record says must be final. If the connection drops,
-// `read` sees end of file and the script ends, keeping the .part and its record for the next
-// attempt. The host hashes while the blocks arrive by reading back what is complete (from the
-// page cache, through a FIFO into one hasher), so that after the last block only the rest of
-// one block is left to hash rather than the whole file.
+// sticky), or the folder itself could be swapped. A finished file counts only if it is the login
+// user's and no one else can write to it; any other is uploaded again and replaced. Before `state`,
+// any process that still has the .part open (a writer of an attempt whose connection dropped) is
+// ended: what the record says must be final. If the connection drops, `read` sees end of file and
+// the script ends, keeping the .part and its record for the next attempt. The host hashes while the
+// blocks arrive by reading back what is complete (from the page cache, through a FIFO into one
+// hasher), so that after the last block only the rest of one block is left to hash rather than the
+// whole file.
 inline constexpr char Control[] = R"SH(part=$1 final=$2 dir=$3
 umask 022
 record=$part.done fifo=$part.hash

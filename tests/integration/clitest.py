@@ -67,6 +67,16 @@ class CliTestCase(unittest.TestCase):
             json.dump(site, f)
         return path
 
+    def site_with_prod(self, **fields):
+        """A copy of the site file whose prod host has these fields too, as a path."""
+        with open(self.site) as f:
+            site = json.load(f)
+        site["hosts"] = {"prod": dict(site["hosts"]["prod"], **fields)}
+        path = os.path.join(self.tmp.name, "site-%d.json" % len(os.listdir(self.tmp.name)))
+        with open(path, "w") as f:
+            json.dump(site, f)
+        return path
+
     # --- reading a host as the operator would ---
     def home(self, role="prod"):
         return self.site_json["hosts"][role]["mystHome"]

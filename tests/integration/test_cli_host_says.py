@@ -132,11 +132,7 @@ class ArchiveImage(HostSaysCase):
         shared = os.path.join(self.tmp.name, "shared-images")
         os.makedirs(shared, exist_ok=True)
         os.chmod(shared, 0o1777)  # as /tmp is
-        site = dict(self.site_json)
-        site["hosts"] = {"prod": dict(self.site_json["hosts"]["prod"], imageDirectory=shared)}
-        path = os.path.join(self.tmp.name, "site-shared.json")
-        with open(path, "w") as f:
-            json.dump(site, f)
+        path = self.site_with_prod(imageDirectory=shared)
         before = self.tagged_image()
         p = self.cli("upload", "--site", path, "--image-tar", tar, "--yes")
         self.assertEqual(p.returncode, 1, p.stdout[-2000:] + p.stderr)
@@ -152,11 +148,7 @@ class ArchiveImage(HostSaysCase):
         os.makedirs(images, exist_ok=True)
         os.chmod(images, 0o755)  # the folder itself is fine...
         os.chmod(open_parent, 0o777)  # ...but anyone can rename it away (no sticky bit)
-        site = dict(self.site_json)
-        site["hosts"] = {"prod": dict(self.site_json["hosts"]["prod"], imageDirectory=images)}
-        path = os.path.join(self.tmp.name, "site-open-parent.json")
-        with open(path, "w") as f:
-            json.dump(site, f)
+        path = self.site_with_prod(imageDirectory=images)
         before = self.tagged_image()
         p = self.cli("upload", "--site", path, "--image-tar", tar, "--yes")
         self.assertEqual(p.returncode, 1, p.stdout[-2000:] + p.stderr)
@@ -169,9 +161,7 @@ class ArchiveImage(HostSaysCase):
         os.makedirs(safe_images, exist_ok=True)
         link = os.path.join(open_parent, "link")
         os.symlink(safe_images, link)
-        site["hosts"] = {"prod": dict(self.site_json["hosts"]["prod"], imageDirectory=link)}
-        with open(path, "w") as f:
-            json.dump(site, f)
+        path = self.site_with_prod(imageDirectory=link)
         p = self.cli("upload", "--site", path, "--image-tar", tar, "--yes")
         self.assertEqual(p.returncode, 1, p.stdout[-2000:] + p.stderr)
         self.assertIn("lies in %s" % open_parent, p.stdout + p.stderr)
@@ -266,11 +256,7 @@ class HostText(HostSaysCase):
 
     def test_3b_a_backup_folder_the_site_file_names_is_restored_from(self):
         dumps = os.path.join(self.home(), "dumps")
-        site = dict(self.site_json)
-        site["hosts"] = {"prod": dict(self.site_json["hosts"]["prod"], backupDirectory=dumps)}
-        path = os.path.join(self.tmp.name, "site-dumps.json")
-        with open(path, "w") as f:
-            json.dump(site, f)
+        path = self.site_with_prod(backupDirectory=dumps)
         self.set_fault("backup-database", "dumps")
         try:
             p, events = self.cli_json("upgrade", "--site", path, "--approach", "in-place",
